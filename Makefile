@@ -1,0 +1,92 @@
+# Rightdoor build. `make` builds ./rightdoor; `make test` runs every test (unit, golden, the
+# bundled programs) and then the same again under AddressSanitizer and UndefinedBehaviorSanitizer.
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -std=c11 -D_XOPEN_SOURCE=700 -Wall -Wextra -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wno-unused-function
+LUA_CFLAGS := $(shell pkg-config --cflags lua5.4 2>/dev/null)
+LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
+YAML_LIBS  := -lyaml
+ALL_CFLAGS  = $(WARN) $(CFLAGS) $(LUA_CFLAGS) -Ibuild -Icompiler -Iruntime
+LIBS        = $(YAML_LIBS) $(LUA_LIBS) -lm
+
+B ?= build
+LIB_SRC := compiler/arena.c compiler/map.c compiler/source.c compiler/diag.c compiler/ast.c \
+           compiler/load.c compiler/yaml_load.c compiler/resolve.c compiler/check.c
+GEN_SRC := $(B)/lexer.c $(B)/parser.c
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/lexer.o $(B)/parser.o
+CLI_OBJ := $(B)/cli/main.o
+
+.PHONY: all test test-unit test-golden test-programs test-asan test-valgrind bench clean deps
+all: rightdoor
+
+rightdoor: $(B)/librightdoor.a $(CLI_OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/librightdoor.a $(LIBS)
+
+$(B)/librightdoor.a: $(LIB_OBJ)
+	ar rcs $@ $^
+
+$(B)/parser.c $(B)/parser.h: compiler/parser.y
+	@mkdir -p $(B)
+	bison -Wall -Werror --defines=$(B)/parser.h -o $(B)/parser.c $<
+
+$(B)/lexer.c: compiler/lexer.l $(B)/parser.h
+	@mkdir -p $(B)
+	flex -o $@ $<
+
+# Generated code is not held to our warning set.
+$(B)/lexer.o: $(B)/lexer.c
+	$(CC) $(ALL_CFLAGS) -Wno-sign-compare -Wno-unused-parameter -Wno-missing-prototypes -c -o $@ $<
+$(B)/parser.o: $(B)/parser.c
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+$(B)/%.o: %.c $(B)/parser.h $(wildcard compiler/*.h runtime/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# ---- tests ------------------------------------------------------------------------------------
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+$(B)/tests/%: tests/unit/%.c $(B)/librightdoor.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/librightdoor.a $(LIBS) -lcmocka
+
+test-unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do $(RUN) $$t; done
+
+test-golden: rightdoor
+	@RUN="$(RUN)" sh tests/golden/run.sh
+
+test-programs: rightdoor
+	@RUN="$(RUN)" sh tests/programs.sh
+
+test: test-unit test-golden test-programs
+	$(MAKE) test-asan
+
+# Everything again, built with AddressSanitizer and UndefinedBehaviorSanitizer into build-asan/.
+test-asan:
+	$(MAKE) B=build-asan CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	    LDFLAGS="-fsanitize=address,undefined" RIGHTDOOR=build-asan/rightdoor test-unit-asan
+
+test-unit-asan: $(UNIT_BIN) $(B)/rightdoor
+	@set -e; for t in $(UNIT_BIN); do $$t; done
+	@RIGHTDOOR=$(B)/rightdoor sh tests/golden/run.sh
+	@RIGHTDOOR=$(B)/rightdoor sh tests/programs.sh
+
+$(B)/rightdoor: $(B)/librightdoor.a $(CLI_OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/librightdoor.a $(LIBS)
+
+test-valgrind: rightdoor $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do valgrind -q --error-exitcode=9 --leak-check=full $$t; done
+	@RUN="valgrind -q --error-exitcode=9 --leak-check=full" sh tests/programs.sh
+
+bench: rightdoor
+	sh bench/run.sh
+
+deps:
+	sh scripts/deps.sh
+
+clean:
+	rm -rf build build-asan rightdoor

@@ -1,0 +1,128 @@
+/* rightdoor: the command line. Parses arguments, calls the library, decides exit codes:
+ * 0 clean, 1 errors in the program, 2 usage or unreadable file, 3 out of memory. */
+#include "rightdoor.h"
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_SEARCH 32
+
+static const char usage[] =
+    "usage: rightdoor <command> [options] FILE.sop\n"
+    "\n"
+    "commands:\n"
+    "  check FILE.sop     read, resolve and check an SOP and everything it uses\n"
+    "\n"
+    "options:\n"
+    "  -I DIR             also look for `use`d modules in DIR (may be repeated)\n"
+    "  --max-errors N     show at most N errors (default 20)\n"
+    "  -h, --help         show this help\n"
+    "\n"
+    "exit status: 0 no errors, 1 errors in the program, 2 bad usage or unreadable file\n";
+
+/* The standard folders sit next to the binary in a source tree (./rightdoor beside ./stdlib and
+ * ./rules; build/ and build-asan/ binaries one folder down); an installed binary finds them under
+ * RD_DATADIR. */
+static void default_search(const char **path, size_t *n, char *buf, size_t bufsize, char *lib, size_t libsize)
+{
+    ssize_t len = readlink("/proc/self/exe", buf, bufsize - 1);
+    if (len > 0) {
+        buf[len] = '\0';
+        char *slash = strrchr(buf, '/');
+        if (slash) *slash = '\0';
+        static const char *const sub[] = {"/build", "/build-asan"};
+        for (size_t i = 0; i < 2; i++) {
+            size_t bl = strlen(buf), sl = strlen(sub[i]);
+            if (bl > sl && strcmp(buf + bl - sl, sub[i]) == 0) buf[bl - sl] = '\0';
+        }
+        /* Paths in messages read better relative to where the user stands. */
+        char cwd[PATH_MAX];
+        if (getcwd(cwd, sizeof cwd)) {
+            size_t cl = strlen(cwd);
+            if (strcmp(buf, cwd) == 0) {
+                strcpy(buf, ".");
+            } else if (strncmp(buf, cwd, cl) == 0 && buf[cl] == '/') {
+                memmove(buf, buf + cl + 1, strlen(buf + cl + 1) + 1);
+            }
+        }
+        if (strcmp(buf, ".") == 0) snprintf(lib, libsize, "stdlib");
+        else snprintf(lib, libsize, "%.*s/stdlib", (int)(libsize - 8), buf);
+        path[(*n)++] = lib;
+        path[(*n)++] = buf;
+    }
+#ifdef RD_DATADIR
+    path[(*n)++] = RD_DATADIR "/stdlib";
+    path[(*n)++] = RD_DATADIR;
+#endif
+}
+
+static int cmd_check(const char *file, const rd_options *opt, unsigned max_errors)
+{
+    rd_diagnostics *d = NULL;
+    rd_program *p = rd_compile(file, opt, &d);
+    rd_diagnostics_print(d, stderr, max_errors);
+    rd_status st = d ? rd_diagnostics_status(d) : RD_ERR_NOMEM;
+    if (p && rd_diagnostics_count(d, RD_SEV_ERROR) == 0)
+        printf("%s: ok (%zu warning%s)\n", file, rd_diagnostics_count(d, RD_SEV_WARNING),
+               rd_diagnostics_count(d, RD_SEV_WARNING) == 1 ? "" : "s");
+    rd_program_free(p);
+    rd_diagnostics_free(d);
+    return st == RD_OK ? 0 : st == RD_ERR_PROGRAM ? 1 : st == RD_ERR_IO ? 2 : 3;
+}
+
+int main(int argc, char **argv)
+{
+    const char *search[MAX_SEARCH + 4];
+    size_t nsearch = 0;
+    char exe_buf[PATH_MAX], lib_buf[PATH_MAX + 8];
+    unsigned max_errors = 20;
+    const char *cmd = NULL, *file = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(usage, stdout);
+            return 0;
+        } else if (!strcmp(a, "-I") && i + 1 < argc) {
+            if (nsearch == MAX_SEARCH) {
+                fprintf(stderr, "rightdoor: at most %d -I folders\n", MAX_SEARCH);
+                return 2;
+            }
+            search[nsearch++] = argv[++i];
+        } else if (!strcmp(a, "--max-errors") && i + 1 < argc) {
+            char *end;
+            long v = strtol(argv[++i], &end, 10);
+            if (*end || v < 1 || v > 100000) {
+                fprintf(stderr, "rightdoor: --max-errors takes a number from 1 to 100000\n");
+                return 2;
+            }
+            max_errors = (unsigned)v;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "rightdoor: unknown option `%s`\n\n%s", a, usage);
+            return 2;
+        } else if (!cmd) {
+            cmd = a;
+        } else if (!file) {
+            file = a;
+        } else {
+            fprintf(stderr, "rightdoor: unexpected argument `%s`\n\n%s", a, usage);
+            return 2;
+        }
+    }
+    if (!cmd) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    default_search(search, &nsearch, exe_buf, sizeof exe_buf, lib_buf, sizeof lib_buf);
+    rd_options opt = {search, nsearch};
+    if (!strcmp(cmd, "check")) {
+        if (!file) {
+            fprintf(stderr, "rightdoor: `check` needs a .sop file\n\n%s", usage);
+            return 2;
+        }
+        return cmd_check(file, &opt, max_errors);
+    }
+    fprintf(stderr, "rightdoor: unknown command `%s`\n\n%s", cmd, usage);
+    return 2;
+}

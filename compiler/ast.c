@@ -1,0 +1,608 @@
+/* Building the tree from grammar actions, with the checks that belong to one declaration alone
+ * (an item given twice, an expression nested too deep) and the syntax-error messages. */
+#include "ast_build.h"
+#include "parser.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define NEW(c, T) ((T *)rd_arena_alloc(&(c)->prog->arena, sizeof(T)))
+
+static const char *const kind_names[RD_D__COUNT] = {
+    "sop", "use", "directory", "translations", "sector", "data category", "service", "fact",
+    "notice", "actor", "consent", "permit", "duty", "pathway", "principle", "waiver", "test",
+};
+
+const char *rd_decl_kind_name(rd_decl_kind k) { return k < RD_D__COUNT ? kind_names[k] : "?"; }
+
+/* The reserved words, as the scanner matches them (lexer.l); kept sorted for bsearch. */
+static const char *const keywords[] = {
+    "actor", "and", "applies", "ask", "at", "because", "bool", "by", "choose", "consent", "data",
+    "decline", "directory", "duty", "else", "end", "enforcement", "entry", "enum", "every", "expect",
+    "fact", "false", "for", "given", "goto", "grant", "granted", "identifying", "if", "in", "inform",
+    "int", "known", "languages", "lua", "never", "no", "not", "notice", "of", "or", "pathway",
+    "permit", "principle", "protected", "provides", "reaches", "record", "refer", "refusal",
+    "refuse", "refused", "report", "reports", "requires", "reveals", "seek", "sector",
+    "service", "severity", "share", "shares", "sharing", "sop", "specialist", "start", "step", "test",
+    "to", "translated", "translations", "true", "unless", "use", "waive", "when", "with",
+};
+
+static int cmp_kw(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+int rd_is_keyword(const char *s)
+{
+    return bsearch(&s, keywords, sizeof keywords / sizeof *keywords, sizeof *keywords, cmp_kw) != NULL;
+}
+
+static rd_span join(rd_span a, rd_span b)
+{
+    rd_span s = a;
+    s.end_line = b.end_line;
+    s.end_col = b.end_col;
+    return s;
+}
+
+rd_ref *rd_ast_ref(rd_parse_ctx *c, rd_ref_tag tag, const char *id, rd_span span)
+{
+    rd_ref *r = NEW(c, rd_ref);
+    if (!r) return NULL;
+    r->tag = tag;
+    r->id = id;
+    r->span = span;
+    return r;
+}
+
+rd_ref *rd_ast_push_ref(rd_ref *rev, rd_ref *item)
+{
+    if (!item) return rev;
+    item->next = rev;
+    return item;
+}
+
+rd_ref *rd_ast_reverse_refs(rd_ref *rev)
+{
+    rd_ref *out = NULL;
+    while (rev) {
+        rd_ref *n = rev->next;
+        rev->next = out;
+        out = rev;
+        rev = n;
+    }
+    return out;
+}
+
+rd_ref *rd_ast_pair(rd_parse_ctx *c, rd_ref *first, const char *sub, rd_span sub_span)
+{
+    (void)c;
+    if (!first) return NULL;
+    first->sub = sub;
+    first->sub_span = sub_span;
+    first->span = join(first->span, sub_span);
+    return first;
+}
+
+rd_decl *rd_ast_decl(rd_parse_ctx *c, rd_decl_kind kind, const char *id, rd_span kw, rd_span id_span,
+                     const char *label, rd_span label_span)
+{
+    rd_decl *d = NEW(c, rd_decl);
+    /* Items that follow write into c->cur; a scratch declaration keeps them harmless if memory ran
+     * out (the whole compile reports RD_ERR_NOMEM anyway). */
+    if (!d) {
+        memset(&c->scratch, 0, sizeof c->scratch);
+        c->cur = &c->scratch;
+        c->step_tail = &c->scratch.u.pathway.steps;
+        return NULL;
+    }
+    d->kind = kind;
+    d->span = kw;
+    d->id = id;
+    d->id_span = id_span;
+    d->label = label;
+    d->label_span = label_span;
+    d->in_library = c->in_library;
+    *c->prog->tail = d;
+    c->prog->tail = &d->next;
+    c->prog->ndecls++;
+    c->cur = d;
+    c->step_tail = &d->u.pathway.steps;
+    return d;
+}
+
+void rd_ast_set_label(rd_parse_ctx *c, const char *label, rd_span span)
+{
+    c->cur->label = label;
+    c->cur->label_span = span;
+}
+
+void rd_ast_field(rd_parse_ctx *c, const char *name, rd_span span, const char *value, rd_span vspan)
+{
+    rd_field **tail = &c->cur->fields;
+    for (; *tail; tail = &(*tail)->next) {
+        if ((*tail)->name == name) {
+            rd_diagnostic *g = RD_ERROR(c->prog, "duplicate-field", span, "keep one of the two",
+                                        "`%s` is given twice in this %s", name,
+                                        rd_decl_kind_name(c->cur->kind));
+            rd_diag_note(c->prog->diags, &c->prog->sources, g, (*tail)->span, "first given here");
+            return;
+        }
+    }
+    rd_field *f = NEW(c, rd_field);
+    if (!f) return;
+    f->name = name;
+    f->span = span;
+    f->value = value;
+    f->value_span = vspan;
+    *tail = f;
+}
+
+void rd_ast_use(rd_parse_ctx *c, rd_ref *rev, rd_span kw)
+{
+    rd_ref *parts = rd_ast_reverse_refs(rev);
+    size_t len = 5;
+    for (rd_ref *r = parts; r; r = r->next) len += strlen(r->id) + 1;
+    char *path = rd_arena_alloc(&c->prog->arena, len);
+    if (!path || !parts) return;
+    for (rd_ref *r = parts; r; r = r->next) {
+        strcat(path, r->id);
+        strcat(path, r->next ? "/" : ".sop");
+    }
+    rd_decl *d = rd_ast_decl(c, RD_D_USE, NULL, kw, parts->span, NULL, kw);
+    if (!d) return;
+    rd_span s = parts->span;
+    for (rd_ref *r = parts; r; r = r->next) s = join(s, r->span);
+    d->u.file.path = path;
+    d->u.file.path_span = s;
+}
+
+void rd_ast_file_decl(rd_parse_ctx *c, rd_decl_kind kind, const char *path, rd_span kw, rd_span pspan)
+{
+    rd_decl *d = rd_ast_decl(c, kind, NULL, kw, pspan, NULL, kw);
+    if (!d) return;
+    d->u.file.path = path;
+    d->u.file.path_span = pspan;
+}
+
+void rd_ast_set_one(rd_parse_ctx *c, rd_ref **slot, rd_ref *item, const char *what)
+{
+    if (*slot) {
+        rd_diagnostic *g = RD_ERROR(c->prog, "duplicate-field", item ? item->span : c->cur->span,
+                                    "keep one of the two", "this %s has two `%s` lines",
+                                    rd_decl_kind_name(c->cur->kind), what);
+        rd_diag_note(c->prog->diags, &c->prog->sources, g, (*slot)->span, "the first one is here");
+        return;
+    }
+    *slot = item;
+}
+
+void rd_ast_add_list(rd_parse_ctx *c, rd_ref **slot, rd_ref *list, const char *what)
+{
+    (void)c;
+    (void)what;
+    /* Writing a list over several lines (`provides a` then `provides b`) extends it. */
+    while (*slot) slot = &(*slot)->next;
+    *slot = list;
+}
+
+void rd_ast_set_when(rd_parse_ctx *c, rd_expr **slot, rd_expr *e)
+{
+    if (*slot) {
+        RD_ERROR(c->prog, "duplicate-field", e ? e->span : c->cur->span,
+                 "join the two conditions with `and` (or `or`) in one `when`",
+                 "this %s has two `when` conditions", rd_decl_kind_name(c->cur->kind));
+        return;
+    }
+    *slot = e;
+}
+
+void rd_ast_duty_reports(rd_parse_ctx *c, rd_ref *data, rd_ref *to)
+{
+    rd_ast_add_list(c, &c->cur->u.duty.reports, data, "reports");
+    rd_ast_add_list(c, &c->cur->u.duty.to, to, "to");
+}
+
+void rd_ast_add_step(rd_parse_ctx *c, rd_step *s)
+{
+    if (!s) return;
+    s->pathway = c->cur;
+    *c->step_tail = s;
+    c->step_tail = &s->next;
+}
+
+rd_step *rd_ast_step(rd_parse_ctx *c, const char *id, rd_span span, const char *label, rd_ref *by,
+                     rd_block *body)
+{
+    rd_step *s = NEW(c, rd_step);
+    if (!s) return NULL;
+    s->id = id;
+    s->span = span;
+    s->label = label;
+    s->by = by;
+    if (by && strcmp(by->id, "provider") == 0) by->tag = RD_REF_PROVIDER;
+    s->body = body;
+    return s;
+}
+
+rd_stmt *rd_ast_push_stmt(rd_stmt *rev, rd_stmt *s)
+{
+    if (!s) return rev;
+    s->next = rev;
+    return s;
+}
+
+rd_block *rd_ast_block(rd_parse_ctx *c, rd_stmt *rev, rd_span span)
+{
+    rd_block *b = NEW(c, rd_block);
+    if (!b) return NULL;
+    rd_stmt *out = NULL;
+    while (rev) {
+        rd_stmt *n = rev->next;
+        rev->next = out;
+        out = rev;
+        rev = n;
+    }
+    b->first = out;
+    b->span = span;
+    return b;
+}
+
+rd_block *rd_ast_wrap(rd_parse_ctx *c, rd_stmt *s)
+{
+    return rd_ast_block(c, s, s ? s->span : c->cur->span);
+}
+
+rd_stmt *rd_ast_stmt(rd_parse_ctx *c, rd_stmt_kind kind, rd_span span, rd_ref *names, rd_ref *targets)
+{
+    rd_stmt *s = NEW(c, rd_stmt);
+    if (!s) return NULL;
+    s->kind = kind;
+    s->span = span;
+    s->names = names;
+    s->targets = targets;
+    return s;
+}
+
+rd_stmt *rd_ast_refer(rd_parse_ctx *c, rd_span span, rd_ref *target, rd_ref *service, rd_ref *sharing)
+{
+    rd_stmt *s = rd_ast_stmt(c, RD_S_REFER, span, sharing, target);
+    if (s) s->service = service;
+    return s;
+}
+
+rd_stmt *rd_ast_choose(rd_parse_ctx *c, rd_span span, rd_option *rev)
+{
+    rd_stmt *s = rd_ast_stmt(c, RD_S_CHOOSE, span, NULL, NULL);
+    rd_option *out = NULL;
+    while (rev) {
+        rd_option *n = rev->next;
+        rev->next = out;
+        out = rev;
+        rev = n;
+    }
+    if (s) s->options = out;
+    return s;
+}
+
+rd_stmt *rd_ast_end(rd_parse_ctx *c, rd_span span, const char *reason)
+{
+    rd_stmt *s = rd_ast_stmt(c, RD_S_END, span, NULL, NULL);
+    if (s) s->text = reason;
+    return s;
+}
+
+rd_stmt *rd_ast_if(rd_parse_ctx *c, rd_span span, rd_expr *cond, rd_block *then_b, rd_block *else_b)
+{
+    rd_stmt *s = rd_ast_stmt(c, RD_S_IF, span, NULL, NULL);
+    if (!s) return NULL;
+    s->cond = cond;
+    s->then_b = then_b;
+    s->else_b = else_b;
+    return s;
+}
+
+void rd_ast_seek_arm(rd_parse_ctx *c, rd_stmt *seek, int granted, rd_block *b, rd_span kw)
+{
+    if (!seek) return;
+    rd_block **slot = granted ? &seek->then_b : &seek->else_b;
+    if (*slot) {
+        rd_diagnostic *g = RD_ERROR(c->prog, "duplicate-branch", kw, "merge the two into one block",
+                                    "this `seek` has two `%s` branches", granted ? "granted" : "refused");
+        rd_diag_note(c->prog->diags, &c->prog->sources, g, (*slot)->span, "the first one is here");
+        return;
+    }
+    *slot = b;
+}
+
+rd_option *rd_ast_push_option(rd_parse_ctx *c, rd_option *rev, const char *id, rd_span span,
+                              const char *label, rd_block *body)
+{
+    rd_option *o = NEW(c, rd_option);
+    if (!o) return rev;
+    o->id = id;
+    o->span = span;
+    o->label = label;
+    o->body = body;
+    o->next = rev;
+    return o;
+}
+
+void rd_ast_add_prop(rd_parse_ctx *c, rd_prop *p)
+{
+    if (!p) return;
+    rd_prop **tail = &c->cur->u.principle.props;
+    while (*tail) tail = &(*tail)->next;
+    *tail = p;
+}
+
+rd_prop *rd_ast_prop(rd_parse_ctx *c, rd_prop_kind kind, rd_span span, rd_ref *data, rd_ref *targets,
+                     rd_ref *services, rd_expr *unless)
+{
+    rd_prop *p = NEW(c, rd_prop);
+    if (!p) return NULL;
+    p->kind = kind;
+    p->span = span;
+    p->data = data;
+    p->targets = targets;
+    p->services = services;
+    p->unless = unless;
+    return p;
+}
+
+void rd_ast_principle_lua(rd_parse_ctx *c, const char *path, rd_span span)
+{
+    if (c->cur->u.principle.lua) {
+        RD_ERROR(c->prog, "duplicate-field", span, "write a second principle for the second check",
+                 "this principle already names a Lua check");
+        return;
+    }
+    c->cur->u.principle.lua = path;
+    c->cur->u.principle.lua_span = span;
+}
+
+void rd_ast_waive(rd_parse_ctx *c, rd_span kw, rd_ref *principle, rd_ref *step, const char *because)
+{
+    rd_decl *d = rd_ast_decl(c, RD_D_WAIVE, NULL, kw, principle ? principle->span : kw, because, kw);
+    if (!d) return;
+    d->u.waive.principle = principle;
+    d->u.waive.step = step;
+    d->u.waive.because = because;
+}
+
+static rd_titem *titem_new(rd_parse_ctx *c, rd_titem_kind kind, rd_span span)
+{
+    rd_titem *t = NEW(c, rd_titem);
+    if (!t) return NULL;
+    t->kind = kind;
+    t->span = span;
+    return t;
+}
+
+static void titem_append(rd_parse_ctx *c, rd_titem *t)
+{
+    if (!t) return;
+    rd_titem **tail = &c->cur->u.test.items;
+    while (*tail) tail = &(*tail)->next;
+    *tail = t;
+}
+
+void rd_ast_titem(rd_parse_ctx *c, rd_titem_kind kind, rd_span span, rd_ref *names)
+{
+    rd_titem *t = titem_new(c, kind, span);
+    if (t) t->names = names;
+    titem_append(c, t);
+}
+
+rd_given *rd_ast_push_given(rd_given *rev, rd_given *g)
+{
+    if (!g) return rev;
+    g->next = rev;
+    return g;
+}
+
+rd_given *rd_ast_given_one(rd_parse_ctx *c, rd_ref *fact, rd_expr *value)
+{
+    rd_given *g = NEW(c, rd_given);
+    if (!g || !fact) return NULL;
+    g->fact = *fact;
+    g->fact.next = NULL;
+    g->value = value;
+    return g;
+}
+
+void rd_ast_given(rd_parse_ctx *c, rd_span span, rd_given *rev)
+{
+    rd_titem *t = titem_new(c, RD_TI_GIVEN, span);
+    if (!t) return;
+    rd_given *out = NULL;
+    while (rev) {
+        rd_given *n = rev->next;
+        rev->next = out;
+        out = rev;
+        rev = n;
+    }
+    t->given = out;
+    titem_append(c, t);
+}
+
+rd_titem *rd_ast_x(rd_parse_ctx *c, rd_expect_kind kind, rd_ref *name, rd_ref *data, rd_ref *targets,
+                   rd_ref *service)
+{
+    rd_titem *t = titem_new(c, RD_TI_EXPECT, c->cur->span);
+    if (!t) return NULL;
+    t->expect = kind;
+    t->names = name;
+    t->data = data;
+    t->targets = targets;
+    t->service = service;
+    return t;
+}
+
+void rd_ast_expect(rd_parse_ctx *c, rd_span span, rd_titem *x, int negated)
+{
+    if (!x) return;
+    x->span = span;
+    x->negated = negated;
+    titem_append(c, x);
+}
+
+static rd_expr *expr_new(rd_parse_ctx *c, rd_expr_kind kind, rd_span span, uint32_t depth)
+{
+    rd_expr *e = NEW(c, rd_expr);
+    if (!e) return NULL;
+    e->kind = kind;
+    e->span = span;
+    e->depth = depth;
+    if (depth == RD_MAX_DEPTH + 1) {
+        RD_ERROR(c->prog, "too-deep", span, "split the condition into derived facts (`fact x: bool = ...`)",
+                 "this condition is nested more than %d deep", RD_MAX_DEPTH);
+        c->syntax_errors++;
+    }
+    return e;
+}
+
+static uint32_t depth_of(const rd_expr *a, const rd_expr *b)
+{
+    uint32_t d = a ? a->depth : 0;
+    if (b && b->depth > d) d = b->depth;
+    return d + 1;
+}
+
+rd_expr *rd_ast_binary(rd_parse_ctx *c, rd_expr_kind kind, rd_expr *a, rd_expr *b)
+{
+    if (!a || !b) return NULL;
+    rd_expr *e = expr_new(c, kind, join(a->span, b->span), depth_of(a, b));
+    if (!e) return NULL;
+    e->a = a;
+    e->b = b;
+    return e;
+}
+
+rd_expr *rd_ast_not(rd_parse_ctx *c, rd_span kw, rd_expr *a)
+{
+    if (!a) return NULL;
+    rd_expr *e = expr_new(c, RD_E_NOT, join(kw, a->span), depth_of(a, NULL));
+    if (e) e->a = a;
+    return e;
+}
+
+rd_expr *rd_ast_known(rd_parse_ctx *c, rd_span span, const char *id, rd_span id_span)
+{
+    rd_expr *e = expr_new(c, RD_E_KNOWN, span, 1);
+    if (!e) return NULL;
+    e->id = id;
+    e->id_span = id_span;
+    return e;
+}
+
+rd_expr *rd_ast_in(rd_parse_ctx *c, rd_span span, const char *id, rd_span id_span, rd_ref *set)
+{
+    rd_expr *e = expr_new(c, RD_E_IN, span, 1);
+    if (!e) return NULL;
+    e->id = id;
+    e->id_span = id_span;
+    e->set = set;
+    return e;
+}
+
+rd_expr *rd_ast_cmp(rd_parse_ctx *c, rd_cmp_op op, rd_expr *a, rd_expr *b)
+{
+    if (!a || !b) return NULL;
+    rd_expr *e = expr_new(c, RD_E_CMP, join(a->span, b->span), depth_of(a, b));
+    if (!e) return NULL;
+    e->op = op;
+    e->a = a;
+    e->b = b;
+    return e;
+}
+
+rd_expr *rd_ast_atom(rd_parse_ctx *c, rd_expr_kind kind, rd_span span, const char *id, long long v)
+{
+    rd_expr *e = expr_new(c, kind, span, 1);
+    if (!e) return NULL;
+    e->id = id;
+    e->id_span = span;
+    e->value = v;
+    return e;
+}
+
+/* Token names come from the grammar's aliases ("`sop`", "a name"); bison wraps them in quotes. */
+static const char *display(rd_parse_ctx *c, const char *sym)
+{
+    size_t n = strlen(sym);
+    if (n >= 2 && sym[0] == '"' && sym[n - 1] == '"') return rd_arena_strndup(&c->prog->arena, sym + 1, n - 2);
+    if (n == 3 && sym[0] == '\'') return rd_arena_printf(&c->prog->arena, "`%c`", sym[1]);
+    return sym;
+}
+
+static int is_keyword_name(const char *shown) { return shown && shown[0] == '`'; }
+
+void rd_ast_syntax_error(rd_parse_ctx *c, rd_span at, int found, const char *found_name,
+                         const char *const *expected, int n_expected)
+{
+    (void)found;
+    rd_program *p = c->prog;
+    int tok = c->last_tok;
+    c->syntax_errors++;
+    /* After a declaration keyword at the top level, the parser resumes right there. */
+    extern int rd_lex_is_decl_start(const rd_parse_ctx *, int);
+    c->skipping = tok != RD_TOK_YYEOF && !rd_lex_is_decl_start(c, tok);
+    if (tok == RD_TOK_DEPTH_ERROR) return;
+
+    const char *shown = display(c, found_name);
+    int want_name = 0, want_close = 0, want_decl = 0;
+    const char *shown_exp[8];
+    for (int i = 0; i < n_expected && i < 8; i++) {
+        shown_exp[i] = display(c, expected[i]);
+        if (strcmp(shown_exp[i], "a name") == 0) want_name = 1;
+        if (strcmp(shown_exp[i], "`}`") == 0) want_close = 1;
+        if (strcmp(shown_exp[i], "`sop`") == 0) want_decl = 1;
+    }
+    if (tok == RD_TOK_NAME && c->last_name) shown = rd_arena_printf(&p->arena, "`%s`", c->last_name);
+    else if (tok == RD_TOK_YYEOF) shown = "the end of the file";
+
+    if (want_name && is_keyword_name(shown) && tok != RD_TOK_YYEOF) {
+        char word[64];
+        size_t n = strlen(shown);
+        snprintf(word, sizeof word, "%.*s", (int)(n > 2 ? n - 2 : 0), shown + 1);
+        char *help = rd_arena_printf(&p->arena, "choose another name, such as `%s_1` or a longer description like `police_%s`", word, word);
+        RD_ERROR(p, "reserved-word", at, help, "%s is a reserved word, so it cannot be used as a name here", shown);
+        return;
+    }
+    if (tok == RD_TOK_YYEOF && want_close && c->depth > 0) {
+        rd_span open = c->open[c->depth - 1];
+        rd_diagnostic *g = RD_ERROR(p, "syntax", open, "add a `}` to close it",
+                                    "this `{` is never closed: the file ends first");
+        rd_diag_note(p->diags, &p->sources, g, at, "the file ends here");
+        return;
+    }
+    if (want_decl) {
+        const char *help = "every declaration starts with a keyword: sop, use, actor, consent, permit, duty, "
+                           "pathway, principle, sector, data, service, fact, notice or test";
+        if (tok == RD_TOK_NAME && c->last_name) {
+            static const char *const kws[] = {"sop", "use", "directory", "translations", "sector", "data",
+                                              "service", "fact", "notice", "actor", "consent", "permit",
+                                              "duty", "pathway", "principle", "waive", "test"};
+            const char *m = rd_did_you_mean(c->last_name, kws, sizeof kws / sizeof kws[0]);
+            if (m) help = rd_arena_printf(&p->arena, "did you mean `%s`?", m);
+        }
+        if (tok == '}')
+            help = "this `}` closes nothing: remove it, or look above for a `}` that closes a block too early";
+        RD_ERROR(p, "syntax", at, help, "expected a declaration, found %s", shown);
+        return;
+    }
+    if (n_expected <= 0 || n_expected > 6) {
+        RD_ERROR(p, "syntax", at, NULL, "%s was not expected here", shown);
+        return;
+    }
+    char list[512];
+    size_t off = 0;
+    for (int i = 0; i < n_expected; i++) {
+        const char *sep = i == 0 ? "" : i == n_expected - 1 ? " or " : ", ";
+        int w = snprintf(list + off, sizeof list - off, "%s%s", sep, shown_exp[i]);
+        if (w < 0 || (size_t)w >= sizeof list - off) break;
+        off += (size_t)w;
+    }
+    const char *help = NULL;
+    if (want_close && tok != RD_TOK_YYEOF && c->depth > 0)
+        help = rd_arena_printf(&p->arena, "the block opened at line %u may be missing its `}`",
+                               c->open[c->depth - 1].line);
+    RD_ERROR(p, "syntax", at, help, "expected %s, found %s", list, shown);
+}

@@ -1,0 +1,228 @@
+/* Diagnostics: storage, "did you mean", and the compiler-style text rendering. */
+#include "diag.h"
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+rd_diagnostics *rd_diagnostics_new(void)
+{
+    rd_diagnostics *d = calloc(1, sizeof *d);
+    if (d) rd_arena_init(&d->arena);
+    return d;
+}
+
+void rd_diagnostics_free(rd_diagnostics *d)
+{
+    if (!d) return;
+    rd_arena_release(&d->arena);
+    free(d->v);
+    free(d);
+}
+
+size_t rd_diagnostics_len(const rd_diagnostics *d) { return d ? d->n : 0; }
+
+const rd_diagnostic *rd_diagnostics_get(const rd_diagnostics *d, size_t i)
+{
+    return d && i < d->n ? &d->v[i]->pub : NULL;
+}
+
+size_t rd_diagnostics_count(const rd_diagnostics *d, rd_severity sev)
+{
+    return d && (unsigned)sev < 3 ? d->counts[sev] : 0;
+}
+
+rd_status rd_diagnostics_status(const rd_diagnostics *d) { return d ? d->status : RD_ERR_NOMEM; }
+
+void rd_diag_set_status(rd_diagnostics *d, rd_status st)
+{
+    /* RD_ERR_IO and RD_ERR_NOMEM outrank program errors: they say the answer is incomplete. */
+    if (st > d->status) d->status = st;
+}
+
+static void fill_place(rd_diagnostics *d, rd_sources *src, rd_diagnostic *out, rd_span span)
+{
+    if (!src || span.file >= src->n) return;
+    rd_source *s = &src->v[span.file];
+    out->file = s->path;
+    out->line = span.line;
+    out->col = span.col;
+    out->end_col = span.end_line == span.line && span.end_col >= span.col ? span.end_col : span.col;
+    size_t len;
+    const char *l = span.line ? rd_source_line(s, span.line, &len) : NULL;
+    if (l) out->source_line = rd_arena_strndup(&d->arena, l, len);
+}
+
+static rd_diag_item *new_item(rd_diagnostics *d, rd_severity sev)
+{
+    d->counts[sev]++;
+    if (sev == RD_SEV_ERROR) rd_diag_set_status(d, RD_ERR_PROGRAM);
+    if (d->n >= RD_DIAG_STORE_MAX) return NULL;
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 16;
+        rd_diag_item **v = realloc(d->v, cap * sizeof *v);
+        if (!v) {
+            rd_diag_set_status(d, RD_ERR_NOMEM);
+            return NULL;
+        }
+        d->v = v;
+        d->cap = cap;
+    }
+    rd_diag_item *it = rd_arena_alloc(&d->arena, sizeof *it);
+    if (!it) {
+        rd_diag_set_status(d, RD_ERR_NOMEM);
+        return NULL;
+    }
+    it->pub.severity = sev;
+    d->v[d->n++] = it;
+    return it;
+}
+
+static char *vformat(rd_arena *a, const char *fmt, va_list ap)
+{
+    va_list cp;
+    va_copy(cp, ap);
+    int n = vsnprintf(NULL, 0, fmt, cp);
+    va_end(cp);
+    if (n < 0) return NULL;
+    char *p = rd_arena_alloc(a, (size_t)n + 1);
+    if (p) vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+rd_diagnostic *rd_diag_at(rd_diagnostics *d, rd_sources *src, rd_severity sev, const char *code,
+                          rd_span span, const char *help, const char *fmt, ...)
+{
+    rd_diag_item *it = new_item(d, sev);
+    if (!it) return NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    it->pub.message = vformat(&d->arena, fmt, ap);
+    va_end(ap);
+    it->pub.code = code;
+    it->pub.help = help ? rd_arena_strdup(&d->arena, help) : NULL;
+    fill_place(d, src, &it->pub, span);
+    if (it->pub.file) it->pub.file = rd_arena_strdup(&d->arena, it->pub.file);
+    return &it->pub;
+}
+
+void rd_diag_note(rd_diagnostics *d, rd_sources *src, rd_diagnostic *diag, rd_span span,
+                  const char *fmt, ...)
+{
+    if (!diag) return;
+    rd_diag_item *it = (rd_diag_item *)diag;
+    rd_diagnostic *n = &it->note_storage;
+    memset(n, 0, sizeof *n);
+    n->severity = RD_SEV_NOTE;
+    n->code = diag->code;
+    va_list ap;
+    va_start(ap, fmt);
+    n->message = vformat(&d->arena, fmt, ap);
+    va_end(ap);
+    fill_place(d, src, n, span);
+    if (n->file) n->file = rd_arena_strdup(&d->arena, n->file);
+    it->pub.note = n;
+}
+
+rd_diagnostic *rd_diag_file(rd_diagnostics *d, rd_severity sev, const char *code, const char *file,
+                            const char *help, const char *fmt, ...)
+{
+    rd_diag_item *it = new_item(d, sev);
+    if (!it) return NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    it->pub.message = vformat(&d->arena, fmt, ap);
+    va_end(ap);
+    it->pub.code = code;
+    it->pub.help = help ? rd_arena_strdup(&d->arena, help) : NULL;
+    it->pub.file = file ? rd_arena_strdup(&d->arena, file) : NULL;
+    return &it->pub;
+}
+
+size_t rd_edit_distance(const char *a, const char *b, size_t limit)
+{
+    /* Optimal string alignment distance (Levenshtein plus adjacent transpositions), which is what
+     * a typing slip produces; two rows of history are enough for it. */
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64) return limit + 1;
+    if ((la > lb ? la - lb : lb - la) > limit) return limit + 1;
+    size_t rows[3][65];
+    size_t *pp = rows[0], *prev = rows[1], *cur = rows[2];
+    for (size_t j = 0; j <= lb; j++) prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t cost = a[i - 1] != b[j - 1];
+            size_t v = prev[j] + 1;
+            if (cur[j - 1] + 1 < v) v = cur[j - 1] + 1;
+            if (prev[j - 1] + cost < v) v = prev[j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
+                v = pp[j - 2] + 1;
+            cur[j] = v;
+        }
+        size_t *t = pp;
+        pp = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[lb];
+}
+
+const char *rd_did_you_mean(const char *word, const char *const *candidates, size_t n)
+{
+    size_t len = strlen(word);
+    size_t limit = len <= 3 ? 1 : len <= 8 ? 2 : 3;
+    const char *best = NULL;
+    size_t best_d = limit + 1;
+    for (size_t i = 0; i < n; i++) {
+        size_t dd = rd_edit_distance(word, candidates[i], limit);
+        if (dd < best_d) {
+            best_d = dd;
+            best = candidates[i];
+        }
+    }
+    return best;
+}
+
+static void print_one(FILE *out, const rd_diagnostic *g)
+{
+    static const char *const sev[] = {"error", "warning", "note"};
+    if (g->file && g->line)
+        fprintf(out, "%s:%u:%u: %s: %s\n", g->file, g->line, g->col, sev[g->severity], g->message);
+    else if (g->file)
+        fprintf(out, "%s: %s: %s\n", g->file, sev[g->severity], g->message);
+    else
+        fprintf(out, "%s: %s\n", sev[g->severity], g->message);
+    if (g->source_line) {
+        char num[16];
+        int w = snprintf(num, sizeof num, "%u", g->line);
+        fprintf(out, " %s | ", num);
+        for (const char *p = g->source_line; *p; p++) fputc(*p == '\t' ? ' ' : *p, out);
+        fputc('\n', out);
+        fprintf(out, " %*s | ", w, "");
+        for (unsigned i = 1; i < g->col; i++) fputc(' ', out);
+        fputc('^', out);
+        for (unsigned i = g->col; i < g->end_col; i++) fputc('~', out);
+        fputc('\n', out);
+    }
+    if (g->help) fprintf(out, "  help: %s\n", g->help);
+}
+
+void rd_diagnostics_print(const rd_diagnostics *d, FILE *out, unsigned max_errors)
+{
+    if (!d) return;
+    if (!max_errors) max_errors = 20;
+    size_t shown = 0, hidden;
+    for (size_t i = 0; i < d->n; i++) {
+        const rd_diagnostic *g = &d->v[i]->pub;
+        if (g->severity == RD_SEV_ERROR && shown >= max_errors) continue;
+        if (g->severity == RD_SEV_ERROR) shown++;
+        print_one(out, g);
+        if (g->note) print_one(out, g->note);
+    }
+    /* Errors past RD_DIAG_STORE_MAX were counted but not stored. */
+    hidden = d->counts[RD_SEV_ERROR] - shown;
+    if (hidden) fprintf(out, "... and %zu more error%s not shown\n", hidden, hidden == 1 ? "" : "s");
+    size_t ne = d->counts[RD_SEV_ERROR], nw = d->counts[RD_SEV_WARNING];
+    if (ne || nw)
+        fprintf(out, "%zu error%s, %zu warning%s\n", ne, ne == 1 ? "" : "s", nw, nw == 1 ? "" : "s");
+}

@@ -1,0 +1,46 @@
+/* Collecting diagnostics. Passes add to an rd_diagnostics and carry on; nothing prints from inside
+ * the library. Each diagnostic copies the source line it points at so it stays printable after the
+ * program that produced it is freed. */
+#ifndef RD_DIAG_H
+#define RD_DIAG_H
+#include "../runtime/rightdoor.h"
+#include "arena.h"
+#include "source.h"
+
+/* Past this many stored diagnostics the rest are only counted: random input must not grow memory
+ * without bound. */
+#define RD_DIAG_STORE_MAX 1000
+
+typedef struct rd_diag_item {
+    rd_diagnostic pub;
+    rd_diagnostic note_storage;
+} rd_diag_item;
+
+struct rd_diagnostics {
+    rd_arena arena;
+    rd_diag_item **v;
+    size_t n, cap;
+    size_t counts[3];  /* by severity, including those not stored */
+    rd_status status;
+};
+
+rd_diagnostics *rd_diagnostics_new(void);
+
+/* Adds a diagnostic at `span` of a file in `src` (span.line 0: no position). `help` may be NULL.
+ * Returns the stored diagnostic, or NULL if it was only counted. */
+rd_diagnostic *rd_diag_at(rd_diagnostics *d, rd_sources *src, rd_severity sev, const char *code,
+                          rd_span span, const char *help, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+/* Attaches a second place ("first defined here") to a diagnostic. */
+void rd_diag_note(rd_diagnostics *d, rd_sources *src, rd_diagnostic *diag, rd_span span,
+                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* A diagnostic about a file as a whole, or no file at all. */
+rd_diagnostic *rd_diag_file(rd_diagnostics *d, rd_severity sev, const char *code, const char *file,
+                            const char *help, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void rd_diag_set_status(rd_diagnostics *d, rd_status st);
+
+/* The closest of `candidates` to `word` by edit distance, when close enough to be a likely typo. */
+const char *rd_did_you_mean(const char *word, const char *const *candidates, size_t n);
+size_t rd_edit_distance(const char *a, const char *b, size_t limit);
+
+#endif

@@ -1,0 +1,165 @@
+/* rd_compile: read the root file, follow `use`, `directory` and `translations` to the files they
+ * name, parse each once, then resolve and check the whole program. */
+#include "check.h"
+#include "parse.h"
+#include "yaml_load.h"
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *rd_intern(rd_program *p, const char *s, size_t len)
+{
+    char small[128];
+    const char *key = s;
+    if (s[len] != '\0') {
+        if (len < sizeof small) {
+            memcpy(small, s, len);
+            small[len] = '\0';
+            key = small;
+        } else {
+            key = rd_arena_strndup(&p->arena, s, len);
+            if (!key) return NULL;
+        }
+    }
+    const char *found = rd_map_get(&p->intern, key);
+    if (found) return found;
+    char *copy = rd_arena_strndup(&p->arena, s, len);
+    if (!copy || rd_map_put(&p->intern, copy, copy) != 0) {
+        p->arena.failed = 1;
+        return copy;
+    }
+    return copy;
+}
+
+static rd_program *program_new(void)
+{
+    rd_program *p = calloc(1, sizeof *p);
+    if (!p) return NULL;
+    rd_arena_init(&p->arena);
+    rd_map_init(&p->intern);
+    for (int k = 0; k < RD_D__COUNT; k++) rd_map_init(&p->names[k]);
+    p->tail = &p->decls;
+    return p;
+}
+
+void rd_program_free(rd_program *p)
+{
+    if (!p) return;
+    rd_map_free(&p->intern);
+    for (rd_decl *d = p->decls; d; d = d->next)
+        if (d->kind == RD_D_PATHWAY) rd_map_free(&d->u.pathway.step_map);
+    for (int k = 0; k < RD_D__COUNT; k++) rd_map_free(&p->names[k]);
+    rd_sources_free(&p->sources);
+    rd_arena_release(&p->arena);
+    free(p);
+}
+
+/* `rel` next to the file `from`, then in each search-path folder. *via_search is set when it was
+ * found on the search path (a library file: its unused declarations are not the SOP's concern). */
+char *rd_find_file(rd_program *p, uint32_t from, const char *rel, int *via_search)
+{
+    *via_search = 0;
+    if (rel[0] == '/') return access(rel, R_OK) == 0 ? rd_arena_strdup(&p->arena, rel) : NULL;
+    const char *fp = p->sources.v[from].path;
+    const char *slash = strrchr(fp, '/');
+    char *cand = slash ? rd_arena_printf(&p->arena, "%.*s/%s", (int)(slash - fp), fp, rel)
+                       : rd_arena_strdup(&p->arena, rel);
+    if (cand && access(cand, R_OK) == 0) return cand;
+    for (size_t i = 0; i < p->search_path_len; i++) {
+        cand = rd_arena_printf(&p->arena, "%s/%s", p->search_path[i], rel);
+        if (cand && access(cand, R_OK) == 0) {
+            *via_search = 1;
+            return cand;
+        }
+    }
+    return NULL;
+}
+
+/* Loads a file into the source table and checks its encoding. Returns 1 when it is new and
+ * readable, 0 when already loaded, -1 on failure (reported at `at`). */
+int rd_load_source(rd_program *p, const char *path, rd_span at, int has_at, uint32_t *index)
+{
+    int fresh = 0;
+    rd_read_status st = rd_sources_load(&p->sources, path, index, &fresh);
+    if (st != RD_READ_OK) {
+        const char *why = st == RD_READ_TOO_BIG ? "it is larger than 64 MiB"
+                        : st == RD_READ_NOMEM   ? "out of memory"
+                                                : "no such file, or it cannot be read";
+        if (st == RD_READ_NOMEM) rd_diag_set_status(p->diags, RD_ERR_NOMEM);
+        if (has_at)
+            RD_ERROR(p, "unreadable-file", at, "check the spelling of the path; it is relative to this file",
+                     "cannot read `%s`: %s", path, why);
+        else {
+            rd_diag_file(p->diags, RD_SEV_ERROR, "unreadable-file", path, NULL, "cannot read this file: %s", why);
+            rd_diag_set_status(p->diags, RD_ERR_IO);
+        }
+        return -1;
+    }
+    if (!fresh) return 0;
+    rd_source *s = &p->sources.v[*index];
+    uint32_t line, col;
+    if (rd_utf8_check(s->text, s->len, &line, &col) != 0) {
+        rd_span sp = {*index, line, col, line, col};
+        RD_ERROR(p, "encoding", sp, "save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)",
+                 "this file is not valid UTF-8 text: the byte here is not part of any character");
+        return -1;
+    }
+    return 1;
+}
+
+static void follow_use(rd_program *p, rd_decl *d)
+{
+    int via_search;
+    char *path = rd_find_file(p, d->span.file, d->u.file.path, &via_search);
+    if (!path) {
+        char *help = rd_arena_printf(&p->arena,
+                                     "`use a.b` reads a/b.sop next to this file or in the standard folders "
+                                     "(stdlib/, rules/); is `%s` spelt right?", d->u.file.path);
+        RD_ERROR(p, "unknown-module", d->u.file.path_span, help, "cannot find `%s`", d->u.file.path);
+        return;
+    }
+    uint32_t idx;
+    if (rd_load_source(p, path, d->u.file.path_span, 1, &idx) == 1)
+        rd_parse_file(p, idx, d->in_library || via_search);
+}
+
+rd_program *rd_compile(const char *path, const rd_options *opt, rd_diagnostics **diags)
+{
+    if (diags) *diags = NULL;
+    rd_program *p = program_new();
+    rd_diagnostics *dg = rd_diagnostics_new();
+    if (!p || !dg) {
+        rd_program_free(p);
+        rd_diagnostics_free(dg);
+        return NULL;
+    }
+    p->diags = dg;
+    if (opt) {
+        p->search_path = opt->search_path;
+        p->search_path_len = opt->search_path_len;
+    }
+    uint32_t root;
+    rd_span none = {0, 0, 0, 0, 0};
+    if (rd_load_source(p, path, none, 0, &root) == 1) rd_parse_file(p, root, 0);
+    /* `use` declarations are appended as files are parsed, so this walk reaches them all. */
+    for (rd_decl *d = p->decls; d && !p->arena.failed; d = d->next)
+        if (d->kind == RD_D_USE) follow_use(p, d);
+    if (!p->arena.failed && dg->counts[RD_SEV_ERROR] == 0) {
+        for (rd_decl *d = p->decls; d; d = d->next)
+            if (d->kind == RD_D_DIRECTORY) rd_yaml_directory(p, d);
+        rd_resolve(p);
+        for (rd_decl *d = p->decls; d; d = d->next)
+            if (d->kind == RD_D_TRANSLATIONS) rd_yaml_translations(p, d);
+        rd_check(p);
+    }
+    if (p->arena.failed) rd_diag_set_status(dg, RD_ERR_NOMEM);
+    int failed = rd_diagnostics_status(dg) != RD_OK;
+    p->diags = NULL;
+    if (diags) *diags = dg;
+    else rd_diagnostics_free(dg);
+    if (failed) {
+        rd_program_free(p);
+        return NULL;
+    }
+    return p;
+}

@@ -1,0 +1,46 @@
+/* Between the scanner, the grammar and the tree builders. One rd_parse_ctx per file parsed. */
+#ifndef RD_PARSE_H
+#define RD_PARSE_H
+#include "program.h"
+
+/* Blocks, parentheses and lists nested deeper than this are refused with an error, which keeps every
+ * recursive pass over the tree far from the end of the C stack. */
+#define RD_MAX_DEPTH 200
+
+typedef struct rd_parse_ctx {
+    rd_program *prog;
+    uint32_t file;
+    int in_library;
+    void *scanner;
+    /* position of the next character */
+    uint32_t line, col;
+    /* open `{` and `(`, innermost last, to say which one a missing `}` belongs to */
+    rd_span open[RD_MAX_DEPTH + 1];
+    int depth;
+    int too_deep;          /* the depth error was reported; stay quiet until resynchronised */
+    /* error recovery: skip tokens until a declaration keyword at depth 0 or column 1 */
+    int skipping;
+    int last_depth, last_col1; /* where the most recent token stood */
+    /* string literal being scanned */
+    char *buf;
+    size_t blen, bcap;
+    rd_span str_start;
+    rd_decl *cur;          /* the declaration whose items are being parsed */
+    rd_step **step_tail;   /* where the next step of cur (a pathway) goes */
+    int last_tok;          /* the token most recently scanned: the parser's lookahead on error */
+    const char *last_name; /* its text, when it was a name */
+    int syntax_errors;
+    rd_decl scratch;       /* stands in for c->cur when the arena is exhausted */
+} rd_parse_ctx;
+
+static inline rd_span rd_span_of(const rd_parse_ctx *c, int fl, int fc, int ll, int lc)
+{
+    rd_span s = {c->file, (uint32_t)fl, (uint32_t)fc, (uint32_t)ll, (uint32_t)lc};
+    return s;
+}
+
+/* Parses one file's text into declarations appended to ctx->prog. Returns the number of syntax
+ * errors (reported as diagnostics). */
+int rd_parse_file(rd_program *p, uint32_t file, int in_library);
+
+#endif

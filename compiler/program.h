@@ -1,0 +1,48 @@
+/* The compiled program: everything the front end builds, owned by one arena. Internal to the
+ * library; the public handle is rd_program in rightdoor.h. */
+#ifndef RD_PROGRAM_H
+#define RD_PROGRAM_H
+#include "arena.h"
+#include "ast.h"
+#include "diag.h"
+#include "map.h"
+#include "source.h"
+
+typedef struct rd_directory_meta {
+    const char *country, *province, *last_updated;
+    const char *focal_name, *focal_organization, *focal_contact;
+    rd_span span;
+    int present;
+} rd_directory_meta;
+
+struct rd_program {
+    rd_arena arena;
+    rd_sources sources;
+    rd_diagnostics *diags;
+    rd_map intern;
+    rd_decl *decls, **tail;        /* every declaration, in load order */
+    size_t ndecls;
+    rd_map names[RD_D__COUNT];     /* id -> decl, one namespace per kind */
+    rd_decl *sop;                  /* the `sop` header, if any */
+    const char *first_language;
+    rd_directory_meta directory;
+    const char *const *search_path;
+    size_t search_path_len;
+};
+
+/* The unique copy of a name, so later passes may compare names by pointer. */
+const char *rd_intern(rd_program *p, const char *s, size_t len);
+
+/* Finds `rel` next to source file `from`, then on the search path; NULL when nowhere. */
+char *rd_find_file(rd_program *p, uint32_t from, const char *rel, int *via_search);
+/* Reads a file into the source table: 1 new, 0 already there, -1 unreadable (reported at `at` when
+ * has_at, else as an I/O failure of the run). */
+int rd_load_source(rd_program *p, const char *path, rd_span at, int has_at, uint32_t *index);
+
+/* Diagnostics at a span of one of the program's files. */
+#define RD_ERROR(p, code, span, help, ...) \
+    rd_diag_at((p)->diags, &(p)->sources, RD_SEV_ERROR, code, span, help, __VA_ARGS__)
+#define RD_WARN(p, code, span, help, ...) \
+    rd_diag_at((p)->diags, &(p)->sources, RD_SEV_WARNING, code, span, help, __VA_ARGS__)
+
+#endif

@@ -1,0 +1,166 @@
+/* Loading source files and mapping positions back to lines for diagnostics. */
+#include "source.h"
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int reserve(rd_sources *s)
+{
+    if (s->n < s->cap) return 0;
+    size_t cap = s->cap ? s->cap * 2 : 8;
+    rd_source *v = realloc(s->v, cap * sizeof *v);
+    if (!v) return -1;
+    s->v = v;
+    s->cap = cap;
+    return 0;
+}
+
+static int push(rd_sources *s, char *path, char *real, char *text, size_t len, uint32_t *index)
+{
+    if (reserve(s) != 0) return -1;
+    rd_source *src = &s->v[s->n];
+    memset(src, 0, sizeof *src);
+    src->path = path;
+    src->real = real;
+    src->text = text;
+    src->len = len;
+    *index = (uint32_t)s->n++;
+    return 0;
+}
+
+rd_read_status rd_sources_load(rd_sources *s, const char *path, uint32_t *index, int *fresh)
+{
+    *fresh = 0;
+    char *real = realpath(path, NULL);
+    if (!real) return errno == ENOMEM ? RD_READ_NOMEM : RD_READ_MISSING;
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->v[i].real && strcmp(s->v[i].real, real) == 0) {
+            free(real);
+            *index = (uint32_t)i;
+            return RD_READ_OK;
+        }
+    }
+    struct stat st;
+    FILE *f = fopen(real, "rb");
+    if (!f || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (f) fclose(f);
+        free(real);
+        return RD_READ_MISSING;
+    }
+    if ((unsigned long long)st.st_size > RD_MAX_FILE_SIZE) {
+        fclose(f);
+        free(real);
+        return RD_READ_TOO_BIG;
+    }
+    size_t len = (size_t)st.st_size;
+    char *text = malloc(len + 1);
+    char *p = strdup(path);
+    if (!text || !p) {
+        fclose(f);
+        free(text);
+        free(p);
+        free(real);
+        return RD_READ_NOMEM;
+    }
+    size_t got = fread(text, 1, len, f);
+    fclose(f);
+    text[got] = '\0';
+    if (push(s, p, real, text, got, index) != 0) {
+        free(text);
+        free(p);
+        free(real);
+        return RD_READ_NOMEM;
+    }
+    *fresh = 1;
+    return RD_READ_OK;
+}
+
+int rd_sources_add_text(rd_sources *s, const char *name, const char *text, size_t len, uint32_t *index)
+{
+    char *t = malloc(len + 1), *p = strdup(name);
+    if (!t || !p || push(s, p, NULL, t, len, index) != 0) {
+        free(t);
+        free(p);
+        return -1;
+    }
+    memcpy(t, text, len);
+    t[len] = '\0';
+    return 0;
+}
+
+void rd_sources_free(rd_sources *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->v[i].path);
+        free(s->v[i].real);
+        free(s->v[i].text);
+        free(s->v[i].line_starts);
+    }
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
+const char *rd_source_line(rd_source *src, uint32_t line, size_t *len)
+{
+    if (!src->line_starts) {
+        uint32_t n = 1;
+        for (size_t i = 0; i < src->len; i++)
+            if (src->text[i] == '\n') n++;
+        src->line_starts = malloc(n * sizeof *src->line_starts);
+        if (!src->line_starts) return NULL;
+        src->line_starts[0] = 0;
+        uint32_t k = 1;
+        for (size_t i = 0; i < src->len; i++)
+            if (src->text[i] == '\n') src->line_starts[k++] = (uint32_t)(i + 1);
+        src->nlines = n;
+    }
+    if (line == 0 || line > src->nlines) return NULL;
+    const char *b = src->text + src->line_starts[line - 1];
+    const char *e = b;
+    while (e < src->text + src->len && *e != '\n') e++;
+    if (e > b && e[-1] == '\r') e--;
+    *len = (size_t)(e - b);
+    return b;
+}
+
+int rd_utf8_check(const char *text, size_t len, uint32_t *line, uint32_t *col)
+{
+    const unsigned char *p = (const unsigned char *)text, *end = p + len;
+    uint32_t ln = 1, cl = 1;
+    while (p < end) {
+        unsigned c = *p;
+        size_t n;
+        unsigned min;
+        if (c == 0) goto bad;
+        if (c < 0x80) {
+            if (c == '\n') {
+                ln++;
+                cl = 1;
+            } else {
+                cl++;
+            }
+            p++;
+            continue;
+        }
+        if ((c & 0xE0) == 0xC0) { n = 2; min = 0x80; c &= 0x1F; }
+        else if ((c & 0xF0) == 0xE0) { n = 3; min = 0x800; c &= 0x0F; }
+        else if ((c & 0xF8) == 0xF0) { n = 4; min = 0x10000; c &= 0x07; }
+        else goto bad;
+        if ((size_t)(end - p) < n) goto bad;
+        for (size_t i = 1; i < n; i++) {
+            if ((p[i] & 0xC0) != 0x80) goto bad;
+            c = (c << 6) | (p[i] & 0x3F);
+        }
+        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) goto bad;
+        p += n;
+        cl++;
+    }
+    return 0;
+bad:
+    *line = ln;
+    *col = cl;
+    return -1;
+}
