@@ -532,7 +532,16 @@ static const char *display(rd_parse_ctx *c, const char *sym)
     return sym;
 }
 
-static int is_keyword_name(const char *shown) { return shown && shown[0] == '`'; }
+/* "`report`" -> 1 when the word between the backquotes is reserved. */
+static int is_keyword_name(const char *shown)
+{
+    char word[32];
+    size_t n = strlen(shown);
+    if (n < 3 || n - 2 >= sizeof word || shown[0] != '`') return 0;
+    memcpy(word, shown + 1, n - 2);
+    word[n - 2] = '\0';
+    return rd_is_keyword(word);
+}
 
 void rd_ast_syntax_error(rd_parse_ctx *c, rd_span at, int found, const char *found_name,
                          const char *const *expected, int n_expected)
@@ -548,8 +557,9 @@ void rd_ast_syntax_error(rd_parse_ctx *c, rd_span at, int found, const char *fou
 
     const char *shown = display(c, found_name);
     int want_name = 0, want_close = 0, want_decl = 0;
-    const char *shown_exp[8];
-    for (int i = 0; i < n_expected && i < 8; i++) {
+    const char *shown_exp[RD_YYNTOKENS_MAX];
+    if (n_expected > RD_YYNTOKENS_MAX) n_expected = RD_YYNTOKENS_MAX;
+    for (int i = 0; i < n_expected; i++) {
         shown_exp[i] = display(c, expected[i]);
         if (strcmp(shown_exp[i], "a name") == 0) want_name = 1;
         if (strcmp(shown_exp[i], "`}`") == 0) want_close = 1;
@@ -558,10 +568,10 @@ void rd_ast_syntax_error(rd_parse_ctx *c, rd_span at, int found, const char *fou
     if (tok == RD_TOK_NAME && c->last_name) shown = rd_arena_printf(&p->arena, "`%s`", c->last_name);
     else if (tok == RD_TOK_YYEOF) shown = "the end of the file";
 
-    if (want_name && is_keyword_name(shown) && tok != RD_TOK_YYEOF) {
+    if (want_name && tok != RD_TOK_YYEOF && is_keyword_name(shown)) {
         char word[64];
         size_t n = strlen(shown);
-        snprintf(word, sizeof word, "%.*s", (int)(n > 2 ? n - 2 : 0), shown + 1);
+        snprintf(word, sizeof word, "%.*s", (int)(n - 2), shown + 1);
         char *help = rd_arena_printf(&p->arena, "choose another name, such as `%s_1` or a longer description like `police_%s`", word, word);
         RD_ERROR(p, "reserved-word", at, help, "%s is a reserved word, so it cannot be used as a name here", shown);
         return;

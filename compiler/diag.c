@@ -170,7 +170,7 @@ size_t rd_edit_distance(const char *a, const char *b, size_t limit)
 const char *rd_did_you_mean(const char *word, const char *const *candidates, size_t n)
 {
     size_t len = strlen(word);
-    size_t limit = len <= 3 ? 1 : len <= 8 ? 2 : 3;
+    size_t limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
     const char *best = NULL;
     size_t best_d = limit + 1;
     for (size_t i = 0; i < n; i++) {
@@ -182,6 +182,22 @@ const char *rd_did_you_mean(const char *word, const char *const *candidates, siz
     }
     return best;
 }
+
+/* Byte offset of the 1-based code point `cp` in s (or of its end). */
+static size_t cp_offset(const char *s, unsigned cp)
+{
+    size_t i = 0;
+    unsigned seen = 0;
+    for (; s[i]; i++) {
+        if (((unsigned char)s[i] & 0xC0) != 0x80) {
+            if (++seen == cp) return i;
+        }
+    }
+    return i;
+}
+
+/* Lines longer than this are shown as a window around the caret. */
+#define RD_SHOWN_COLS 100u
 
 static void print_one(FILE *out, const rd_diagnostic *g)
 {
@@ -195,13 +211,20 @@ static void print_one(FILE *out, const rd_diagnostic *g)
     if (g->source_line) {
         char num[16];
         int w = snprintf(num, sizeof num, "%u", g->line);
-        fprintf(out, " %s | ", num);
-        for (const char *p = g->source_line; *p; p++) fputc(*p == '\t' ? ' ' : *p, out);
-        fputc('\n', out);
-        fprintf(out, " %*s | ", w, "");
-        for (unsigned i = 1; i < g->col; i++) fputc(' ', out);
+        unsigned first = 1, col = g->col, end = g->end_col;
+        unsigned total = 0;
+        for (const char *q = g->source_line; *q; q++) total += ((unsigned char)*q & 0xC0) != 0x80;
+        if (total > RD_SHOWN_COLS && col > RD_SHOWN_COLS / 2) first = col - RD_SHOWN_COLS / 2;
+        unsigned last = first + RD_SHOWN_COLS - 1;
+        size_t b0 = cp_offset(g->source_line, first), b1 = cp_offset(g->source_line, last + 1);
+        fprintf(out, " %s | %s", num, first > 1 ? "..." : "");
+        for (size_t i = b0; i < b1; i++) fputc(g->source_line[i] == '\t' ? ' ' : g->source_line[i], out);
+        fprintf(out, "%s\n", total > last ? "..." : "");
+        fprintf(out, " %*s | %s", w, "", first > 1 ? "   " : "");
+        for (unsigned i = first; i < col; i++) fputc(' ', out);
         fputc('^', out);
-        for (unsigned i = g->col; i < g->end_col; i++) fputc('~', out);
+        if (end > last) end = last;
+        for (unsigned i = col; i < end; i++) fputc('~', out);
         fputc('\n', out);
     }
     if (g->help) fprintf(out, "  help: %s\n", g->help);

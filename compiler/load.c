@@ -123,7 +123,9 @@ static void follow_use(rd_program *p, rd_decl *d)
         rd_parse_file(p, idx, d->in_library || via_search);
 }
 
-rd_program *rd_compile(const char *path, const rd_options *opt, rd_diagnostics **diags)
+/* Shared by rd_compile (root read from `path`) and rd_compile_text (root given as text). */
+static rd_program *compile(const rd_options *opt, rd_diagnostics **diags, const char *path,
+                           const char *text, size_t len)
 {
     if (diags) *diags = NULL;
     rd_program *p = program_new();
@@ -140,7 +142,21 @@ rd_program *rd_compile(const char *path, const rd_options *opt, rd_diagnostics *
     }
     uint32_t root;
     rd_span none = {0, 0, 0, 0, 0};
-    if (rd_load_source(p, path, none, 0, &root) == 1) rd_parse_file(p, root, 0);
+    int ready;
+    if (text) {
+        ready = rd_sources_add_text(&p->sources, path, text, len, &root) == 0;
+        if (!ready) p->arena.failed = 1;
+        uint32_t line, col;
+        if (ready && rd_utf8_check(text, len, &line, &col) != 0) {
+            rd_span sp = {root, line, col, line, col};
+            RD_ERROR(p, "encoding", sp, "save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)",
+                     "this file is not valid UTF-8 text: the byte here is not part of any character");
+            ready = 0;
+        }
+    } else {
+        ready = rd_load_source(p, path, none, 0, &root) == 1;
+    }
+    if (ready) rd_parse_file(p, root, 0);
     /* `use` declarations are appended as files are parsed, so this walk reaches them all. */
     for (rd_decl *d = p->decls; d && !p->arena.failed; d = d->next)
         if (d->kind == RD_D_USE) follow_use(p, d);
@@ -162,4 +178,15 @@ rd_program *rd_compile(const char *path, const rd_options *opt, rd_diagnostics *
         return NULL;
     }
     return p;
+}
+
+rd_program *rd_compile(const char *path, const rd_options *opt, rd_diagnostics **diags)
+{
+    return compile(opt, diags, path, NULL, 0);
+}
+
+rd_program *rd_compile_text(const char *name, const char *text, size_t len, const rd_options *opt,
+                            rd_diagnostics **diags)
+{
+    return compile(opt, diags, name, text, len);
 }

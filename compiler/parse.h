@@ -7,6 +7,9 @@
  * recursive pass over the tree far from the end of the C stack. */
 #define RD_MAX_DEPTH 200
 
+/* More than the grammar's token count, so a syntax error can list every token it expected. */
+#define RD_YYNTOKENS_MAX 128
+
 typedef struct rd_parse_ctx {
     rd_program *prog;
     uint32_t file;
@@ -29,6 +32,8 @@ typedef struct rd_parse_ctx {
     rd_step **step_tail;   /* where the next step of cur (a pathway) goes */
     int last_tok;          /* the token most recently scanned: the parser's lookahead on error */
     const char *last_name; /* its text, when it was a name */
+    uint32_t tok_line, tok_col;   /* where the most recent token ends */
+    uint32_t prev_line, prev_col; /* where the token before it ends */
     int syntax_errors;
     rd_decl scratch;       /* stands in for c->cur when the arena is exhausted */
 } rd_parse_ctx;

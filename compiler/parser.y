@@ -1,6 +1,8 @@
 /* The .sop grammar (docs/syntax.md). Actions are one call to a builder in ast.c or one assignment
  * into the declaration being parsed (ctx->cur). After a syntax error the scanner skips to the next
- * declaration (rd_yylex), so the rule `decls error` resumes there. */
+ * declaration (rd_yylex). The rule `decls error` drops the offending token unless it already is that
+ * declaration's keyword, and re-arms error reporting at once: since the scanner guarantees a fresh
+ * start, bison's usual three-token silence would only hide the next real mistake. */
 %require "3.8"
 %define api.pure full
 %define api.prefix {rd_yy}
@@ -84,7 +86,7 @@ program: decls ;
 decls
     : %empty
     | decls decl
-    | decls error
+    | decls error                   { if (ctx->skipping) yyclearin; yyerrok; }
     ;
 
 decl: sop | use | directory | translations | sector | data | service | fact | notice | actor
@@ -363,10 +365,18 @@ static int report_syntax_error(const yypcontext_t *pc, rd_parse_ctx *ctx)
 {
     yysymbol_kind_t found = yypcontext_token(pc);
     RD_YYLTYPE *l = yypcontext_location(pc);
-    yysymbol_kind_t expected[8];
-    int n = yypcontext_expected_tokens(pc, expected, 8);
+    /* When the unexpected token opens a later line, what is missing belongs right after the previous
+     * token: point there. */
+    RD_YYLTYPE after = *l;
+    if (ctx->prev_line && (uint32_t)l->first_line > ctx->prev_line) {
+        after.first_line = after.last_line = (int)ctx->prev_line;
+        after.first_column = after.last_column = (int)ctx->prev_col + 1;
+        l = &after;
+    }
+    yysymbol_kind_t expected[YYNTOKENS];
+    int n = yypcontext_expected_tokens(pc, expected, YYNTOKENS);
     if (n < 0) n = 0;
-    const char *names[8];
+    const char *names[YYNTOKENS];
     for (int i = 0; i < n; i++) names[i] = yysymbol_name(expected[i]);
     rd_ast_syntax_error(ctx, S(*l), (int)found, yysymbol_name(found), names, n);
     return 0;

@@ -33,6 +33,10 @@ struct rd_program {
 /* The unique copy of a name, so later passes may compare names by pointer. */
 const char *rd_intern(rd_program *p, const char *s, size_t len);
 
+/* rd_compile for text held in memory (tests, fuzzers); `name` stands for its file name in messages
+ * and `use` is resolved on the search path and relative to the current folder. */
+rd_program *rd_compile_text(const char *name, const char *text, size_t len, const rd_options *opt,
+                            rd_diagnostics **diags);
 /* Finds `rel` next to source file `from`, then on the search path; NULL when nowhere. */
 char *rd_find_file(rd_program *p, uint32_t from, const char *rel, int *via_search);
 /* Reads a file into the source table: 1 new, 0 already there, -1 unreadable (reported at `at` when

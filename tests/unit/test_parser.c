@@ -1,0 +1,302 @@
+/* The grammar: the tree it builds, the messages for syntax mistakes, recovery at the next
+ * declaration, and the inputs that must never crash it. */
+#include "helpers.h"
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char good[] =
+    "sop \"Test SOP\" { languages en, my  version \"1.0\" }\n"
+    "sector health \"Health\"\n"
+    "sector police \"Police\"\n"
+    "data survivor_name \"Name\" { identifying }\n"
+    "data migration_status \"Status\" { protected }\n"
+    "service care \"Care\"\n"
+    "fact safe_now: bool \"Is she safe?\"\n"
+    "fact violence: enum { physical, sexual } \"Type\"\n"
+    "fact hours: int \"Hours since\"\n"
+    "fact window: bool = hours <= 72 and not (violence == physical)\n"
+    "notice limits \"Limits of confidentiality\"\n"
+    "actor clinic \"Clinic\" { sector health specialist provides care languages en, my hours \"24/7\" }\n"
+    "actor station \"Station\" { sector police }\n"
+    "consent to_police \"Referral to police\" { shares survivor_name with sector police purpose \"protection\" }\n"
+    "pathway main \"Main\" {\n"
+    "  entry sector health\n"
+    "  start intake\n"
+    "  step intake \"Intake\" by provider {\n"
+    "    inform limits\n"
+    "    ask safe_now, violence, hours\n"
+    "    if not safe_now and violence in { physical, sexual } {\n"
+    "      seek to_police { granted { share survivor_name with station } refused { } }\n"
+    "    } else if window { refer clinic for care sharing survivor_name } else { goto close }\n"
+    "    choose { care \"Care\" { refer clinic for care } none \"Nothing now\" { end \"her choice\" } }\n"
+    "    goto close\n"
+    "  }\n"
+    "  step close \"Close\" by clinic { end }\n"
+    "}\n"
+    "test \"unsafe\" { pathway main  given safe_now = false, hours = 10  grant to_police  choose intake.care\n"
+    "  expect step close  expect no share of survivor_name to sector police  expect refer to clinic for care }\n";
+
+static void builds_the_tree(void **state)
+{
+    (void)state;
+    rd_diagnostics *d;
+    rd_program *p = compile_str(good, &d);
+    if (!p) rd_diagnostics_print(d, stderr, 0);
+    assert_non_null(p);
+    assert_int_equal(rd_diagnostics_count(d, RD_SEV_ERROR), 0);
+    assert_string_equal(p->first_language, "en");
+
+    rd_decl *a = decl_named(p, RD_D_ACTOR, "clinic");
+    assert_non_null(a);
+    assert_true(a->u.actor.specialist);
+    assert_string_equal(a->u.actor.sector->id, "health");
+    assert_ptr_equal(a->u.actor.sector->decl, decl_named(p, RD_D_SECTOR, "health"));
+    assert_string_equal(a->fields->name, "hours");
+    assert_string_equal(a->fields->value, "24/7");
+    assert_int_equal(a->id_span.line, 12);
+    assert_int_equal(a->id_span.col, 7);
+
+    rd_decl *w = decl_named(p, RD_D_FACT, "window");
+    assert_int_equal(w->u.fact.derived->kind, RD_E_AND);
+    assert_int_equal(w->u.fact.derived->a->kind, RD_E_CMP);
+    assert_int_equal(w->u.fact.derived->a->op, RD_OP_LE);
+    assert_int_equal(w->u.fact.derived->b->kind, RD_E_NOT);
+
+    rd_decl *pw = decl_named(p, RD_D_PATHWAY, "main");
+    rd_step *s = pw->u.pathway.steps;
+    assert_string_equal(s->id, "intake");
+    assert_int_equal(s->by->tag, RD_REF_PROVIDER);
+    rd_stmt *st = s->body->first;
+    assert_int_equal(st->kind, RD_S_INFORM);
+    st = st->next;
+    assert_int_equal(st->kind, RD_S_ASK);
+    assert_string_equal(st->names->next->next->id, "hours");
+    st = st->next;
+    assert_int_equal(st->kind, RD_S_IF);
+    assert_int_equal(st->cond->kind, RD_E_AND);
+    assert_int_equal(st->then_b->first->kind, RD_S_SEEK);
+    assert_non_null(st->then_b->first->then_b);
+    assert_non_null(st->then_b->first->else_b);
+    /* `else if` is an if inside the else block */
+    assert_int_equal(st->else_b->first->kind, RD_S_IF);
+    assert_int_equal(st->else_b->first->then_b->first->kind, RD_S_REFER);
+    st = st->next;
+    assert_int_equal(st->kind, RD_S_CHOOSE);
+    assert_string_equal(st->options->id, "care");
+    assert_string_equal(st->options->next->label, "Nothing now");
+    st = st->next;
+    assert_int_equal(st->kind, RD_S_GOTO);
+    assert_ptr_equal(st->goto_step, s->next);
+
+    rd_decl *t = NULL;
+    for (rd_decl *x = p->decls; x; x = x->next)
+        if (x->kind == RD_D_TEST) t = x;
+    assert_non_null(t);
+    rd_titem *it = t->u.test.items;
+    assert_int_equal(it->kind, RD_TI_PATHWAY);
+    it = it->next;
+    assert_int_equal(it->kind, RD_TI_GIVEN);
+    assert_string_equal(it->given->next->fact.id, "hours");
+    assert_int_equal(it->given->next->value->value, 10);
+    it = it->next->next->next;
+    assert_int_equal(it->kind, RD_TI_EXPECT);
+    assert_int_equal(it->expect, RD_X_STEP);
+    it = it->next;
+    assert_true(it->negated);
+    assert_int_equal(it->expect, RD_X_SHARE);
+    assert_int_equal(it->targets->tag, RD_REF_SECTOR);
+    rd_program_free(p);
+    rd_diagnostics_free(d);
+}
+
+static void recovers_at_the_next_declaration(void **state)
+{
+    (void)state;
+    rd_diagnostics *d;
+    rd_program *p = compile_str("sector a \"A\" oops\n"
+                                "actor b \"B\" { sector a provides }\n"
+                                "notice n\n"
+                                "notice m \"fine\"\n"
+                                "pathway p \"P\" { step s \"S\" { end } }\n", &d);
+    assert_null(p);
+    assert_int_equal(rd_diagnostics_count(d, RD_SEV_ERROR), 4);
+    assert_int_equal(rd_diagnostics_get(d, 0)->line, 1);
+    assert_int_equal(rd_diagnostics_get(d, 1)->line, 2);
+    /* the missing text belongs after `notice n` on line 3, not at the next line's `notice` */
+    assert_int_equal(rd_diagnostics_get(d, 2)->line, 3);
+    assert_int_equal(rd_diagnostics_get(d, 2)->col, 9);
+    assert_string_equal(rd_diagnostics_get(d, 2)->message, "expected a quoted text, found `notice`");
+    assert_int_equal(rd_diagnostics_get(d, 3)->line, 5);
+    assert_string_equal(rd_diagnostics_get(d, 3)->message, "expected `by`, found `{`");
+    rd_diagnostics_free(d);
+}
+
+static void reserved_word_as_name(void **state)
+{
+    (void)state;
+    rd_diagnostics *d;
+    rd_program *p = compile_str("notice report \"x\"\n", &d);
+    assert_null(p);
+    const rd_diagnostic *g = rd_diagnostics_get(d, 0);
+    assert_string_equal(g->code, "reserved-word");
+    assert_string_equal(g->message, "`report` is a reserved word, so it cannot be used as a name here");
+    assert_int_equal(g->col, 8);
+    rd_diagnostics_free(d);
+}
+
+static void misspelt_keyword_gets_a_suggestion(void **state)
+{
+    (void)state;
+    rd_diagnostics *d;
+    rd_program *p = compile_str("acter a \"A\" { }\n", &d);
+    assert_null(p);
+    assert_string_equal(rd_diagnostics_get(d, 0)->message, "expected a declaration, found `acter`");
+    assert_string_equal(rd_diagnostics_get(d, 0)->help, "did you mean `actor`?");
+    rd_diagnostics_free(d);
+}
+
+static void missing_close_brace_names_the_open_one(void **state)
+{
+    (void)state;
+    rd_diagnostics *d;
+    rd_program *p = compile_str("sector a \"A\"\nactor b \"B\" {\n  sector a\n", &d);
+    assert_null(p);
+    const rd_diagnostic *g = rd_diagnostics_get(d, 0);
+    assert_string_equal(g->message, "this `{` is never closed: the file ends first");
+    assert_int_equal(g->line, 2);
+    assert_int_equal(g->col, 13);
+    assert_non_null(g->note);
+    rd_diagnostics_free(d);
+}
+
+static char *repeat(const char *a, size_t n, const char *mid, const char *b)
+{
+    size_t la = strlen(a), lm = strlen(mid), lb = strlen(b);
+    char *s = malloc(la * n + lm + lb * n + 1), *q = s;
+    for (size_t i = 0; i < n; i++, q += la) memcpy(q, a, la);
+    memcpy(q, mid, lm);
+    q += lm;
+    for (size_t i = 0; i < n; i++, q += lb) memcpy(q, b, lb);
+    *q = '\0';
+    return s;
+}
+
+static void deep_nesting_is_refused_not_overflowed(void **state)
+{
+    (void)state;
+    char *body = repeat("if x { ", 10000, "end", " }");
+    char *text = malloc(strlen(body) + 200);
+    sprintf(text, "fact x: bool\npathway p \"P\" { entry sector s start a step a \"A\" by provider { %s } }\n", body);
+    rd_diagnostics *d;
+    rd_program *p = compile_str(text, &d);
+    assert_null(p);
+    assert_int_equal(rd_diagnostics_count(d, RD_SEV_ERROR), 1);
+    assert_string_equal(rd_diagnostics_get(d, 0)->code, "too-deep");
+    rd_diagnostics_free(d);
+    free(text);
+    free(body);
+
+    char *cond = repeat("not ", 10000, "x", "");
+    text = malloc(strlen(cond) + 100);
+    sprintf(text, "fact x: bool\nfact y: bool = %s\n", cond);
+    p = compile_str(text, &d);
+    assert_null(p);
+    assert_true(rd_diagnostics_count(d, RD_SEV_ERROR) >= 1);
+    rd_diagnostics_free(d);
+    free(text);
+    free(cond);
+
+    char *parens = repeat("(", 10000, "x", ")");
+    text = malloc(strlen(parens) + 100);
+    sprintf(text, "fact x: bool\nfact y: bool = %s\n", parens);
+    p = compile_str(text, &d);
+    assert_null(p);
+    assert_string_equal(rd_diagnostics_get(d, 0)->code, "too-deep");
+    rd_diagnostics_free(d);
+    free(text);
+    free(parens);
+}
+
+static void ten_megabyte_string(void **state)
+{
+    (void)state;
+    size_t n = 10u * 1024u * 1024u;
+    char *text = malloc(n + 64);
+    strcpy(text, "notice big \"");
+    memset(text + 12, 'a', n);
+    strcpy(text + 12 + n, "\"\n");
+    rd_diagnostics *d;
+    rd_program *p = compile_str(text, &d);
+    assert_non_null(p);
+    assert_int_equal(strlen(decl_named(p, RD_D_NOTICE, "big")->label), n);
+    rd_program_free(p);
+    rd_diagnostics_free(d);
+    free(text);
+}
+
+static void empty_and_comment_only_files_are_fine(void **state)
+{
+    (void)state;
+    rd_diagnostics *d;
+    rd_program *p = compile_str("", &d);
+    assert_non_null(p);
+    rd_program_free(p);
+    rd_diagnostics_free(d);
+    p = compile_str("# nothing yet\n", &d);
+    assert_non_null(p);
+    rd_program_free(p);
+    rd_diagnostics_free(d);
+}
+
+static void every_truncation_of_a_program_is_handled(void **state)
+{
+    (void)state;
+    /* Each prefix of a valid program either compiles or yields diagnostics; none crashes, and each
+     * failing prefix says why. */
+    size_t n = strlen(good);
+    for (size_t i = 0; i < n; i++) {
+        rd_diagnostics *d;
+        rd_program *p = rd_compile_text("t.sop", good, i, &test_opt, &d);
+        if (!p) assert_true(rd_diagnostics_count(d, RD_SEV_ERROR) > 0);
+        rd_program_free(p);
+        rd_diagnostics_free(d);
+    }
+}
+
+static void random_bytes_are_handled(void **state)
+{
+    (void)state;
+    uint64_t x = 0x9e3779b97f4a7c15ull; /* fixed seed: the same bytes every run */
+    char buf[4096];
+    for (int round = 0; round < 300; round++) {
+        size_t n = (size_t)(round * 13 % 4096);
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            /* half the rounds draw from the language's own characters, to get deeper */
+            buf[i] = round % 2 ? (char)(x & 0xff) : "ab_ {}\"=<,.()#\n0123456789stepifgoto"[x % 36];
+        }
+        rd_diagnostics *d;
+        rd_program *p = rd_compile_text("t.sop", buf, n, &test_opt, &d);
+        rd_program_free(p);
+        rd_diagnostics_free(d);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(builds_the_tree),
+        cmocka_unit_test(recovers_at_the_next_declaration),
+        cmocka_unit_test(reserved_word_as_name),
+        cmocka_unit_test(misspelt_keyword_gets_a_suggestion),
+        cmocka_unit_test(missing_close_brace_names_the_open_one),
+        cmocka_unit_test(deep_nesting_is_refused_not_overflowed),
+        cmocka_unit_test(ten_megabyte_string),
+        cmocka_unit_test(empty_and_comment_only_files_are_fine),
+        cmocka_unit_test(every_truncation_of_a_program_is_handled),
+        cmocka_unit_test(random_bytes_are_handled),
+    };
+    return cmocka_run_group_tests_name("parser", tests, NULL, NULL);
+}
