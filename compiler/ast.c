@@ -14,6 +14,8 @@ static const char *const kind_names[RD_D__COUNT] = {
 
 const char *rd_decl_kind_name(rd_decl_kind k) { return k < RD_D__COUNT ? kind_names[k] : "?"; }
 
+const char *rd_article(const char *noun) { return strchr("aeiou", noun[0]) ? "an" : "a"; }
+
 /* The reserved words, as the scanner matches them (lexer.l); kept sorted for bsearch. */
 static const char *const keywords[] = {
     "actor", "and", "applies", "ask", "at", "because", "bool", "by", "choose", "consent", "data",

@@ -210,6 +210,8 @@ struct rd_decl {
 };
 
 const char *rd_decl_kind_name(rd_decl_kind k);
+/* "a" or "an" for a noun, for messages. */
+const char *rd_article(const char *noun);
 /* 1 when s is a reserved word of the language (docs/syntax.md). */
 int rd_is_keyword(const char *s);
 

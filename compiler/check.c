@@ -49,9 +49,10 @@ static void check_fields(rd_program *p, rd_decl *d)
             int w = snprintf(list + off, sizeof list - off, "%s`%s`", i ? ", " : "", ok[i]);
             if (w > 0) off += (size_t)w;
         }
+        const char *kind = rd_decl_kind_name(d->kind), *art = rd_article(kind);
         const char *help = m ? rd_arena_printf(&p->arena, "did you mean `%s`?", m)
-                             : rd_arena_printf(&p->arena, "a %s takes %s", rd_decl_kind_name(d->kind), list);
-        RD_ERROR(p, "unknown-field", f->span, help, "a %s has no field `%s`", rd_decl_kind_name(d->kind), f->name);
+                             : rd_arena_printf(&p->arena, "%s %s takes %s", art, kind, list);
+        RD_ERROR(p, "unknown-field", f->span, help, "%s %s has no field `%s`", art, kind, f->name);
     }
 }
 
@@ -277,6 +278,7 @@ typedef struct walk {
     rd_program *p;
     rd_step **stack; /* steps reached but not yet expanded, for reachability */
     size_t nstack, cap;
+    int broken_goto;
 } walk;
 
 static int actor_provides(const rd_decl *a, const rd_decl *svc)
@@ -384,7 +386,9 @@ static int check_stmt(walk *w, rd_stmt *s)
         int e = s->else_b ? check_block(w, s->else_b) : 0;
         return t && e;
     }
-    case RD_S_GOTO: return 1;
+    case RD_S_GOTO:
+        w->broken_goto |= !s->goto_step;
+        return 1;
     case RD_S_END: return 1;
     case RD_S_INFORM:
     case RD_S_RECORD:
@@ -423,7 +427,7 @@ static void check_pathway(rd_program *p, rd_decl *d)
                  "pathway `%s` has no `start` step", d->id);
         return;
     }
-    walk w = {p, NULL, 0, 0};
+    walk w = {p, NULL, 0, 0, 0};
     for (rd_step *s = d->u.pathway.steps; s; s = s->next) {
         if (!s->body) continue;
         if (!check_block(&w, s->body))
@@ -431,6 +435,8 @@ static void check_pathway(rd_program *p, rd_decl *d)
                     "end the step with `goto <next step>` or `end \"reason\"` so the procedure says what happens next",
                     "step `%s` can finish without saying what comes next", s->id);
     }
+    /* A misspelt goto was reported already; what it meant to reach is not "unreachable". */
+    if (w.broken_goto) return;
     push_step(&w, rd_map_get(&d->u.pathway.step_map, d->u.pathway.start->id));
     while (w.nstack) push_gotos(&w, w.stack[--w.nstack]->body);
     for (rd_step *s = d->u.pathway.steps; s; s = s->next)

@@ -60,9 +60,10 @@ char *rd_find_file(rd_program *p, uint32_t from, const char *rel, int *via_searc
 {
     *via_search = 0;
     if (rel[0] == '/') return access(rel, R_OK) == 0 ? rd_arena_strdup(&p->arena, rel) : NULL;
-    const char *fp = p->sources.v[from].path;
-    const char *slash = strrchr(fp, '/');
-    char *cand = slash ? rd_arena_printf(&p->arena, "%.*s/%s", (int)(slash - fp), fp, rel)
+    /* Text compiled from memory has no folder of its own: only the search path applies. */
+    const char *fp = p->sources.v[from].real ? p->sources.v[from].path : NULL;
+    const char *slash = fp ? strrchr(fp, '/') : NULL;
+    char *cand = !fp ? NULL : slash ? rd_arena_printf(&p->arena, "%.*s/%s", (int)(slash - fp), fp, rel)
                        : rd_arena_strdup(&p->arena, rel);
     if (cand && access(cand, R_OK) == 0) return cand;
     for (size_t i = 0; i < p->search_path_len; i++) {

@@ -34,7 +34,7 @@ struct rd_program {
 const char *rd_intern(rd_program *p, const char *s, size_t len);
 
 /* rd_compile for text held in memory (tests, fuzzers); `name` stands for its file name in messages
- * and `use` is resolved on the search path and relative to the current folder. */
+ * and the files it names are looked for on the search path only. */
 rd_program *rd_compile_text(const char *name, const char *text, size_t len, const rd_options *opt,
                             rd_diagnostics **diags);
 /* Finds `rel` next to source file `from`, then on the search path; NULL when nowhere. */

@@ -33,10 +33,12 @@ void rd_unknown_name(rd_program *p, rd_span at, const char *id, rd_decl_kind k, 
         if (k == RD_D_ACTOR && k2 == RD_D_SECTOR)
             help = rd_arena_printf(&p->arena, "write `sector %s` to mean any actor of that sector", id);
         else
-            help = rd_arena_printf(&p->arena, "a %s is needed here; `%s` names a %s",
-                                   rd_decl_kind_name(k), id, rd_decl_kind_name((rd_decl_kind)k2));
-        rd_diagnostic *g = RD_ERROR(p, "wrong-kind", at, help, "`%s` is a %s, not a %s", id,
-                                    rd_decl_kind_name((rd_decl_kind)k2), rd_decl_kind_name(k));
+            help = rd_arena_printf(&p->arena, "%s %s is needed here; `%s` names %s %s", rd_article(rd_decl_kind_name(k)),
+                                   rd_decl_kind_name(k), id, rd_article(rd_decl_kind_name((rd_decl_kind)k2)),
+                                   rd_decl_kind_name((rd_decl_kind)k2));
+        rd_diagnostic *g = RD_ERROR(p, "wrong-kind", at, help, "`%s` is %s %s, not %s %s", id,
+                                    rd_article(rd_decl_kind_name((rd_decl_kind)k2)), rd_decl_kind_name((rd_decl_kind)k2),
+                                    rd_article(rd_decl_kind_name(k)), rd_decl_kind_name(k));
         rd_diag_note(p->diags, &p->sources, g, other->id_span, "`%s` is declared here", id);
         return;
     }
