@@ -90,3 +90,7 @@ deps:
 
 clean:
 	rm -rf build build-asan rightdoor
+
+$(B)/bench/%: bench/%.c $(B)/librightdoor.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/librightdoor.a $(LIBS)

@@ -286,13 +286,16 @@ static void top_pair(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yaml_n
         a->span = node_span(y, e);
         a->u.actor.from_directory = 1;
         each_pair(y, e, "a provider", dir_provider, provider_pair, a);
+        /* An id or name that was given but bad has been reported already. */
         if (!a->id) {
-            RD_ERROR(p, "missing-field", a->span, "add `id: some_name`: the name the SOP uses for this provider",
-                     "this provider has no `id`");
+            if (!a->id_span.line)
+                RD_ERROR(p, "missing-field", a->span, "add `id: some_name`: the name the SOP uses for this provider",
+                         "this provider has no `id`");
             continue;
         }
         if (!a->label) {
-            RD_ERROR(p, "missing-field", a->span, "add `name: \"...\"`", "provider `%s` has no `name`", a->id);
+            if (!a->label_span.line)
+                RD_ERROR(p, "missing-field", a->span, "add `name: \"...\"`", "provider `%s` has no `name`", a->id);
             continue;
         }
         *p->tail = a;

@@ -1,0 +1,37 @@
+#!/bin/sh
+# Every program the project ships (stdlib/, rules/, examples/) checks with no error and no warning,
+# and the command line keeps its documented exit codes.
+set -u
+cd "$(dirname "$0")/.."
+RD=${RIGHTDOOR:-./rightdoor}
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+
+for f in $(find stdlib rules examples -name '*.sop' ! -path 'examples/violations/*' | sort); do
+    out=$(${RUN:-} "$RD" check "$f" 2>&1)
+    if [ $? -eq 0 ] && [ "$out" = "$f: ok (0 warnings)" ]; then ok; else bad "$f"; printf '%s\n' "$out" | head -20; fi
+done
+
+expect_exit() { # expected-status description command...
+    want=$1; what=$2; shift 2
+    ${RUN:-} "$@" >/dev/null 2>&1
+    got=$?
+    if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, wanted $want"; fi
+}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+printf 'sector a "A"\nactor b "B" { sector c }\n' >"$tmp/bad.sop"
+expect_exit 1 "a program with errors" "$RD" check "$tmp/bad.sop"
+expect_exit 2 "a missing file" "$RD" check "$tmp/no-such-file.sop"
+expect_exit 2 "a folder given as a file" "$RD" check "$tmp"
+expect_exit 2 "no command" "$RD"
+expect_exit 2 "an unknown command" "$RD" frobnicate "$tmp/bad.sop"
+expect_exit 2 "an unknown option" "$RD" check --frob "$tmp/bad.sop"
+expect_exit 0 "help" "$RD" --help
+: >"$tmp/empty.sop"
+expect_exit 0 "an empty file" "$RD" check "$tmp/empty.sop"
+
+echo "programs: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
