@@ -7,13 +7,12 @@ WARN    := -std=c11 -D_XOPEN_SOURCE=700 -Wall -Wextra -Wshadow -Wstrict-prototyp
            -Wmissing-prototypes -Wno-unused-function
 LUA_CFLAGS := $(shell pkg-config --cflags lua5.4 2>/dev/null)
 LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
-YAML_LIBS  := -lyaml
+YAML_LIBS  := -lyaml -ljansson
 ALL_CFLAGS  = $(WARN) $(CFLAGS) $(LUA_CFLAGS) -Ibuild -Icompiler -Iruntime
 LIBS        = $(YAML_LIBS) $(LUA_LIBS) -lm
 
 B ?= build
-LIB_SRC := compiler/arena.c compiler/map.c compiler/source.c compiler/diag.c compiler/ast.c \
-           compiler/load.c compiler/yaml_load.c compiler/resolve.c compiler/check.c
+LIB_SRC := $(wildcard compiler/*.c runtime/*.c)
 GEN_SRC := $(B)/lexer.c $(B)/parser.c
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/lexer.o $(B)/parser.o
 CLI_OBJ := $(B)/cli/main.o

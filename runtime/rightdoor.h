@@ -30,6 +30,14 @@ typedef enum rd_severity { RD_SEV_ERROR = 0, RD_SEV_WARNING = 1, RD_SEV_NOTE = 2
 /* One message about the user's files. Strings are owned by the rd_diagnostics that holds it.
  * line and col are 1-based; col counts characters (UTF-8 code points), not bytes. A diagnostic
  * that concerns no particular place (a missing file given on the command line) has line 0. */
+/* One step of a counterexample: where it is in the source and what happens there, in plain words
+ * ("safety: she is not safe now", "refer mae_sot_police (shares migration_status)"). */
+typedef struct rd_path_step {
+    const char *file;
+    unsigned line, col;
+    const char *text;
+} rd_path_step;
+
 typedef struct rd_diagnostic {
     rd_severity severity;
     const char *code;        /* stable kebab-case identifier, e.g. "unknown-name", "syntax" */
@@ -39,6 +47,11 @@ typedef struct rd_diagnostic {
     const char *help;        /* what to do about it, or NULL */
     const char *source_line; /* the text of `line`, without its newline, or NULL */
     const struct rd_diagnostic *note; /* a second place it concerns ("first defined here"), or NULL */
+    /* For a principle that fails: the shortest path from an entry to the violation, and the
+     * principle's source citation (seed passage, law). NULL / 0 otherwise. */
+    const rd_path_step *path;
+    size_t path_len;
+    const char *citation;
 } rd_diagnostic;
 
 typedef struct rd_diagnostics rd_diagnostics;
