@@ -35,12 +35,13 @@ $(B)/lexer.c: compiler/lexer.l $(B)/parser.h
 	flex -o $@ $<
 
 # Generated code is not held to our warning set.
-$(B)/lexer.o: $(B)/lexer.c
+HDRS := $(wildcard compiler/*.h runtime/*.h)
+$(B)/lexer.o: $(B)/lexer.c $(B)/parser.h $(HDRS)
 	$(CC) $(ALL_CFLAGS) -Wno-sign-compare -Wno-unused-parameter -Wno-missing-prototypes -c -o $@ $<
-$(B)/parser.o: $(B)/parser.c
+$(B)/parser.o: $(B)/parser.c $(HDRS)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
 
-$(B)/%.o: %.c $(B)/parser.h $(wildcard compiler/*.h runtime/*.h)
+$(B)/%.o: %.c $(B)/parser.h $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -48,7 +49,7 @@ $(B)/%.o: %.c $(B)/parser.h $(wildcard compiler/*.h runtime/*.h)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-$(B)/tests/%: tests/unit/%.c $(B)/librightdoor.a
+$(B)/tests/%: tests/unit/%.c tests/unit/helpers.h $(B)/librightdoor.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/librightdoor.a $(LIBS) -lcmocka
 

@@ -49,10 +49,11 @@ static void check_fields(rd_program *p, rd_decl *d)
             int w = snprintf(list + off, sizeof list - off, "%s`%s`", i ? ", " : "", ok[i]);
             if (w > 0) off += (size_t)w;
         }
-        const char *kind = rd_decl_kind_name(d->kind), *art = rd_article(kind);
+        const char *kind = rd_decl_kind_name(d->kind);
+        const char *whose = d->kind == RD_D_SOP ? "the `sop` header" : rd_arena_printf(&p->arena, "%s %s", rd_article(kind), kind);
         const char *help = m ? rd_arena_printf(&p->arena, "did you mean `%s`?", m)
-                             : rd_arena_printf(&p->arena, "%s %s takes %s", art, kind, list);
-        RD_ERROR(p, "unknown-field", f->span, help, "%s %s has no field `%s`", art, kind, f->name);
+                             : rd_arena_printf(&p->arena, "%s takes %s", whose, list);
+        RD_ERROR(p, "unknown-field", f->span, help, "%s has no field `%s`", whose, f->name);
     }
 }
 
@@ -75,6 +76,17 @@ static const char *type_phrase(rd_type t)
     }
 }
 
+/* The fact whose enum has value `id`, if any: `violence == rape or sexual_assault` names a value
+ * where a condition belongs. */
+static rd_decl *enum_owner(rd_program *p, const char *id)
+{
+    for (rd_decl *d = p->decls; d; d = d->next)
+        if (d->kind == RD_D_FACT && d->u.fact.type == RD_T_ENUM)
+            for (rd_ref *r = d->u.fact.values; r; r = r->next)
+                if (r->id == id) return d;
+    return NULL;
+}
+
 static rd_decl *fact_named(rd_program *p, const char *id, rd_span at)
 {
     rd_decl *f = rd_lookup(p, RD_D_FACT, id);
@@ -82,12 +94,19 @@ static rd_decl *fact_named(rd_program *p, const char *id, rd_span at)
         f->used = 1;
         return f;
     }
+    rd_decl *owner = enum_owner(p, id);
+    if (owner) {
+        char *help = rd_arena_printf(&p->arena, "compare the fact with it: `%s == %s`; for several values write `%s in { %s, ... }`",
+                                     owner->id, id, owner->id, id);
+        RD_ERROR(p, "unknown-name", at, help, "`%s` is a value of `%s`, not a condition", id, owner->id);
+        return NULL;
+    }
     rd_unknown_name(p, at, id, RD_D_FACT, NULL);
     return NULL;
 }
 
 /* Binds `v` (an operand) as a value of fact f's type. Returns 0 when it fits. */
-static int check_value(rd_program *p, rd_decl *f, rd_expr *v)
+static int check_value(rd_program *p, rd_decl *f, rd_expr *v, const char *verb)
 {
     rd_type t = f->u.fact.type;
     if (t == RD_T_BOOL && v->kind == RD_E_BOOL) return 0;
@@ -119,7 +138,7 @@ static int check_value(rd_program *p, rd_decl *f, rd_expr *v)
     }
     const char *example = t == RD_T_BOOL ? "`true` or `false`" : t == RD_T_INT ? "a number such as `72`"
                         : "one of its values";
-    char *help = rd_arena_printf(&p->arena, "`%s` is %s; compare it with %s", f->id, type_phrase(t), example);
+    char *help = rd_arena_printf(&p->arena, "`%s` is %s; %s %s", f->id, type_phrase(t), verb, example);
     RD_ERROR(p, "type-mismatch", v->span, help, "this value does not fit `%s`", f->id);
     return -1;
 }
@@ -158,13 +177,15 @@ static void check_cond(rd_program *p, rd_expr *e)
         e->fact = f;
         if (!f) return;
         if (f->u.fact.type != RD_T_ENUM) {
-            RD_ERROR(p, "type-mismatch", e->id_span, "`in { ... }` lists values of a choice fact (an `enum`)",
-                     "`%s` is %s", f->id, type_phrase(f->u.fact.type));
+            char *help = f->u.fact.type == RD_T_BOOL ? rd_arena_printf(&p->arena, "write `if %s` or `if not %s`", f->id, f->id)
+                                                     : rd_arena_printf(&p->arena, "compare it: `%s >= 18`", f->id);
+            RD_ERROR(p, "type-mismatch", e->id_span, help, "`in { ... }` needs a choice fact, and `%s` is %s", f->id,
+                     type_phrase(f->u.fact.type));
             return;
         }
         for (rd_ref *r = e->set; r; r = r->next) {
             rd_expr v = {.kind = RD_E_NAME, .id = r->id, .span = r->span};
-            check_value(p, f, &v);
+            check_value(p, f, &v, "compare it with");
         }
         return;
     }
@@ -198,7 +219,7 @@ static void check_cond(rd_program *p, rd_expr *e)
                 RD_ERROR(p, "type-mismatch", e->span, "compare facts of the same kind",
                          "`%s` is %s but `%s` is %s", f->id, type_phrase(f->u.fact.type), fv->id,
                          type_phrase(fv->u.fact.type));
-        } else if (check_value(p, f, v) != 0) {
+        } else if (check_value(p, f, v, "compare it with") != 0) {
             return;
         }
         if (e->op != RD_OP_EQ && e->op != RD_OP_NE && f->u.fact.type != RD_T_INT)
@@ -270,6 +291,21 @@ static void check_fact(rd_program *p, rd_decl *d)
             RD_ERROR(p, "unreadable-file", d->u.fact.lua_span, "the path is relative to this file",
                      "cannot find the Lua file `%s`", d->u.fact.lua);
     }
+}
+
+/* The asked facts a condition reads, each once, at most cap of them. */
+static void fact_sources(const rd_expr *e, rd_decl **out, size_t *n, size_t cap)
+{
+    if (!e) return;
+    if (e->fact && !e->fact->u.fact.derived) {
+        size_t i = 0;
+        while (i < *n && out[i] != e->fact) i++;
+        if (i == *n && *n < cap) out[(*n)++] = e->fact;
+    } else if (e->fact) {
+        fact_sources(e->fact->u.fact.derived, out, n, cap);
+    }
+    fact_sources(e->a, out, n, cap);
+    fact_sources(e->b, out, n, cap);
 }
 
 /* ---- pathways -------------------------------------------------------------------------------- */
@@ -349,9 +385,20 @@ static int check_stmt(walk *w, rd_stmt *s)
     case RD_S_ASK:
         for (rd_ref *r = s->names; r; r = r->next) {
             rd_decl *f = r->decl;
-            if (f && (f->u.fact.derived || f->u.fact.lua))
-                RD_ERROR(p, "computed-fact", r->span, "ask the facts it is computed from instead",
-                         "`%s` is computed, not asked", f->id);
+            if (f && (f->u.fact.derived || f->u.fact.lua)) {
+                rd_decl *src[8];
+                size_t n = 0;
+                fact_sources(f->u.fact.derived, src, &n, 8);
+                char list[256] = "";
+                size_t off = 0;
+                for (size_t i = 0; i < n && off < sizeof list; i++) {
+                    int w2 = snprintf(list + off, sizeof list - off, "%s`%s`", i ? ", " : "", src[i]->id);
+                    if (w2 > 0) off += (size_t)w2;
+                }
+                char *help = n ? rd_arena_printf(&p->arena, "ask what it is computed from instead: %s", list)
+                               : "it is computed by its Lua file; ask the facts that file reads";
+                RD_ERROR(p, "computed-fact", r->span, help, "`%s` is computed, not asked", f->id);
+            }
         }
         return 0;
     case RD_S_SEEK: {
@@ -435,12 +482,13 @@ static void check_pathway(rd_program *p, rd_decl *d)
                     "end the step with `goto <next step>` or `end \"reason\"` so the procedure says what happens next",
                     "step `%s` can finish without saying what comes next", s->id);
     }
-    /* A misspelt goto was reported already; what it meant to reach is not "unreachable". */
-    if (w.broken_goto) return;
-    push_step(&w, rd_map_get(&d->u.pathway.step_map, d->u.pathway.start->id));
+    /* A misspelt goto or start was reported already; what it meant to reach is not "unreachable". */
+    rd_step *first = rd_map_get(&d->u.pathway.step_map, d->u.pathway.start->id);
+    if (w.broken_goto || !first) return;
+    push_step(&w, first);
     while (w.nstack) push_gotos(&w, w.stack[--w.nstack]->body);
     for (rd_step *s = d->u.pathway.steps; s; s = s->next)
-        if (!s->reachable)
+        if (!s->reachable && rd_map_get(&d->u.pathway.step_map, s->id) == s)
             RD_ERROR(p, "unreachable-step", s->span, "add a `goto` to it where it should happen, or delete it",
                      "step `%s` can never be reached: it is not the start and no `goto` leads to it", s->id);
 }
@@ -527,6 +575,31 @@ rd_option *rd_find_option(rd_step *st, const char *id)
     return NULL;
 }
 
+const char *rd_option_list(rd_program *p, rd_step *st)
+{
+    char list[400] = "";
+    size_t off = 0;
+    rd_block *todo[RD_MAX_DEPTH * 3 + 3];
+    size_t n = 0;
+    if (st->body) todo[n++] = st->body;
+    while (n) {
+        rd_block *b = todo[--n];
+        for (rd_stmt *s = b->first; s; s = s->next) {
+            for (rd_option *o = s->options; o; o = o->next) {
+                if (off < sizeof list) {
+                    int w = snprintf(list + off, sizeof list - off, "%s`%s`", off ? ", " : "", o->id);
+                    if (w > 0) off += (size_t)w;
+                }
+                if (o->body && n < sizeof todo / sizeof *todo) todo[n++] = o->body;
+            }
+            if (s->then_b && n < sizeof todo / sizeof *todo) todo[n++] = s->then_b;
+            if (s->else_b && n < sizeof todo / sizeof *todo) todo[n++] = s->else_b;
+        }
+    }
+    return off ? rd_arena_printf(&p->arena, "step `%s` offers %s", st->id, list)
+               : rd_arena_printf(&p->arena, "step `%s` has no `choose`", st->id);
+}
+
 /* ---- tests ----------------------------------------------------------------------------------- */
 
 static void check_test(rd_program *p, rd_decl *d)
@@ -546,8 +619,14 @@ static void check_test(rd_program *p, rd_decl *d)
         if (pw) pw->used = 1;
         else rd_unknown_name(p, t->names->span, t->names->id, RD_D_PATHWAY, NULL);
     }
-    if (!pw_item)
-        RD_ERROR(p, "missing-field", d->span, "add `pathway <name>`", "this test does not say which pathway it runs");
+    if (!pw_item) {
+        rd_decl *only = NULL;
+        int count = 0;
+        for (rd_decl *x = p->decls; x; x = x->next)
+            if (x->kind == RD_D_PATHWAY && !x->in_library) only = x, count++;
+        const char *help = count == 1 ? rd_arena_printf(&p->arena, "add `pathway %s`", only->id) : "add `pathway <name>`";
+        RD_ERROR(p, "missing-field", d->span, help, "this test does not say which pathway it runs");
+    }
     rd_map granted, refused;
     rd_map_init(&granted);
     rd_map_init(&refused);
@@ -568,7 +647,7 @@ static void check_test(rd_program *p, rd_decl *d)
                     RD_ERROR(p, "computed-fact", g->fact.span, "give the facts it is computed from instead",
                              "`%s` is computed, so a test cannot set it", f->id);
                 else
-                    check_value(p, f, g->value);
+                    check_value(p, f, g->value, "give it");
             }
             break;
         case RD_TI_DECLINE:
@@ -603,9 +682,8 @@ static void check_test(rd_program *p, rd_decl *d)
                 }
                 rd_step *st = rd_find_step(p, pw, r->id, r->span);
                 if (!st) continue;
-                int found = rd_find_option(st, r->sub) != NULL;
-                if (!found)
-                    RD_ERROR(p, "unknown-option", r->sub_span, "check the option names in that step's `choose`",
+                if (!rd_find_option(st, r->sub))
+                    RD_ERROR(p, "unknown-option", r->sub_span, rd_option_list(p, st),
                              "step `%s` offers no option `%s`", st->id, r->sub);
             }
             break;
@@ -674,10 +752,13 @@ void rd_check(rd_program *p)
 {
     rd_map cyc;
     rd_map_init(&cyc);
+    /* Facts first: conditions elsewhere read what their derivations resolve to, and declarations
+     * from `use`d files come after the ones that use them. */
+    for (rd_decl *d = p->decls; d; d = d->next)
+        if (d->kind == RD_D_FACT) check_fact(p, d);
     for (rd_decl *d = p->decls; d; d = d->next) {
         check_fields(p, d);
         switch (d->kind) {
-        case RD_D_FACT: check_fact(p, d); break;
         case RD_D_ACTOR:
             if (!d->u.actor.sector)
                 RD_ERROR(p, "missing-field", d->id_span, "add `sector <sector>`, such as `sector health`",

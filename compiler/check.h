@@ -24,4 +24,7 @@ const char *rd_field_get(const rd_decl *d, const char *name);
 /* The option `id` of a `choose` anywhere in step st, or NULL. */
 rd_option *rd_find_option(rd_step *st, const char *id);
 
+/* "step `x` offers `a`, `b`": the options of every `choose` in a step, for messages. */
+const char *rd_option_list(rd_program *p, rd_step *st);
+
 #endif

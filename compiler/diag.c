@@ -245,7 +245,8 @@ void rd_diagnostics_print(const rd_diagnostics *d, FILE *out, unsigned max_error
     /* Errors past RD_DIAG_STORE_MAX were counted but not stored. */
     hidden = d->counts[RD_SEV_ERROR] - shown;
     if (hidden) fprintf(out, "... and %zu more error%s not shown\n", hidden, hidden == 1 ? "" : "s");
+    /* A clean run's summary is the caller's ("FILE: ok"); a failing one ends with the counts. */
     size_t ne = d->counts[RD_SEV_ERROR], nw = d->counts[RD_SEV_WARNING];
-    if (ne || nw)
+    if (ne)
         fprintf(out, "%zu error%s, %zu warning%s\n", ne, ne == 1 ? "" : "s", nw, nw == 1 ? "" : "s");
 }

@@ -5,6 +5,7 @@
 #include "yaml_load.h"
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <unistd.h>
 
 const char *rd_intern(rd_program *p, const char *s, size_t len)
@@ -108,14 +109,46 @@ int rd_load_source(rd_program *p, const char *path, rd_span at, int has_at, uint
     return 1;
 }
 
+/* Adds to names[] the modules (`std`, `rules.esp`) found in folder `dir` and its subfolders. */
+static void list_modules(rd_program *p, const char *dir, const char *prefix, int depth, const char **names, size_t *n,
+                         size_t cap)
+{
+    DIR *dh = opendir(dir);
+    if (!dh) return;
+    struct dirent *e;
+    while ((e = readdir(dh)) && *n < cap) {
+        size_t len = strlen(e->d_name);
+        if (e->d_name[0] == '.') continue;
+        if (len > 4 && strcmp(e->d_name + len - 4, ".sop") == 0) {
+            names[(*n)++] = rd_arena_printf(&p->arena, "%s%.*s", prefix, (int)(len - 4), e->d_name);
+        } else if (depth == 0) {
+            char *sub = rd_arena_printf(&p->arena, "%s/%s", dir, e->d_name);
+            char *pre = rd_arena_printf(&p->arena, "%s.", e->d_name);
+            if (sub && pre) list_modules(p, sub, pre, 1, names, n, cap);
+        }
+    }
+    closedir(dh);
+}
+
 static void follow_use(rd_program *p, rd_decl *d)
 {
     int via_search;
     char *path = rd_find_file(p, d->span.file, d->u.file.path, &via_search);
     if (!path) {
-        char *help = rd_arena_printf(&p->arena,
-                                     "`use a.b` reads a/b.sop next to this file or in the standard folders "
-                                     "(stdlib/, rules/); is `%s` spelt right?", d->u.file.path);
+        /* The module as written, dotted again, against the modules that exist. */
+        char *written = rd_arena_strdup(&p->arena, d->u.file.path);
+        if (!written) return;
+        written[strlen(written) - 4] = '\0';
+        for (char *c = written; *c; c++)
+            if (*c == '/') *c = '.';
+        const char *names[256];
+        size_t n = 0;
+        for (size_t i = 0; i < p->search_path_len; i++) list_modules(p, p->search_path[i], "", 0, names, &n, 256);
+        const char *m = rd_did_you_mean(written, names, n);
+        char *help = m ? rd_arena_printf(&p->arena, "did you mean `use %s`?", m)
+                       : rd_arena_printf(&p->arena,
+                                         "`use a.b` reads a/b.sop next to this file or in the standard folders "
+                                         "(stdlib/, rules/); is `%s` spelt right?", written);
         RD_ERROR(p, "unknown-module", d->u.file.path_span, help, "cannot find `%s`", d->u.file.path);
         return;
     }
@@ -164,6 +197,9 @@ static rd_program *compile(const rd_options *opt, rd_diagnostics **diags, const 
     if (!p->arena.failed && dg->counts[RD_SEV_ERROR] == 0) {
         for (rd_decl *d = p->decls; d; d = d->next)
             if (d->kind == RD_D_DIRECTORY) rd_yaml_directory(p, d);
+    }
+    /* A directory that could not be read would make every provider it names "unknown". */
+    if (!p->arena.failed && dg->counts[RD_SEV_ERROR] == 0) {
         rd_resolve(p);
         for (rd_decl *d = p->decls; d; d = d->next)
             if (d->kind == RD_D_TRANSLATIONS) rd_yaml_translations(p, d);

@@ -23,6 +23,8 @@ typedef struct rd_parse_ctx {
     int too_deep;          /* the depth error was reported; stay quiet until resynchronised */
     /* error recovery: skip tokens until a declaration keyword at depth 0 or column 1 */
     int skipping;
+    int resync_col1;       /* resume only at a declaration keyword in column 1 */
+    uint32_t quiet_line;   /* a syntax error at the resync token on this line is a known echo */
     int last_depth, last_col1; /* where the most recent token stood */
     /* string literal being scanned */
     char *buf;
@@ -34,6 +36,9 @@ typedef struct rd_parse_ctx {
     const char *last_name; /* its text, when it was a name */
     uint32_t tok_line, tok_col;   /* where the most recent token ends */
     uint32_t prev_line, prev_col; /* where the token before it ends */
+    int prev_tok, prev2_tok;      /* the two tokens before it, for messages */
+    uint32_t prev2_line;          /* where the second one ends */
+    const char *prev_name, *prev2_name;
     int syntax_errors;
     rd_decl scratch;       /* stands in for c->cur when the arena is exhausted */
 } rd_parse_ctx;
@@ -47,5 +52,7 @@ static inline rd_span rd_span_of(const rd_parse_ctx *c, int fl, int fc, int ll, 
 /* Parses one file's text into declarations appended to ctx->prog. Returns the number of syntax
  * errors (reported as diagnostics). */
 int rd_parse_file(rd_program *p, uint32_t file, int in_library);
+/* 1 when token `tok`, just scanned, starts a declaration where the parser may resume. */
+int rd_lex_is_decl_start(const rd_parse_ctx *c, int tok);
 
 #endif

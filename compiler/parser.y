@@ -365,14 +365,6 @@ static int report_syntax_error(const yypcontext_t *pc, rd_parse_ctx *ctx)
 {
     yysymbol_kind_t found = yypcontext_token(pc);
     RD_YYLTYPE *l = yypcontext_location(pc);
-    /* When the unexpected token opens a later line, what is missing belongs right after the previous
-     * token: point there. */
-    RD_YYLTYPE after = *l;
-    if (ctx->prev_line && (uint32_t)l->first_line > ctx->prev_line) {
-        after.first_line = after.last_line = (int)ctx->prev_line;
-        after.first_column = after.last_column = (int)ctx->prev_col + 1;
-        l = &after;
-    }
     yysymbol_kind_t expected[YYNTOKENS];
     int n = yypcontext_expected_tokens(pc, expected, YYNTOKENS);
     if (n < 0) n = 0;

@@ -2,6 +2,7 @@
  * is not inside a condition is bound to its declaration. Conditions are bound by the checker, which
  * needs the type of the fact to know what a bare name means (an enum value or a fact). */
 #include "check.h"
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const kind_keyword[RD_D__COUNT] = {
@@ -10,6 +11,8 @@ static const char *const kind_keyword[RD_D__COUNT] = {
     [RD_D_PERMIT] = "permit", [RD_D_DUTY] = "duty", [RD_D_PATHWAY] = "pathway",
     [RD_D_PRINCIPLE] = "principle",
 };
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
 
 rd_decl *rd_lookup(rd_program *p, rd_decl_kind k, const char *id) { return rd_map_get(&p->names[k], id); }
 
@@ -48,6 +51,21 @@ void rd_unknown_name(rd_program *p, rd_span at, const char *id, rd_decl_kind k, 
         help = rd_arena_printf(&p->arena, "did you mean `%s`?", m);
     else if (extra_help)
         help = extra_help;
+    else if (k == RD_D_SECTOR && p->names[k].len && p->names[k].len <= 40) {
+        const char *sorted[40];
+        size_t ns = 0;
+        for (size_t i = 0; i < p->names[k].cap; i++)
+            if (p->names[k].slots[i].key) sorted[ns++] = p->names[k].slots[i].key;
+        qsort(sorted, ns, sizeof *sorted, cmp_str);
+        char list[1024] = "";
+        size_t off = 0;
+        for (size_t i = 0; i < ns && off < sizeof list; i++) {
+            int w = snprintf(list + off, sizeof list - off, "%s`%s`", off ? ", " : "", sorted[i]);
+            if (w > 0) off += (size_t)w;
+        }
+        help = rd_arena_printf(&p->arena, "the sectors declared are %s", list);
+    } else if (k == RD_D_FACT)
+        help = rd_arena_printf(&p->arena, "declare it with `fact %s: bool \"...?\"` (or `: int`, `: enum { ... }`)", id);
     else if (kind_keyword[k])
         help = rd_arena_printf(&p->arena, "declare it with `%s %s \"...\"`, or check that the file declaring it is `use`d",
                                kind_keyword[k], id);
@@ -98,10 +116,21 @@ static void enter(rd_program *p, rd_decl *d)
     if (!d->id) return;
     rd_decl *prev = rd_lookup(p, d->kind, d->id);
     if (prev) {
-        rd_diagnostic *g = RD_ERROR(p, "duplicate-name", d->id_span,
-                                    "give one of them another name, or delete the copy",
-                                    "%s `%s` is declared twice", rd_decl_kind_name(d->kind), d->id);
-        rd_diag_note(p->diags, &p->sources, g, prev->id_span, "first declared here");
+        /* When one of the two comes from the standard library, the mistake is in the user's file. */
+        rd_decl *mine = d, *theirs = prev;
+        if (d->in_library && !prev->in_library) mine = prev, theirs = d;
+        rd_diagnostic *g;
+        if (theirs->in_library && !mine->in_library) {
+            g = RD_ERROR(p, "duplicate-name", mine->id_span,
+                         "the standard library already declares it: delete this declaration and use that one, or pick another name",
+                         "%s `%s` is already declared by a file this program uses", rd_decl_kind_name(d->kind), d->id);
+            rd_diag_note(p->diags, &p->sources, g, theirs->id_span, "declared here");
+        } else {
+            g = RD_ERROR(p, "duplicate-name", d->id_span, "give one of them another name, or delete the copy",
+                         "%s `%s` is declared twice", rd_decl_kind_name(d->kind), d->id);
+            rd_diag_note(p->diags, &p->sources, g, prev->id_span, "first declared here");
+        }
+        if (mine != d && rd_map_put(&p->names[d->kind], d->id, d) != 0) p->arena.failed = 1;
         return;
     }
     if (rd_map_put(&p->names[d->kind], d->id, d) != 0) p->arena.failed = 1;
@@ -128,6 +157,9 @@ rd_step *rd_find_step(rd_program *p, rd_decl *pw, const char *id, rd_span at)
     const char *m = closest(p, &pw->u.pathway.step_map, id);
     char *help = m ? rd_arena_printf(&p->arena, "did you mean `%s`?", m)
                    : rd_arena_printf(&p->arena, "add `step %s \"...\" by ... { ... }` to pathway `%s`", id, pw->id);
+    for (rd_decl *o = p->decls; o && !m; o = o->next)
+        if (o->kind == RD_D_PATHWAY && o != pw && rd_map_get(&o->u.pathway.step_map, id))
+            help = rd_arena_printf(&p->arena, "`%s` is a step of pathway `%s`; a `goto` stays inside its own pathway", id, o->id);
     RD_ERROR(p, "unknown-step", at, help, "pathway `%s` has no step named `%s`", pw->id, id);
     return NULL;
 }
@@ -192,7 +224,16 @@ static void resolve_pathway(rd_program *p, rd_decl *d)
     rd_resolve_targets(p, d->u.pathway.entry);
     if (d->u.pathway.start) rd_find_step(p, d, d->u.pathway.start->id, d->u.pathway.start->span);
     for (rd_step *s = d->u.pathway.steps; s; s = s->next) {
-        if (s->by && s->by->tag != RD_REF_PROVIDER) want(p, s->by, RD_D_ACTOR);
+        if (s->by && s->by->tag != RD_REF_PROVIDER) {
+            rd_decl *sec = rd_lookup(p, RD_D_SECTOR, s->by->id);
+            if (!rd_lookup(p, RD_D_ACTOR, s->by->id) && sec) {
+                RD_ERROR(p, "wrong-kind", s->by->span,
+                         "a step is done by one actor: `by <an actor of that sector>`, or `by provider` for whoever has the case",
+                         "`%s` is a sector; a step is done `by` an actor", s->by->id);
+                continue;
+            }
+            want(p, s->by, RD_D_ACTOR);
+        }
         if (s->body) resolve_block(p, d, s->body);
     }
 }

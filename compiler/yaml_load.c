@@ -147,6 +147,22 @@ static void each_pair(ydoc *y, yaml_node_t *map, const char *what, const char *c
     }
 }
 
+/* libyaml's wording, said the way a committee member would understand it. */
+static const char *yaml_problem(const char *problem)
+{
+    static const struct { const char *yaml, *plain; } words[] = {
+        {"did not find expected key", "this line is indented differently from the lines above it"},
+        {"did not find expected '-' indicator", "this line is indented differently from the list items above it"},
+        {"mapping values are not allowed in this context", "a `key: value` cannot start here; check the indentation and quotes"},
+        {"found character that cannot start any token", "this character cannot start a value; put the value in quotes"},
+        {"found undefined alias", "`*` starts a YAML alias; put the value in quotes"},
+        {"found unexpected end of stream", "the file ends in the middle of a value; check for an unclosed quote"},
+    };
+    for (size_t i = 0; problem && i < sizeof words / sizeof *words; i++)
+        if (strcmp(problem, words[i].yaml) == 0) return words[i].plain;
+    return "this YAML cannot be read";
+}
+
 /* Loads and parses a YAML file named by declaration d. Returns the root node, or NULL (reported). */
 static yaml_node_t *open_doc(rd_program *p, rd_decl *d, ydoc *y, const char *what)
 {
@@ -174,7 +190,7 @@ static yaml_node_t *open_doc(rd_program *p, rd_decl *d, ydoc *y, const char *wha
         at.end_col = at.col;
         RD_ERROR(p, "yaml-syntax", at,
                  "check the indentation, and that each `key: value` has a space after the colon",
-                 "this YAML cannot be read: %s", parser.problem ? parser.problem : "syntax error");
+                 "%s (YAML: %s)", yaml_problem(parser.problem), parser.problem ? parser.problem : "syntax error");
         yaml_parser_delete(&parser);
         return NULL;
     }
@@ -373,7 +389,7 @@ static void tr_entry(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yaml_n
             if (c->attach && text) attach(y, &o->texts, c->lang, text, at);
             return;
         }
-        RD_ERROR(y->p, "unknown-option", at, "check the option names in that step's `choose`",
+        RD_ERROR(y->p, "unknown-option", at, rd_option_list(y->p, st),
                  "step `%s` offers no option `%s`", st_id, opt_id);
         return;
     }

@@ -82,7 +82,8 @@ static void conditions_are_typed(void **state)
     expect_one("fact w: bool = safe_now == 72\n", "type-mismatch", "this value does not fit `safe_now`", NULL);
     expect_one("fact w: bool = violence < sexual\n", "type-mismatch",
                "`<`, `<=`, `>` and `>=` compare numbers, and `violence` is a choice among values", NULL);
-    expect_one("fact w: bool = safe_now in { physical }\n", "type-mismatch", "`safe_now` is a yes/no fact", NULL);
+    expect_one("fact w: bool = safe_now in { physical }\n", "type-mismatch",
+               "`in { ... }` needs a choice fact, and `safe_now` is a yes/no fact", "write `if safe_now` or `if not safe_now`");
     expect_one("fact w: bool = 3 < 4\n", "type-mismatch", "this compares two fixed values", NULL);
     expect_one("fact w: bool = not x\nfact x: bool = w\n", "derived-cycle",
                "`x` is computed from itself (through `w`)", NULL);

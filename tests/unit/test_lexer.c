@@ -14,7 +14,7 @@ static void spans_count_code_points(void **state)
     assert_non_null(g);
     assert_int_equal(g->line, 1);
     assert_int_equal(g->col, 25);
-    assert_string_equal(g->message, "unexpected character");
+    assert_string_equal(g->message, "unexpected `@`");
     rd_diagnostics_free(d);
 }
 
@@ -52,13 +52,13 @@ static void unclosed_string_points_at_its_start(void **state)
     rd_program *p = compile_str("sector a \"A\"\nnotice n \"never closed\nsector b \"B\" ;\n", &d);
     assert_null(p);
     const rd_diagnostic *g = rd_diagnostics_get(d, 0);
-    assert_string_equal(g->message, "this text is never closed");
+    assert_string_equal(g->message, "this text is never closed on its line");
     assert_int_equal(g->line, 2);
     assert_int_equal(g->col, 10);
     /* Scanning resumed at the next declaration, with its positions right. */
     assert_int_equal(rd_diagnostics_count(d, RD_SEV_ERROR), 2);
     g = rd_diagnostics_get(d, 1);
-    assert_string_equal(g->message, "unexpected character");
+    assert_string_equal(g->message, "unexpected `;`");
     assert_int_equal(g->line, 3);
     assert_int_equal(g->col, 14);
     rd_diagnostics_free(d);

@@ -107,7 +107,7 @@ static void directory_mistakes_are_located(void **state)
          "languages should be a list, not a single value", 5, 16},
         {"providers:\n  - name: A\n    sector: health\n", "this provider has no `id`", 2, 5},
         {"providers:\n  - id: a\n    name: A\n    sector: helth\n", "there is no sector named `helth`", 4, 13},
-        {"providers:\n  - id: a\n   name: A\n", "this YAML cannot be read: did not find expected '-' indicator", 3, 4},
+        {"providers:\n  - id: a\n   name: A\n", "this line is indented differently from the list items above it (YAML: did not find expected '-' indicator)", 3, 4},
         {"providers:\n  - id: Bad Name\n    name: A\n    sector: health\n", "`Bad Name` cannot be used as a name", 2, 9},
         {"providers:\n  - id: a\n    name: A\n    sector: health\n    specialist: maybe\n",
          "specialist should be true or false", 5, 17},
