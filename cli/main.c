@@ -9,6 +9,14 @@
 
 #define MAX_SEARCH 32
 
+/* The version written into SARIF output; `make CFLAGS+=-DRD_VERSION=...` sets it for a release. */
+#ifndef RD_VERSION
+#define RD_VERSION "0.1.0"
+#endif
+
+/* How `check` reports: text for people on stderr, or one JSON / SARIF document on stdout. */
+typedef enum out_format { FMT_TEXT, FMT_JSON, FMT_SARIF } out_format;
+
 static const char usage[] =
     "usage: rightdoor <command> [options] FILE.sop\n"
     "\n"
@@ -18,6 +26,8 @@ static const char usage[] =
     "options:\n"
     "  -I DIR             also look for `use`d modules in DIR (may be repeated)\n"
     "  --max-errors N     show at most N errors (default 20)\n"
+    "  --format F         text (default, on stderr), json or sarif (SARIF 2.1.0): json and\n"
+    "                     sarif write one document with every diagnostic to stdout\n"
     "  -h, --help         show this help\n"
     "\n"
     "exit status: 0 no errors, 1 errors in the program, 2 bad usage or unreadable file\n";
@@ -58,15 +68,26 @@ static void default_search(const char **path, size_t *n, char *buf, size_t bufsi
 #endif
 }
 
-static int cmd_check(const char *file, const rd_options *opt, unsigned max_errors)
+static int cmd_check(const char *file, const rd_options *opt, unsigned max_errors, out_format fmt)
 {
     rd_diagnostics *d = NULL;
     rd_program *p = rd_compile(file, opt, &d);
-    rd_diagnostics_print(d, stderr, max_errors);
     rd_status st = d ? rd_diagnostics_status(d) : RD_ERR_NOMEM;
-    if (p && rd_diagnostics_count(d, RD_SEV_ERROR) == 0)
-        printf("%s: ok (%zu warning%s)\n", file, rd_diagnostics_count(d, RD_SEV_WARNING),
-               rd_diagnostics_count(d, RD_SEV_WARNING) == 1 ? "" : "s");
+    if (fmt == FMT_TEXT) {
+        rd_diagnostics_print(d, stderr, max_errors);
+        if (p && rd_diagnostics_count(d, RD_SEV_ERROR) == 0)
+            printf("%s: ok (%zu warning%s)\n", file, rd_diagnostics_count(d, RD_SEV_WARNING),
+                   rd_diagnostics_count(d, RD_SEV_WARNING) == 1 ? "" : "s");
+    } else {
+        rd_status w = fmt == FMT_JSON ? rd_diagnostics_write_json(d, stdout)
+                                      : rd_diagnostics_write_sarif(d, stdout, RD_VERSION);
+        if (w != RD_OK) {
+            fprintf(stderr, "rightdoor: could not write the %s output%s\n", fmt == FMT_JSON ? "JSON" : "SARIF",
+                    w == RD_ERR_NOMEM ? ": out of memory" : "");
+            /* As in the library, a failure to give the whole answer outranks errors in the program. */
+            if (w > st) st = w;
+        }
+    }
     rd_program_free(p);
     rd_diagnostics_free(d);
     return st == RD_OK ? 0 : st == RD_ERR_PROGRAM ? 1 : st == RD_ERR_IO ? 2 : 3;
@@ -78,6 +99,7 @@ int main(int argc, char **argv)
     size_t nsearch = 0;
     char exe_buf[PATH_MAX], lib_buf[PATH_MAX + 8];
     unsigned max_errors = 20;
+    out_format fmt = FMT_TEXT;
     const char *cmd = NULL, *file = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -98,6 +120,15 @@ int main(int argc, char **argv)
                 return 2;
             }
             max_errors = (unsigned)v;
+        } else if (!strcmp(a, "--format")) {
+            const char *f = i + 1 < argc ? argv[++i] : "";
+            if (!strcmp(f, "text")) fmt = FMT_TEXT;
+            else if (!strcmp(f, "json")) fmt = FMT_JSON;
+            else if (!strcmp(f, "sarif")) fmt = FMT_SARIF;
+            else {
+                fprintf(stderr, "rightdoor: --format takes text, json or sarif\n");
+                return 2;
+            }
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "rightdoor: unknown option `%s`\n\n%s", a, usage);
             return 2;
@@ -121,7 +152,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "rightdoor: `check` needs a .sop file\n\n%s", usage);
             return 2;
         }
-        return cmd_check(file, &opt, max_errors);
+        return cmd_check(file, &opt, max_errors, fmt);
     }
     fprintf(stderr, "rightdoor: unknown command `%s`\n\n%s", cmd, usage);
     return 2;

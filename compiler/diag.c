@@ -227,6 +227,15 @@ static void print_one(FILE *out, const rd_diagnostic *g)
         for (unsigned i = col; i < end; i++) fputc('~', out);
         fputc('\n', out);
     }
+    /* A counterexample, one step per line, each with its place so editors can jump to it. */
+    for (size_t i = 0; g->path && i < g->path_len; i++) {
+        const rd_path_step *s = &g->path[i];
+        fputs(i ? "     -> " : "  path: ", out);
+        if (s->file && s->line) fprintf(out, "%s:%u:%u: ", s->file, s->line, s->col);
+        else if (s->file) fprintf(out, "%s: ", s->file);
+        fprintf(out, "%s\n", s->text ? s->text : "");
+    }
+    if (g->citation) fprintf(out, "  principle: %s\n", g->citation);
     if (g->help) fprintf(out, "  help: %s\n", g->help);
 }
 

@@ -82,6 +82,55 @@ typedef struct rd_program rd_program;
 rd_program *rd_compile(const char *path, const rd_options *opt, rd_diagnostics **diags);
 void        rd_program_free(rd_program *p);
 
+/* ---- Diagnostics for programs to read --------------------------------------------------------
+ * Both writers put one document on `out`, followed by a newline, and flush it. They write every
+ * stored diagnostic, in the order found (max_errors of rd_diagnostics_print does not apply; past
+ * the first 1000, diagnostics are only counted). d may be NULL, meaning the compile ran out of
+ * memory before it could record anything. Strings are UTF-8 as in the user's files; a byte that is
+ * not valid UTF-8 is written as U+FFFD. Nothing is written when building the document fails for
+ * lack of memory.
+ * Returns RD_OK, RD_ERR_IO (writing to `out` failed; part of the document may have been written) or
+ * RD_ERR_NOMEM. */
+
+/* The JSON shape. Keys may be added later; none will be removed or change meaning:
+ *   {
+ *     "diagnostics": [
+ *       { "severity": "error" | "warning" | "note",
+ *         "code": "unknown-name",        -- the stable kebab-case code
+ *         "file": "mae_sot.sop" | null,  -- the path as given or as found on the search path
+ *         "line": 41 | null,             -- null: about the file as a whole, or no file
+ *         "column": 13 | null,           -- 1-based, in characters (code points), not bytes
+ *         "end_column": 25 | null,       -- the last character of the span, inclusive
+ *         "message": "there is no actor named `police_staton`",
+ *         "help": "did you mean `police_station`?" | null,
+ *         "source_line": "      refer police_staton for police_protection" | null,
+ *         "note": { "file", "line", "column", "end_column", "message" } | null,
+ *         "path": [ { "file", "line", "column", "text" }, ... ],  -- [] unless a principle fails
+ *         "citation": "000 Annex 3 tip 7; 002 essential 5" | null },
+ *       ... ],
+ *     "errors": 1, "warnings": 0,        -- all of them, including those past the stored 1000
+ *     "status": "ok" | "program-errors" | "io-error" | "out-of-memory"   -- rd_diagnostics_status
+ *   }
+ * Every key is always present; absent values are null (or [] for "path"). */
+rd_status rd_diagnostics_write_json(const rd_diagnostics *d, FILE *out);
+
+/* SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/), as code-scanning services read it:
+ * one run whose tool.driver is {"name": "rightdoor", "version": tool_version (left out when NULL),
+ * "rules": one per distinct code, in order of first use, {"id": code, "shortDescription"}};
+ * run.columnKind is "unicodeCodePoints". Each diagnostic is a result:
+ *   ruleId, ruleIndex, level ("error" | "warning" | "note"),
+ *   message.text: the message, then the help as a second sentence, '{' and '}' doubled as SARIF
+ *     requires of message strings;
+ *   locations[0].physicalLocation: artifactLocation.uri (the path percent-encoded; an absolute path
+ *     as a file:// URI) and region {startLine, startColumn, endColumn (one past the span)}; no
+ *     region for a diagnostic about a whole file, no locations at all when there is no file;
+ *   relatedLocations[0] (id 1): the note, with its message;
+ *   codeFlows[0].threadFlows[0].locations[]: the counterexample path, one threadFlowLocation per
+ *     step in order, each {location: {physicalLocation, message.text: the step's words}};
+ *   properties: {"help", "citation"} when the diagnostic has them.
+ * invocations[0].executionSuccessful is false when the status is RD_ERR_IO or RD_ERR_NOMEM. */
+rd_status rd_diagnostics_write_sarif(const rd_diagnostics *d, FILE *out, const char *tool_version);
+
 #ifdef __cplusplus
 }
 #endif
