@@ -21,7 +21,9 @@ static const char usage[] =
     "usage: rightdoor <command> [options] FILE.sop\n"
     "\n"
     "commands:\n"
-    "  check FILE.sop     read, resolve and check an SOP and everything it uses\n"
+    "  check FILE.sop     read and check an SOP and everything it uses, then prove its\n"
+    "                     principles; each failure comes with a counterexample path\n"
+    "  graph FILE.sop     write the decision graph (--format json)\n"
     "\n"
     "options:\n"
     "  -I DIR             also look for `use`d modules in DIR (may be repeated)\n"
@@ -30,7 +32,8 @@ static const char usage[] =
     "                     sarif write one document with every diagnostic to stdout\n"
     "  -h, --help         show this help\n"
     "\n"
-    "exit status: 0 no errors, 1 errors in the program, 2 bad usage or unreadable file\n";
+    "exit status: 0 no errors, 1 errors in the program or a principle fails, 2 bad usage or\n"
+    "unreadable file, 3 out of memory\n";
 
 /* The standard folders sit next to the binary in a source tree (./rightdoor beside ./stdlib and
  * ./rules; build/ and build-asan/ binaries one folder down); an installed binary finds them under
@@ -72,6 +75,7 @@ static int cmd_check(const char *file, const rd_options *opt, unsigned max_error
 {
     rd_diagnostics *d = NULL;
     rd_program *p = rd_compile(file, opt, &d);
+    if (p) rd_verify(p, d);
     rd_status st = d ? rd_diagnostics_status(d) : RD_ERR_NOMEM;
     if (fmt == FMT_TEXT) {
         rd_diagnostics_print(d, stderr, max_errors);
@@ -87,6 +91,26 @@ static int cmd_check(const char *file, const rd_options *opt, unsigned max_error
             /* As in the library, a failure to give the whole answer outranks errors in the program. */
             if (w > st) st = w;
         }
+    }
+    rd_program_free(p);
+    rd_diagnostics_free(d);
+    return st == RD_OK ? 0 : st == RD_ERR_PROGRAM ? 1 : st == RD_ERR_IO ? 2 : 3;
+}
+
+static int cmd_graph(const char *file, const rd_options *opt, out_format fmt)
+{
+    if (fmt != FMT_JSON) {
+        fprintf(stderr, "rightdoor: `graph` writes --format json for now\n");
+        return 2;
+    }
+    rd_diagnostics *d = NULL;
+    rd_program *p = rd_compile(file, opt, &d);
+    rd_status st = d ? rd_diagnostics_status(d) : RD_ERR_NOMEM;
+    if (!p) {
+        rd_diagnostics_print(d, stderr, 0);
+    } else {
+        st = rd_program_write_graph_json(p, stdout);
+        if (st != RD_OK) fprintf(stderr, "rightdoor: could not write the graph\n");
     }
     rd_program_free(p);
     rd_diagnostics_free(d);
@@ -153,6 +177,13 @@ int main(int argc, char **argv)
             return 2;
         }
         return cmd_check(file, &opt, max_errors, fmt);
+    }
+    if (!strcmp(cmd, "graph")) {
+        if (!file) {
+            fprintf(stderr, "rightdoor: `graph` needs a .sop file\n\n%s", usage);
+            return 2;
+        }
+        return cmd_graph(file, &opt, fmt);
     }
     fprintf(stderr, "rightdoor: unknown command `%s`\n\n%s", cmd, usage);
     return 2;

@@ -114,6 +114,7 @@ struct rd_step {
     rd_block *body;
     rd_decl *pathway;
     int reachable; /* set by the checker */
+    uint32_t index; /* position in its pathway, set by rd_graph_build */
     rd_step *next;
 };
 
@@ -178,6 +179,7 @@ struct rd_decl {
     rd_text *texts;     /* translations of a notice, fact or consent */
     int used;           /* referenced from somewhere, for the unused-declaration warning */
     int in_library;     /* came from a file reached by `use` through the search path */
+    uint32_t index;     /* position among the declarations of its kind, set by rd_graph_build */
     rd_decl *next;
     union {
         struct { rd_ref *languages; } sop;

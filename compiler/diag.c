@@ -98,7 +98,7 @@ rd_diagnostic *rd_diag_at(rd_diagnostics *d, rd_sources *src, rd_severity sev, c
     va_start(ap, fmt);
     it->pub.message = vformat(&d->arena, fmt, ap);
     va_end(ap);
-    it->pub.code = code;
+    it->pub.code = code ? rd_arena_strdup(&d->arena, code) : "";
     it->pub.help = help ? rd_arena_strdup(&d->arena, help) : NULL;
     fill_place(d, src, &it->pub, span);
     if (it->pub.file) it->pub.file = rd_arena_strdup(&d->arena, it->pub.file);
@@ -132,7 +132,7 @@ rd_diagnostic *rd_diag_file(rd_diagnostics *d, rd_severity sev, const char *code
     va_start(ap, fmt);
     it->pub.message = vformat(&d->arena, fmt, ap);
     va_end(ap);
-    it->pub.code = code;
+    it->pub.code = code ? rd_arena_strdup(&d->arena, code) : "";
     it->pub.help = help ? rd_arena_strdup(&d->arena, help) : NULL;
     it->pub.file = file ? rd_arena_strdup(&d->arena, file) : NULL;
     return &it->pub;
@@ -258,4 +258,22 @@ void rd_diagnostics_print(const rd_diagnostics *d, FILE *out, unsigned max_error
     size_t ne = d->counts[RD_SEV_ERROR], nw = d->counts[RD_SEV_WARNING];
     if (ne)
         fprintf(out, "%zu error%s, %zu warning%s\n", ne, ne == 1 ? "" : "s", nw, nw == 1 ? "" : "s");
+}
+
+void rd_diag_set_path(rd_diagnostics *d, rd_sources *src, rd_diagnostic *diag, const rd_span *spans,
+                      const char *const *texts, size_t n, const char *citation)
+{
+    if (!diag) return;
+    rd_path_step *steps = n ? rd_arena_alloc(&d->arena, n * sizeof *steps) : NULL;
+    if (n && !steps) return;
+    for (size_t i = 0; i < n; i++) {
+        rd_span sp = spans[i];
+        steps[i].file = sp.line && sp.file < src->n ? rd_arena_strdup(&d->arena, src->v[sp.file].path) : NULL;
+        steps[i].line = sp.line;
+        steps[i].col = sp.col;
+        steps[i].text = rd_arena_strdup(&d->arena, texts[i]);
+    }
+    diag->path = steps;
+    diag->path_len = n;
+    diag->citation = citation ? rd_arena_strdup(&d->arena, citation) : NULL;
 }

@@ -38,6 +38,10 @@ void rd_diag_note(rd_diagnostics *d, rd_sources *src, rd_diagnostic *diag, rd_sp
 rd_diagnostic *rd_diag_file(rd_diagnostics *d, rd_severity sev, const char *code, const char *file,
                             const char *help, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 void rd_diag_set_status(rd_diagnostics *d, rd_status st);
+/* Attaches a counterexample (n steps, each a place and its text) and the principle's citation;
+ * everything is copied. */
+void rd_diag_set_path(rd_diagnostics *d, rd_sources *src, rd_diagnostic *diag, const rd_span *spans,
+                      const char *const *texts, size_t n, const char *citation);
 
 /* The closest of `candidates` to `word` by edit distance, when close enough to be a likely typo. */
 const char *rd_did_you_mean(const char *word, const char *const *candidates, size_t n);

@@ -28,6 +28,7 @@ struct rd_program {
     rd_directory_meta directory;
     const char *const *search_path;
     size_t search_path_len;
+    struct rd_graph *graph;        /* built on first need (rd_verify, the runtime, emitters) */
 };
 
 /* The unique copy of a name, so later passes may compare names by pointer. */

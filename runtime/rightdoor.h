@@ -82,6 +82,20 @@ typedef struct rd_program rd_program;
 rd_program *rd_compile(const char *path, const rd_options *opt, rd_diagnostics **diags);
 void        rd_program_free(rd_program *p);
 
+/* Proves every principle of a compiled program (language.md section 6) over its decision graph and
+ * checks the graph's structure (no loop that never waits for her). Each failure is added to d as
+ * an error (or a warning, for `severity warning`) at the statement where it happens, with the
+ * shortest counterexample path, the principle's citation and a help line; waived failures and
+ * every waiver are added as notes and warnings. Returns RD_OK when no error-severity principle
+ * fails, RD_ERR_PROGRAM when one does or when the verifier's state budget ran out before it could
+ * prove them (reported), RD_ERR_NOMEM when memory ran out. */
+rd_status rd_verify(rd_program *p, rd_diagnostics *d);
+
+/* Writes the program's decision graph as JSON: {"pathways": [{name, start, entry}], "nodes":
+ * [{id, kind, text, pathway, step, performer, file, line, column, subject?, to?, data?, edges:
+ * [{to, kind, option?}]}]}. Returns RD_OK, RD_ERR_IO or RD_ERR_NOMEM. */
+rd_status rd_program_write_graph_json(rd_program *p, FILE *out);
+
 /* ---- Diagnostics for programs to read --------------------------------------------------------
  * Both writers put one document on `out`, followed by a newline, and flush it. They write every
  * stored diagnostic, in the order found (max_errors of rd_diagnostics_print does not apply; past

@@ -1,0 +1,486 @@
+/* Building the decision graph from a checked program, and writing it as JSON.
+ *
+ * Statements are lowered back to front: each block is lowered knowing the node that follows it
+ * (its continuation), so `if`, `seek` and `choose` simply point their arms at lowered blocks that
+ * fall through to the same continuation, `goto` returns the target step's marker node and `end`
+ * a node with no successor. A step that falls off its end gets an implicit end node. */
+#include "graph.h"
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct builder {
+    rd_program *p;
+    rd_graph *g;
+    uint32_t cap_nodes, cap_edges;
+    rd_gedge *edges;          /* unsorted while building */
+    uint32_t *step_node;      /* marker node of each step, by position in its pathway */
+    uint32_t performer;       /* of the step being lowered */
+    const rd_gpathway *pw;
+    int failed;
+} builder;
+
+static uint32_t new_node(builder *b, rd_gnode_kind kind, rd_span span, const rd_stmt *s, const rd_step *st)
+{
+    rd_graph *g = b->g;
+    if (g->nnodes == b->cap_nodes) {
+        uint32_t cap = b->cap_nodes ? b->cap_nodes * 2 : 256;
+        rd_gnode *v = realloc(g->nodes, cap * sizeof *v);
+        if (!v) {
+            b->failed = 1;
+            return 0;
+        }
+        g->nodes = v;
+        b->cap_nodes = cap;
+    }
+    rd_gnode *n = &g->nodes[g->nnodes];
+    memset(n, 0, sizeof *n);
+    n->kind = kind;
+    n->span = span;
+    n->stmt = s;
+    n->step = st;
+    n->pathway = b->pw ? b->pw->decl : NULL;
+    n->performer = b->performer;
+    return g->nnodes++;
+}
+
+static void new_edge(builder *b, uint32_t from, uint32_t to, rd_gedge_kind kind, const rd_option *o)
+{
+    rd_graph *g = b->g;
+    if (b->failed) return;
+    if (g->nedges == b->cap_edges) {
+        uint32_t cap = b->cap_edges ? b->cap_edges * 2 : 256;
+        rd_gedge *v = realloc(b->edges, cap * sizeof *v);
+        if (!v) {
+            b->failed = 1;
+            return;
+        }
+        b->edges = v;
+        b->cap_edges = cap;
+    }
+    b->edges[g->nedges++] = (rd_gedge){from, to, kind, o};
+}
+
+int rd_graph_actor_in(const rd_graph *g, uint32_t a, const rd_ref *t)
+{
+    if (a >= g->nactors) return 0;
+    const rd_decl *actor = g->actors[a];
+    for (; t; t = t->next) {
+        if (t->tag == RD_REF_SECTOR && actor->u.actor.sector && actor->u.actor.sector->decl == t->decl) return 1;
+        if (t->tag == RD_REF_NAME && t->decl == actor) return 1;
+    }
+    return 0;
+}
+
+/* Actor indexes named by a target list, `sector X` expanded; each once. */
+static const uint32_t *targets(builder *b, const rd_ref *t, uint32_t *n)
+{
+    rd_graph *g = b->g;
+    uint32_t *out = rd_arena_alloc(&b->p->arena, (g->nactors + 1) * sizeof *out);
+    *n = 0;
+    if (!out) {
+        b->failed = 1;
+        return NULL;
+    }
+    for (uint32_t a = 0; a < g->nactors; a++)
+        if (rd_graph_actor_in(g, a, t)) out[(*n)++] = a;
+    return out;
+}
+
+static const uint32_t *data_of(builder *b, const rd_ref *d, uint32_t *n)
+{
+    uint32_t count = 0;
+    for (const rd_ref *r = d; r; r = r->next) count++;
+    uint32_t *out = rd_arena_alloc(&b->p->arena, (count + 1) * sizeof *out);
+    *n = 0;
+    if (!out) {
+        b->failed = 1;
+        return NULL;
+    }
+    for (const rd_ref *r = d; r; r = r->next)
+        if (r->decl) out[(*n)++] = r->decl->index;
+    return out;
+}
+
+static int duty_applies(builder *b, const rd_decl *duty, uint32_t actor)
+{
+    if (actor != RD_PROVIDER) return rd_graph_actor_in(b->g, actor, duty->u.duty.applies);
+    for (uint32_t i = 0; i < b->pw->nentry; i++)
+        if (rd_graph_actor_in(b->g, b->pw->entry[i], duty->u.duty.applies)) return 1;
+    return 0;
+}
+
+static int reports_any(const rd_decl *duty, const uint32_t *data, uint32_t ndata)
+{
+    for (const rd_ref *r = duty->u.duty.reports; r; r = r->next)
+        for (uint32_t i = 0; i < ndata; i++)
+            if (r->decl && r->decl->index == data[i]) return 1;
+    return 0;
+}
+
+/* After `n`, where each actor in `to` acquires `data`: a duty node for every duty that could fire
+ * because of it, chained in front of `next`. Returns the first node to go to. */
+static uint32_t duty_checks(builder *b, const uint32_t *to, uint32_t nto, const uint32_t *data, uint32_t ndata,
+                            uint32_t next, rd_span span, const rd_step *st)
+{
+    uint32_t head = next;
+    for (rd_decl *d = b->p->decls; d; d = d->next) {
+        if (d->kind != RD_D_DUTY || !reports_any(d, data, ndata)) continue;
+        for (uint32_t i = 0; i < nto; i++) {
+            if (!duty_applies(b, d, to[i])) continue;
+            uint32_t k = new_node(b, RD_N_DUTY, span, NULL, st);
+            if (b->failed) return next;
+            rd_gnode *n = &b->g->nodes[k];
+            n->subject = d;
+            n->performer = to[i];
+            n->to = targets(b, d->u.duty.to, &n->nto);
+            n->data = data_of(b, d->u.duty.reports, &n->ndata);
+            new_edge(b, k, head, RD_G_NEXT, NULL);
+            head = k;
+        }
+    }
+    return head;
+}
+
+static uint32_t lower_block(builder *b, const rd_block *blk, uint32_t next, const rd_step *st);
+
+static uint32_t lower_stmt(builder *b, const rd_stmt *s, uint32_t next, const rd_step *st)
+{
+    rd_graph *g = b->g;
+    uint32_t k, one = b->performer;
+    switch (s->kind) {
+    case RD_S_GOTO: return s->goto_step ? b->step_node[s->goto_step->index] : next;
+    case RD_S_END: return new_node(b, RD_N_END, s->span, s, st);
+    case RD_S_ASK: {
+        k = new_node(b, RD_N_ASK, s->span, s, st);
+        /* Asking a fact that reveals data gives the performer that data. */
+        uint32_t cap = 0;
+        for (const rd_ref *r = s->names; r; r = r->next)
+            for (const rd_ref *v = r->decl ? r->decl->u.fact.reveals : NULL; v; v = v->next) cap++;
+        uint32_t *data = rd_arena_alloc(&b->p->arena, (cap + 1) * sizeof *data), nd = 0;
+        if (!data) return b->failed = 1, next;
+        for (const rd_ref *r = s->names; r; r = r->next)
+            for (const rd_ref *v = r->decl ? r->decl->u.fact.reveals : NULL; v; v = v->next)
+                if (v->decl) data[nd++] = v->decl->index;
+        g->nodes[k].data = data;
+        g->nodes[k].ndata = nd;
+        new_edge(b, k, nd ? duty_checks(b, &one, 1, data, nd, next, s->span, st) : next, RD_G_NEXT, NULL);
+        return k;
+    }
+    case RD_S_INFORM:
+        k = new_node(b, RD_N_INFORM, s->span, s, st);
+        g->nodes[k].subject = s->names ? s->names->decl : NULL;
+        new_edge(b, k, next, RD_G_NEXT, NULL);
+        return k;
+    case RD_S_RECORD: {
+        k = new_node(b, RD_N_RECORD, s->span, s, st);
+        uint32_t nd;
+        const uint32_t *data = data_of(b, s->names, &nd);
+        g->nodes[k].data = data;
+        g->nodes[k].ndata = nd;
+        new_edge(b, k, duty_checks(b, &one, 1, data, nd, next, s->span, st), RD_G_NEXT, NULL);
+        return k;
+    }
+    case RD_S_REFER:
+    case RD_S_SHARE: {
+        k = new_node(b, s->kind == RD_S_REFER ? RD_N_REFER : RD_N_SHARE, s->span, s, st);
+        uint32_t nd, nt;
+        const uint32_t *data = data_of(b, s->names, &nd);
+        const uint32_t *to = targets(b, s->targets, &nt);
+        rd_gnode *n = &g->nodes[k];
+        n->data = data;
+        n->ndata = nd;
+        n->to = to;
+        n->nto = nt;
+        if (s->kind == RD_S_REFER && s->service) n->subject = s->service->decl;
+        new_edge(b, k, duty_checks(b, to, nt, data, nd, next, s->span, st), RD_G_NEXT, NULL);
+        return k;
+    }
+    case RD_S_SEEK: {
+        uint32_t yes = s->then_b ? lower_block(b, s->then_b, next, st) : next;
+        uint32_t no = s->else_b ? lower_block(b, s->else_b, next, st) : next;
+        k = new_node(b, RD_N_SEEK, s->span, s, st);
+        g->nodes[k].subject = s->names ? s->names->decl : NULL;
+        new_edge(b, k, yes, RD_G_GRANTED, NULL);
+        new_edge(b, k, no, RD_G_REFUSED, NULL);
+        return k;
+    }
+    case RD_S_IF: {
+        uint32_t yes = s->then_b ? lower_block(b, s->then_b, next, st) : next;
+        uint32_t no = s->else_b ? lower_block(b, s->else_b, next, st) : next;
+        k = new_node(b, RD_N_BRANCH, s->span, s, st);
+        g->nodes[k].cond = s->cond;
+        new_edge(b, k, yes, RD_G_TRUE, NULL);
+        new_edge(b, k, no, RD_G_FALSE, NULL);
+        return k;
+    }
+    case RD_S_CHOOSE: {
+        uint32_t narms = 0;
+        for (const rd_option *o = s->options; o; o = o->next) narms++;
+        uint32_t *arms = rd_arena_alloc(&b->p->arena, (narms + 1) * sizeof *arms), i = 0;
+        if (!arms) return b->failed = 1, next;
+        for (const rd_option *o = s->options; o; o = o->next) arms[i++] = o->body ? lower_block(b, o->body, next, st) : next;
+        k = new_node(b, RD_N_CHOOSE, s->span, s, st);
+        i = 0;
+        for (const rd_option *o = s->options; o; o = o->next) new_edge(b, k, arms[i++], RD_G_OPTION, o);
+        return k;
+    }
+    }
+    return next;
+}
+
+static uint32_t lower_block(builder *b, const rd_block *blk, uint32_t next, const rd_step *st)
+{
+    size_t n = 0;
+    for (const rd_stmt *s = blk->first; s; s = s->next) n++;
+    const rd_stmt **v = rd_arena_alloc(&b->p->arena, (n + 1) * sizeof *v);
+    if (!v) return b->failed = 1, next;
+    n = 0;
+    for (const rd_stmt *s = blk->first; s; s = s->next) v[n++] = s;
+    /* Back to front, so each statement knows what follows it. */
+    uint32_t cont = next;
+    while (n) cont = lower_stmt(b, v[--n], cont, st);
+    return cont;
+}
+
+static int by_from(const void *a, const void *b)
+{
+    const rd_gedge *x = a, *y = b;
+    return x->from < y->from ? -1 : x->from > y->from;
+}
+
+static const rd_decl **index_kind(rd_program *p, rd_decl_kind k, uint32_t *n)
+{
+    uint32_t count = 0;
+    for (rd_decl *d = p->decls; d; d = d->next) count += d->kind == k;
+    const rd_decl **v = rd_arena_alloc(&p->arena, (count + 1) * sizeof *v);
+    if (!v) return NULL;
+    *n = 0;
+    for (rd_decl *d = p->decls; d; d = d->next)
+        if (d->kind == k) {
+            d->index = *n;
+            v[(*n)++] = d;
+        }
+    return v;
+}
+
+rd_graph *rd_graph_build(rd_program *p)
+{
+    rd_graph *g = rd_arena_alloc(&p->arena, sizeof *g);
+    if (!g) return NULL;
+    builder b = {p, g, 0, 0, NULL, NULL, 0, NULL, 0};
+    g->actors = index_kind(p, RD_D_ACTOR, &g->nactors);
+    g->data = index_kind(p, RD_D_DATA, &g->ndata);
+    g->facts = index_kind(p, RD_D_FACT, &g->nfacts);
+    g->consents = index_kind(p, RD_D_CONSENT, &g->nconsents);
+    uint32_t npw = 0;
+    for (rd_decl *d = p->decls; d; d = d->next) npw += d->kind == RD_D_PATHWAY;
+    g->pathways = rd_arena_alloc(&p->arena, (npw + 1) * sizeof *g->pathways);
+    if (!g->actors || !g->data || !g->facts || !g->consents || !g->pathways) return NULL;
+
+    for (rd_decl *d = p->decls; d && !b.failed; d = d->next) {
+        if (d->kind != RD_D_PATHWAY) continue;
+        rd_gpathway *pw = &g->pathways[g->npathways++];
+        pw->decl = d;
+        pw->entry = targets(&b, d->u.pathway.entry, &pw->nentry);
+        b.pw = pw;
+        uint32_t nsteps = 0;
+        for (rd_step *s = d->u.pathway.steps; s; s = s->next) s->index = nsteps++;
+        b.step_node = rd_arena_alloc(&p->arena, (nsteps + 1) * sizeof *b.step_node);
+        if (!b.step_node) return NULL;
+        /* Markers first, so a goto can point at a step not lowered yet. */
+        for (rd_step *s = d->u.pathway.steps; s; s = s->next) {
+            b.performer = s->by && s->by->decl ? s->by->decl->index : RD_PROVIDER;
+            b.step_node[s->index] = new_node(&b, RD_N_STEP, s->span, NULL, s);
+        }
+        for (rd_step *s = d->u.pathway.steps; s && !b.failed; s = s->next) {
+            b.performer = s->by && s->by->decl ? s->by->decl->index : RD_PROVIDER;
+            rd_span close = {s->body->span.file, s->body->span.end_line, s->body->span.end_col,
+                             s->body->span.end_line, s->body->span.end_col};
+            uint32_t fall = new_node(&b, RD_N_END, close, NULL, s);
+            uint32_t first = lower_block(&b, s->body, fall, s);
+            new_edge(&b, b.step_node[s->index], first, RD_G_NEXT, NULL);
+        }
+        rd_step *start = d->u.pathway.start ? rd_map_get(&d->u.pathway.step_map, d->u.pathway.start->id) : NULL;
+        pw->start = start ? b.step_node[start->index] : 0;
+    }
+    if (b.failed) {
+        free(g->nodes);
+        free(b.edges);
+        return NULL;
+    }
+    /* Edges in the arena, grouped by source node; the nodes array moves there too so the program's
+     * arena owns the whole graph. */
+    qsort(b.edges, g->nedges, sizeof *b.edges, by_from);
+    rd_gedge *edges = rd_arena_alloc(&p->arena, (g->nedges + 1) * sizeof *edges);
+    rd_gnode *nodes = rd_arena_alloc(&p->arena, (g->nnodes + 1) * sizeof *nodes);
+    if (edges && nodes) {
+        memcpy(edges, b.edges, g->nedges * sizeof *edges);
+        memcpy(nodes, g->nodes, g->nnodes * sizeof *nodes);
+    }
+    free(b.edges);
+    free(g->nodes);
+    if (!edges || !nodes) return NULL;
+    g->edges = edges;
+    g->nodes = nodes;
+    for (uint32_t i = 0, e = 0; i < g->nnodes; i++) {
+        g->nodes[i].first_out = e;
+        while (e < g->nedges && g->edges[e].from == i) e++;
+        g->nodes[i].nout = e - g->nodes[i].first_out;
+    }
+    return g;
+}
+
+/* ---- plain words ----------------------------------------------------------------------------- */
+
+static const char *const op_text[] = {"==", "!=", "<", "<=", ">", ">="};
+
+static void expr_text(const rd_expr *e, char *buf, size_t cap, size_t *off, int parent_prec)
+{
+#define PUT(...) do { if (*off < cap) { int w_ = snprintf(buf + *off, cap - *off, __VA_ARGS__); if (w_ > 0) *off += (size_t)w_; } } while (0)
+    if (!e) return;
+    int prec = e->kind == RD_E_OR ? 1 : e->kind == RD_E_AND ? 2 : e->kind == RD_E_NOT ? 3 : 4;
+    if (prec < parent_prec) PUT("(");
+    switch (e->kind) {
+    case RD_E_OR:
+    case RD_E_AND:
+        expr_text(e->a, buf, cap, off, prec);
+        PUT(e->kind == RD_E_OR ? " or " : " and ");
+        expr_text(e->b, buf, cap, off, prec + 1);
+        break;
+    case RD_E_NOT: PUT("not "); expr_text(e->a, buf, cap, off, prec); break;
+    case RD_E_KNOWN: PUT("known %s", e->id); break;
+    case RD_E_IN:
+        PUT("%s in { ", e->id);
+        for (const rd_ref *r = e->set; r; r = r->next) PUT("%s%s", r->id, r->next ? ", " : " }");
+        break;
+    case RD_E_CMP:
+        expr_text(e->a, buf, cap, off, 5);
+        PUT(" %s ", op_text[e->op]);
+        expr_text(e->b, buf, cap, off, 5);
+        break;
+    case RD_E_NAME: PUT("%s", e->id); break;
+    case RD_E_INT: PUT("%lld", e->value); break;
+    case RD_E_BOOL: PUT("%s", e->value ? "true" : "false"); break;
+    }
+    if (prec < parent_prec) PUT(")");
+#undef PUT
+}
+
+const char *rd_expr_text(rd_program *p, const rd_expr *e)
+{
+    char buf[512];
+    size_t off = 0;
+    expr_text(e, buf, sizeof buf, &off, 0);
+    if (off >= sizeof buf) off = sizeof buf - 1;
+    return rd_arena_strndup(&p->arena, buf, off);
+}
+
+const char *rd_graph_actor_name(const rd_graph *g, uint32_t a)
+{
+    return a == RD_PROVIDER ? "provider" : a < g->nactors ? g->actors[a]->id : "?";
+}
+
+static void list_data(const rd_graph *g, const uint32_t *d, uint32_t n, char *buf, size_t cap, size_t *off)
+{
+    for (uint32_t i = 0; i < n && *off < cap; i++) {
+        int w = snprintf(buf + *off, cap - *off, "%s%s", i ? ", " : "", g->data[d[i]]->id);
+        if (w > 0) *off += (size_t)w;
+    }
+}
+
+static const char *ref_list(rd_program *p, const rd_ref *r)
+{
+    char buf[512];
+    size_t off = 0;
+    for (; r && off < sizeof buf; r = r->next) {
+        int w = snprintf(buf + off, sizeof buf - off, "%s%s%s", off ? ", " : "", r->tag == RD_REF_SECTOR ? "sector " : "", r->id);
+        if (w > 0) off += (size_t)w;
+    }
+    if (off >= sizeof buf) off = sizeof buf - 1;
+    return rd_arena_strndup(&p->arena, buf, off);
+}
+
+const char *rd_graph_node_text(const rd_graph *g, rd_program *p, uint32_t i)
+{
+    const rd_gnode *n = &g->nodes[i];
+    const rd_stmt *s = n->stmt;
+    char data[512];
+    size_t off = 0;
+    data[0] = '\0';
+    list_data(g, n->data, n->ndata, data, sizeof data, &off);
+    switch (n->kind) {
+    case RD_N_STEP: return rd_arena_printf(&p->arena, "%s (%s)", n->step->id, rd_graph_actor_name(g, n->performer));
+    case RD_N_ASK: return rd_arena_printf(&p->arena, "ask %s", ref_list(p, s->names));
+    case RD_N_INFORM: return rd_arena_printf(&p->arena, "inform %s", n->subject ? n->subject->id : "?");
+    case RD_N_RECORD: return rd_arena_printf(&p->arena, "%s records %s", rd_graph_actor_name(g, n->performer), data);
+    case RD_N_SEEK: return rd_arena_printf(&p->arena, "seek %s", n->subject ? n->subject->id : "?");
+    case RD_N_REFER:
+        return n->ndata ? rd_arena_printf(&p->arena, "refer %s for %s (shares %s)", ref_list(p, s->targets), s->service->id, data)
+                        : rd_arena_printf(&p->arena, "refer %s for %s", ref_list(p, s->targets), s->service->id);
+    case RD_N_SHARE: return rd_arena_printf(&p->arena, "share %s with %s", data, ref_list(p, s->targets));
+    case RD_N_CHOOSE: return "she chooses";
+    case RD_N_BRANCH: return rd_arena_printf(&p->arena, "if %s", rd_expr_text(p, n->cond));
+    case RD_N_END:
+        return s && s->text ? rd_arena_printf(&p->arena, "end \"%s\"", s->text) : rd_arena_printf(&p->arena, "end of step %s", n->step->id);
+    case RD_N_DUTY:
+        return rd_arena_printf(&p->arena, "duty %s fires at %s (reports %s to %s)", n->subject->id,
+                               rd_graph_actor_name(g, n->performer), data, ref_list(p, n->subject->u.duty.to));
+    }
+    return "?";
+}
+
+/* ---- JSON ------------------------------------------------------------------------------------ */
+
+static const char *const node_kind_name[] = {"step", "ask", "inform", "record", "seek", "refer", "share",
+                                             "choose", "branch", "end", "duty"};
+static const char *const edge_kind_name[] = {"next", "true", "false", "granted", "refused", "option"};
+
+static json_t *index_array(const rd_decl *const *names, const uint32_t *v, uint32_t n)
+{
+    json_t *a = json_array();
+    for (uint32_t i = 0; i < n; i++) json_array_append_new(a, json_string(names[v[i]]->id));
+    return a;
+}
+
+int rd_graph_write_json(const rd_graph *g, rd_program *p, FILE *out)
+{
+    json_t *root = json_object(), *nodes = json_array(), *pws = json_array();
+    for (uint32_t i = 0; i < g->nnodes; i++) {
+        const rd_gnode *n = &g->nodes[i];
+        json_t *o = json_object(), *edges = json_array();
+        json_object_set_new(o, "id", json_integer(i));
+        json_object_set_new(o, "kind", json_string(node_kind_name[n->kind]));
+        json_object_set_new(o, "text", json_string(rd_graph_node_text(g, p, i)));
+        json_object_set_new(o, "pathway", json_string(n->pathway ? n->pathway->id : ""));
+        json_object_set_new(o, "step", json_string(n->step ? n->step->id : ""));
+        json_object_set_new(o, "performer", json_string(rd_graph_actor_name(g, n->performer)));
+        json_object_set_new(o, "file", json_string(p->sources.v[n->span.file].path));
+        json_object_set_new(o, "line", json_integer(n->span.line));
+        json_object_set_new(o, "column", json_integer(n->span.col));
+        if (n->subject) json_object_set_new(o, "subject", json_string(n->subject->id));
+        if (n->nto) json_object_set_new(o, "to", index_array(g->actors, n->to, n->nto));
+        if (n->ndata) json_object_set_new(o, "data", index_array(g->data, n->data, n->ndata));
+        for (uint32_t e = n->first_out; e < n->first_out + n->nout; e++) {
+            json_t *eo = json_object();
+            json_object_set_new(eo, "to", json_integer(g->edges[e].to));
+            json_object_set_new(eo, "kind", json_string(edge_kind_name[g->edges[e].kind]));
+            if (g->edges[e].option) json_object_set_new(eo, "option", json_string(g->edges[e].option->id));
+            json_array_append_new(edges, eo);
+        }
+        json_object_set_new(o, "edges", edges);
+        json_array_append_new(nodes, o);
+    }
+    for (uint32_t i = 0; i < g->npathways; i++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "name", json_string(g->pathways[i].decl->id));
+        json_object_set_new(o, "start", json_integer(g->pathways[i].start));
+        json_object_set_new(o, "entry", index_array(g->actors, g->pathways[i].entry, g->pathways[i].nentry));
+        json_array_append_new(pws, o);
+    }
+    json_object_set_new(root, "pathways", pws);
+    json_object_set_new(root, "nodes", nodes);
+    int rc = json_dumpf(root, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER) == 0 && fputc('\n', out) != EOF ? 0 : -1;
+    json_decref(root);
+    return rc;
+}

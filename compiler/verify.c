@@ -1,0 +1,1668 @@
+/* The principle verifier.
+ *
+ * What is proved. Every principle (language.md section 6) is a statement about all paths through
+ * the decision graph from a pathway's start. A path is only real if the case behind it is
+ * consistent: a fact has one value for the whole case (possibly "unknown": she declined, or nobody
+ * asked), a consent has one outcome, and the provider who opened the case is one of the pathway's
+ * entry actors. The verifier never reports a path that needs a fact both true and false, or a
+ * consent both granted and refused.
+ *
+ * How. Facts, consent outcomes and the provider are encoded as boolean variables (a bool fact takes
+ * three codes: false, true, unknown; an enum its values plus unknown; an int the intervals cut by
+ * the constants it is compared with, plus unknown) and a set of valuations is a BDD. Conditions get
+ * two sets, where they are true and where they are false (Kleene logic: unknown makes neither hold,
+ * so an unknown condition takes `else`, as section 3 says). One forward fixpoint over the graph
+ * attaches to each node a sparse vector of BDDs, one per tracked bit:
+ *   R          the valuations under which some path reaches the node;
+ *   H(a, d)    ... under which actor a may hold data d there (only data that duties report, which is
+ *              all that firing a duty depends on);
+ *   K(S)       ... under which every path there has granted some consent of the set S (a "must"
+ *              fact, stored as such but joined through its complement "some path has not");
+ *   KN(n)      ... under which every path there has given notice n;
+ *   U(y, a)    ... under which duty y's actor a acquired reported data before the notice was given;
+ *   P(q, b)    ... under which control depends on branch b that reads data principle q protects
+ *              (implicit flow), cleared at b's immediate post-dominator.
+ * This is the Bebop/ESP idea: instead of one state per valuation (exponential, as SPIN's state
+ * count shows), one state per node whose bits are sets of valuations, united at joins and narrowed
+ * by guards. Each property reads these bits at the nodes where it can fail and ORs the valuations
+ * under which it does; `every refusal reaches` and `every entry reaches specialist` use the dual, a
+ * backward least fixpoint W(n) = valuations from which some path reaches a service of the set.
+ *
+ * Feasible counterexamples. For a failure with valuation set V, one valuation v in V is picked and
+ * the same transfer functions are replayed on singleton sets {v}, breadth first from the start, so
+ * the path printed is the shortest one that really fails under one consistent case.
+ *
+ * Cost. Each node's vector holds only bits that are not FALSE; a transfer touches each bit once,
+ * and a node is revisited only when a bit grows, which happens at most (number of distinct BDDs on
+ * the lattice path) times — in practice a handful. So the work is O(nodes x live bits x BDD
+ * operation), near-linear in the size of the SOP (bench/ prints the figures). Structural checks
+ * (cycles that never wait for her) are one Tarjan SCC pass. Post-dominators come from the
+ * Cooper-Harvey-Kennedy iteration on the reversed graph.
+ *
+ * Known approximation: options of a `choose` are explored one per path; when she picks several,
+ * their effects combine only through the H bits (which merge across paths under the same
+ * valuation), so a duty fed by two options still fires in the analysis, but its printed witness
+ * then shows one option's path. */
+#include "verify.h"
+#include "bdd.h"
+#include "check.h"
+#include "parse.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- encoding facts, consents and the provider as variables ---------------------------------- */
+
+typedef struct enc {
+    unsigned first, nbits;
+    uint32_t ncodes;         /* valid codes are 0..ncodes-1; the last is "unknown" */
+    const long long *cuts;   /* int facts: the constants compared with, ascending */
+    uint32_t ncuts;
+    int used;
+} enc;
+
+typedef struct verifier {
+    rd_program *p;
+    rd_graph *g;
+    rd_diagnostics *d;
+    rd_bdd_mgr *m;
+    enc *facts;              /* by fact index */
+    unsigned *consent_var;   /* by consent index */
+    enc provider;            /* codes: actor indexes; the last code unused */
+    unsigned nvars;
+    rd_bdd domain;           /* every encoding holds a valid code */
+    int budget_hit;
+} verifier;
+
+static unsigned bits_for(uint32_t n)
+{
+    unsigned b = 0;
+    while ((1ull << b) < n) b++;
+    return b ? b : 1;
+}
+
+static void collect_cuts(const rd_expr *e, long long **cuts, uint32_t *n, uint32_t *cap, const rd_decl *f)
+{
+    if (!e) return;
+    if (e->kind == RD_E_CMP) {
+        const rd_expr *fs = e->a->fact == f ? e->a : e->b->fact == f ? e->b : NULL;
+        const rd_expr *v = fs == e->a ? e->b : e->a;
+        if (fs && v->kind == RD_E_INT) {
+            if (*n == *cap) {
+                *cap = *cap ? *cap * 2 : 8;
+                long long *c = realloc(*cuts, *cap * sizeof *c);
+                if (!c) return;
+                *cuts = c;
+            }
+            (*cuts)[(*n)++] = v->value;
+        }
+    }
+    collect_cuts(e->a, cuts, n, cap, f);
+    collect_cuts(e->b, cuts, n, cap, f);
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+    long long x = *(const long long *)a, y = *(const long long *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Every condition of the program, for gathering the constants an int fact is compared with. */
+static void each_cond(rd_program *p, void (*f)(const rd_expr *, void *), void *ctx);
+
+typedef struct cut_ctx { const rd_decl *fact; long long *cuts; uint32_t n, cap; } cut_ctx;
+
+static void cut_visit(const rd_expr *e, void *ctx)
+{
+    cut_ctx *c = ctx;
+    collect_cuts(e, &c->cuts, &c->n, &c->cap, c->fact);
+}
+
+static void walk_block_conds(const rd_block *b, void (*f)(const rd_expr *, void *), void *ctx)
+{
+    if (!b) return;
+    for (const rd_stmt *s = b->first; s; s = s->next) {
+        if (s->cond) f(s->cond, ctx);
+        walk_block_conds(s->then_b, f, ctx);
+        walk_block_conds(s->else_b, f, ctx);
+        for (const rd_option *o = s->options; o; o = o->next) walk_block_conds(o->body, f, ctx);
+    }
+}
+
+static void each_cond(rd_program *p, void (*f)(const rd_expr *, void *), void *ctx)
+{
+    for (rd_decl *d = p->decls; d; d = d->next) {
+        switch (d->kind) {
+        case RD_D_FACT: if (d->u.fact.derived) f(d->u.fact.derived, ctx); break;
+        case RD_D_PERMIT: if (d->u.flow.when) f(d->u.flow.when, ctx); break;
+        case RD_D_DUTY: if (d->u.duty.when) f(d->u.duty.when, ctx); break;
+        case RD_D_PRINCIPLE:
+            for (rd_prop *pr = d->u.principle.props; pr; pr = pr->next)
+                if (pr->unless) f(pr->unless, ctx);
+            break;
+        case RD_D_PATHWAY:
+            for (rd_step *s = d->u.pathway.steps; s; s = s->next) walk_block_conds(s->body, f, ctx);
+            break;
+        default: break;
+        }
+    }
+}
+
+static int encode(verifier *V)
+{
+    rd_graph *g = V->g;
+    unsigned var = 0;
+    V->facts = rd_arena_alloc(&V->p->arena, (g->nfacts + 1) * sizeof *V->facts);
+    V->consent_var = rd_arena_alloc(&V->p->arena, (g->nconsents + 1) * sizeof *V->consent_var);
+    if (!V->facts || !V->consent_var) return -1;
+    for (uint32_t i = 0; i < g->nfacts; i++) {
+        const rd_decl *f = g->facts[i];
+        enc *e = &V->facts[i];
+        if (f->u.fact.derived) continue; /* expanded where it is used */
+        if (f->u.fact.type == RD_T_BOOL) {
+            e->ncodes = 3;
+        } else if (f->u.fact.type == RD_T_ENUM) {
+            uint32_t k = 0;
+            for (const rd_ref *r = f->u.fact.values; r; r = r->next) k++;
+            e->ncodes = k + 1;
+        } else {
+            cut_ctx c = {f, NULL, 0, 0};
+            each_cond(V->p, cut_visit, &c);
+            qsort(c.cuts, c.n, sizeof *c.cuts, cmp_ll);
+            uint32_t u = 0;
+            for (uint32_t j = 0; j < c.n; j++)
+                if (u == 0 || c.cuts[u - 1] != c.cuts[j]) c.cuts[u++] = c.cuts[j];
+            long long *kept = rd_arena_alloc(&V->p->arena, (u + 1) * sizeof *kept);
+            if (!kept) {
+                free(c.cuts);
+                return -1;
+            }
+            if (u) memcpy(kept, c.cuts, u * sizeof *kept);
+            free(c.cuts);
+            e->cuts = kept;
+            e->ncuts = u;
+            e->ncodes = 2 * u + 2; /* intervals and points between the cuts, and unknown */
+        }
+        e->first = var;
+        e->nbits = bits_for(e->ncodes);
+        var += e->nbits;
+    }
+    for (uint32_t i = 0; i < g->nconsents; i++) V->consent_var[i] = var++;
+    V->provider.ncodes = g->nactors + 1;
+    V->provider.first = var;
+    V->provider.nbits = bits_for(V->provider.ncodes);
+    var += V->provider.nbits;
+    V->nvars = var;
+    V->m = rd_bdd_new(var ? var : 1, RD_VERIFY_MAX_BDD_NODES);
+    if (!V->m) return -1;
+    /* Codes past the last valid one mean nothing: keep them out of every set. */
+    V->domain = RD_BDD_TRUE;
+    for (uint32_t i = 0; i < g->nfacts; i++) {
+        enc *e = &V->facts[i];
+        if (!e->nbits) continue;
+        rd_bdd ok = RD_BDD_FALSE;
+        for (uint32_t c = 0; c < e->ncodes; c++) ok = rd_bdd_or(V->m, ok, rd_bdd_cube(V->m, e->first, e->nbits, c));
+        V->domain = rd_bdd_and(V->m, V->domain, ok);
+    }
+    return 0;
+}
+
+static rd_bdd code_is(verifier *V, const enc *e, uint32_t code)
+{
+    return rd_bdd_cube(V->m, e->first, e->nbits, code);
+}
+
+static rd_bdd provider_is(verifier *V, uint32_t actor) { return code_is(V, &V->provider, actor); }
+
+static rd_bdd unknown(verifier *V, const rd_decl *f) { return code_is(V, &V->facts[f->index], V->facts[f->index].ncodes - 1); }
+
+/* Code of a value of fact f: bool false/true are 0/1, an enum value its index; for ints, the code
+ * of the point `value` (always a cut, since every compared constant is one). */
+static uint32_t int_point_code(const enc *e, long long value)
+{
+    for (uint32_t j = 0; j < e->ncuts; j++)
+        if (e->cuts[j] == value) return 2 * j + 1;
+    return 0;
+}
+
+/* The codes of int fact f for which `x op value` holds. Even codes are the open intervals between
+ * cuts (2j: below cut j), odd ones the cuts themselves. */
+static rd_bdd int_cmp(verifier *V, const enc *e, rd_cmp_op op, long long value, int fact_on_left)
+{
+    uint32_t at = int_point_code(e, value);
+    rd_bdd out = RD_BDD_FALSE;
+    for (uint32_t c = 0; c + 1 < e->ncodes; c++) {
+        int rel = c < at ? -1 : c > at; /* the fact's values in code c against `value` */
+        if (!fact_on_left) rel = -rel;
+        int holds = op == RD_OP_EQ ? rel == 0 : op == RD_OP_NE ? rel != 0 : op == RD_OP_LT ? rel < 0
+                  : op == RD_OP_LE ? rel <= 0 : op == RD_OP_GT ? rel > 0 : rel >= 0;
+        if (holds) out = rd_bdd_or(V->m, out, code_is(V, e, c));
+    }
+    return out;
+}
+
+/* Where a condition is true (*t) and where it is false (*f); neither where it is unknown. */
+static void cond_sets(verifier *V, const rd_expr *x, rd_bdd *t, rd_bdd *f)
+{
+    rd_bdd_mgr *m = V->m;
+    rd_bdd ta, fa, tb, fb;
+    switch (x->kind) {
+    case RD_E_OR:
+        cond_sets(V, x->a, &ta, &fa);
+        cond_sets(V, x->b, &tb, &fb);
+        *t = rd_bdd_or(m, ta, tb);
+        *f = rd_bdd_and(m, fa, fb);
+        return;
+    case RD_E_AND:
+        cond_sets(V, x->a, &ta, &fa);
+        cond_sets(V, x->b, &tb, &fb);
+        *t = rd_bdd_and(m, ta, tb);
+        *f = rd_bdd_or(m, fa, fb);
+        return;
+    case RD_E_NOT:
+        cond_sets(V, x->a, &ta, &fa);
+        *t = fa;
+        *f = ta;
+        return;
+    case RD_E_BOOL:
+        *t = x->value ? RD_BDD_TRUE : RD_BDD_FALSE;
+        *f = x->value ? RD_BDD_FALSE : RD_BDD_TRUE;
+        return;
+    case RD_E_INT:
+        *t = *f = RD_BDD_FALSE;
+        return;
+    case RD_E_KNOWN:
+        if (x->fact && x->fact->u.fact.derived) {
+            /* a computed fact is known when its condition is true or false */
+            cond_sets(V, x->fact->u.fact.derived, &ta, &fa);
+            *t = rd_bdd_or(m, ta, fa);
+            *f = rd_bdd_not(m, *t);
+            return;
+        }
+        *f = x->fact ? unknown(V, x->fact) : RD_BDD_FALSE;
+        *t = rd_bdd_not(m, *f);
+        return;
+    case RD_E_NAME:
+        if (x->fact && x->fact->u.fact.derived) {
+            cond_sets(V, x->fact->u.fact.derived, t, f);
+            return;
+        }
+        if (!x->fact) {
+            *t = *f = RD_BDD_FALSE;
+            return;
+        }
+        *t = code_is(V, &V->facts[x->fact->index], 1);
+        *f = code_is(V, &V->facts[x->fact->index], 0);
+        return;
+    case RD_E_IN: {
+        const enc *e = &V->facts[x->fact->index];
+        *t = RD_BDD_FALSE;
+        for (const rd_ref *r = x->set; r; r = r->next) {
+            uint32_t i = 0;
+            for (const rd_ref *v = x->fact->u.fact.values; v && v->id != r->id; v = v->next) i++;
+            *t = rd_bdd_or(m, *t, code_is(V, e, i));
+        }
+        *f = rd_bdd_andnot(m, rd_bdd_not(m, unknown(V, x->fact)), *t);
+        return;
+    }
+    case RD_E_CMP: {
+        const rd_expr *a = x->a, *b = x->b;
+        const rd_decl *fa_ = a->fact, *fb_ = b->kind == RD_E_NAME && b->type != RD_T_ENUMVAL ? b->fact : NULL;
+        if (a->type == RD_T_ENUMVAL) fa_ = NULL;
+        if (fa_ && fb_) {
+            /* Two facts compared: equal codes (both known). */
+            const enc *ea = &V->facts[fa_->index], *eb = &V->facts[fb_->index];
+            rd_bdd eq = RD_BDD_FALSE;
+            if (fa_->u.fact.type != RD_T_INT) {
+                for (uint32_t c = 0; c + 1 < ea->ncodes && c + 1 < eb->ncodes; c++)
+                    eq = rd_bdd_or(m, eq, rd_bdd_and(m, code_is(V, ea, c), code_is(V, eb, c)));
+            }
+            rd_bdd known = rd_bdd_and(m, rd_bdd_not(m, unknown(V, fa_)), rd_bdd_not(m, unknown(V, fb_)));
+            if (fa_->u.fact.type == RD_T_INT) {
+                /* Two numbers are compared by value, which the interval codes do not keep: let
+                 * either outcome be possible whenever both are known. */
+                *t = known;
+                *f = known;
+                return;
+            }
+            *t = x->op == RD_OP_EQ ? eq : rd_bdd_andnot(m, known, eq);
+            *f = x->op == RD_OP_EQ ? rd_bdd_andnot(m, known, eq) : eq;
+            return;
+        }
+        const rd_expr *fs = fa_ ? a : b, *v = fa_ ? b : a;
+        const rd_decl *fact = fs->fact;
+        if (!fact) {
+            *t = *f = RD_BDD_FALSE;
+            return;
+        }
+        if (fact->u.fact.derived) {
+            /* a computed yes/no fact compared with true or false */
+            cond_sets(V, fact->u.fact.derived, &ta, &fa);
+            int want = v->value != 0;
+            if (x->op == RD_OP_NE) want = !want;
+            *t = want ? ta : fa;
+            *f = want ? fa : ta;
+            return;
+        }
+        const enc *e = &V->facts[fact->index];
+        rd_bdd hold;
+        if (fact->u.fact.type == RD_T_INT) {
+            hold = int_cmp(V, e, x->op, v->value, fs == a);
+        } else {
+            uint32_t code = (uint32_t)v->value;
+            hold = code_is(V, e, code);
+            if (x->op == RD_OP_NE) hold = rd_bdd_andnot(m, rd_bdd_not(m, unknown(V, fact)), hold);
+        }
+        *t = hold;
+        *f = rd_bdd_andnot(m, rd_bdd_not(m, unknown(V, fact)), hold);
+        return;
+    }
+    }
+    *t = *f = RD_BDD_FALSE;
+}
+
+static rd_bdd cond_true(verifier *V, const rd_expr *x)
+{
+    if (!x) return RD_BDD_TRUE;
+    rd_bdd t, f;
+    cond_sets(V, x, &t, &f);
+    return t;
+}
+
+/* ---- sparse vectors of valuation sets -------------------------------------------------------- */
+
+enum { SP_R = 0, SP_H = 1, SP_K = 2, SP_KN = 3, SP_U = 4, SP_P = 5 };
+#define KEY(sp, i) (((uint32_t)(sp) << 24) | (uint32_t)(i))
+#define SPACE(k) ((k) >> 24)
+#define IS_MUST(k) (SPACE(k) == SP_K || SPACE(k) == SP_KN)
+
+typedef struct bit {
+    uint32_t key;
+    rd_bdd v;
+} bit;
+
+/* A node's state: bits sorted by key, none FALSE. R (key 0) comes first when present. */
+typedef struct vstate {
+    bit *b;
+    uint32_t n, cap;
+} vstate;
+
+static int vs_put(vstate *s, uint32_t key, rd_bdd v)
+{
+    /* keys arrive mostly in order; insertion keeps the array sorted */
+    uint32_t i = s->n;
+    while (i > 0 && s->b[i - 1].key > key) i--;
+    if (i > 0 && s->b[i - 1].key == key) {
+        if (v == RD_BDD_FALSE) {
+            memmove(&s->b[i - 1], &s->b[i], (s->n - i) * sizeof *s->b);
+            s->n--;
+        } else {
+            s->b[i - 1].v = v;
+        }
+        return 0;
+    }
+    if (v == RD_BDD_FALSE) return 0;
+    if (s->n == s->cap) {
+        uint32_t cap = s->cap ? s->cap * 2 : 8;
+        bit *nb = realloc(s->b, cap * sizeof *nb);
+        if (!nb) return -1;
+        s->b = nb;
+        s->cap = cap;
+    }
+    memmove(&s->b[i + 1], &s->b[i], (s->n - i) * sizeof *s->b);
+    s->b[i] = (bit){key, v};
+    s->n++;
+    return 0;
+}
+
+static rd_bdd vs_get(const vstate *s, uint32_t key)
+{
+    uint32_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (s->b[mid].key < key) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < s->n && s->b[lo].key == key ? s->b[lo].v : RD_BDD_FALSE;
+}
+
+static void vs_free(vstate *s)
+{
+    free(s->b);
+    memset(s, 0, sizeof *s);
+}
+
+static int vs_copy(vstate *dst, const vstate *src)
+{
+    dst->n = 0;
+    if (src->n > dst->cap) {
+        bit *nb = realloc(dst->b, src->n * sizeof *nb);
+        if (!nb) return -1;
+        dst->b = nb;
+        dst->cap = src->n;
+    }
+    if (src->n) memcpy(dst->b, src->b, src->n * sizeof *dst->b);
+    dst->n = src->n;
+    return 0;
+}
+
+/* ---- what the properties need ---------------------------------------------------------------- */
+
+typedef struct prop {
+    const rd_decl *principle;
+    const rd_prop *pr;
+    unsigned char *data;     /* by data index: protected by this property (with what reveals it) */
+    unsigned char *actor;    /* by actor index: in the property's targets */
+    unsigned char *tfact;    /* by fact index: facts whose value reveals protected data */
+    rd_bdd provider_in;      /* the provider is one of the targets */
+    rd_bdd unless;           /* where `unless` holds */
+    rd_bdd *viol;            /* by node: valuations under which it fails there */
+    uint32_t *vdata, *vactor;/* by node: the data and actor of the first failure seen there */
+    uint32_t *order;         /* nodes in the order their failure was first found */
+    uint32_t norder;
+    int warning, any;
+} prop;
+
+typedef struct taint { uint32_t prop, branch, ipdom; } taint;
+
+typedef struct engine {
+    verifier *V;
+    prop *props;
+    uint32_t nprops;
+    const rd_decl **duties, **notices;
+    uint32_t nduties, nnotices;
+    unsigned char *tracked;  /* by data index: some duty reports it */
+    /* consent sets: for share (data, recipient) and refer (recipient) sites */
+    rd_map set_ids;
+    uint32_t nsets;
+    uint32_t **sets_of_consent; /* by consent: ids of the sets it belongs to */
+    uint32_t *nsets_of_consent;
+    taint *taints;
+    uint32_t ntaints;
+    uint32_t *ipdom;
+    vstate *state;           /* by node */
+    /* witness mode: stop when property `goal_prop` fails at node `goal_node` */
+    int witness;
+    uint32_t goal_prop, goal_node;
+    int found;
+} engine;
+
+static uint32_t nact(const engine *E) { return E->V->g->nactors + 1; } /* actors and the provider */
+static uint32_t actor_slot(const engine *E, uint32_t a) { return a == RD_PROVIDER ? E->V->g->nactors : a; }
+
+/* The id of the set of consents that cover sharing `data` (or anything, when data is UINT32_MAX)
+ * with actor r; created on first use. */
+static uint32_t consent_set(engine *E, uint32_t data, uint32_t r)
+{
+    rd_graph *g = E->V->g;
+    char key[64];
+    snprintf(key, sizeof key, "%u:%u", data, r);
+    void *got = rd_map_get(&E->set_ids, key);
+    if (got) return (uint32_t)(uintptr_t)got - 1;
+    uint32_t id = E->nsets++;
+    char *k = rd_arena_strdup(&E->V->p->arena, key);
+    if (!k || rd_map_put(&E->set_ids, k, (void *)(uintptr_t)(id + 1)) != 0) E->V->budget_hit = 1;
+    for (uint32_t c = 0; c < g->nconsents; c++) {
+        const rd_decl *cd = g->consents[c];
+        if (r != RD_PROVIDER && !rd_graph_actor_in(g, r, cd->u.flow.with)) continue;
+        if (r == RD_PROVIDER) continue;
+        int covers = data == UINT32_MAX;
+        for (const rd_ref *x = cd->u.flow.shares; x && !covers; x = x->next) covers = x->decl && x->decl->index == data;
+        if (!covers) continue;
+        uint32_t *v = realloc(E->sets_of_consent[c], (E->nsets_of_consent[c] + 1) * sizeof *v);
+        if (!v) {
+            E->V->budget_hit = 1;
+            continue;
+        }
+        v[E->nsets_of_consent[c]++] = id;
+        E->sets_of_consent[c] = v;
+    }
+    return id;
+}
+
+/* Where a permit covering `data` to actor r is in force: flows it allows need no consent. */
+static rd_bdd permitted(engine *E, uint32_t data, uint32_t r)
+{
+    rd_graph *g = E->V->g;
+    rd_bdd out = RD_BDD_FALSE;
+    for (rd_decl *d = E->V->p->decls; d; d = d->next) {
+        if (d->kind != RD_D_PERMIT || !rd_graph_actor_in(g, r, d->u.flow.with)) continue;
+        int covers = data == UINT32_MAX;
+        for (const rd_ref *x = d->u.flow.shares; x && !covers; x = x->next) covers = x->decl && x->decl->index == data;
+        if (covers) out = rd_bdd_or(E->V->m, out, cond_true(E->V, d->u.flow.when));
+    }
+    return out;
+}
+
+static void fail(engine *E, uint32_t q, uint32_t node, rd_bdd when, uint32_t data, uint32_t actor)
+{
+    prop *P = &E->props[q];
+    when = rd_bdd_andnot(E->V->m, when, P->unless);
+    if (when == RD_BDD_FALSE) return;
+    if (E->witness) {
+        if (q == E->goal_prop && node == E->goal_node) E->found = 1;
+        return;
+    }
+    if (P->viol[node] == RD_BDD_FALSE) {
+        P->order[P->norder++] = node;
+        P->vdata[node] = data;
+        P->vactor[node] = actor;
+    }
+    P->viol[node] = rd_bdd_or(E->V->m, P->viol[node], when);
+    P->any = 1;
+}
+
+/* Actor `a` (or the provider) comes to hold data `d` under `when`, at node `node`. */
+static void acquire(engine *E, vstate *out, uint32_t node, uint32_t a, uint32_t d, rd_bdd when, int by_record)
+{
+    verifier *V = E->V;
+    rd_bdd_mgr *m = V->m;
+    uint32_t slot = actor_slot(E, a);
+    if (E->tracked[d]) {
+        uint32_t key = KEY(SP_H, slot * V->g->ndata + d);
+        vs_put(out, key, rd_bdd_or(m, vs_get(out, key), when));
+    }
+    for (uint32_t y = 0; y < E->nduties; y++) {
+        const rd_decl *duty = E->duties[y];
+        int reports = 0;
+        for (const rd_ref *r = duty->u.duty.reports; r && !reports; r = r->next) reports = r->decl && r->decl->index == d;
+        if (!reports) continue;
+        rd_bdd applies = RD_BDD_FALSE;
+        if (a == RD_PROVIDER) {
+            for (uint32_t c = 0; c < V->g->nactors; c++)
+                if (rd_graph_actor_in(V->g, c, duty->u.duty.applies)) applies = rd_bdd_or(m, applies, provider_is(V, c));
+        } else if (rd_graph_actor_in(V->g, a, duty->u.duty.applies)) {
+            applies = RD_BDD_TRUE;
+        }
+        rd_bdd early = rd_bdd_and(m, when, applies);
+        if (duty->u.duty.notice && duty->u.duty.notice->decl)
+            early = rd_bdd_andnot(m, early, vs_get(out, KEY(SP_KN, duty->u.duty.notice->decl->index)));
+        uint32_t key = KEY(SP_U, y * nact(E) + slot);
+        vs_put(out, key, rd_bdd_or(m, vs_get(out, key), early));
+    }
+    for (uint32_t q = 0; q < E->nprops; q++) {
+        prop *P = &E->props[q];
+        if (!P->data || !P->data[d]) continue;
+        if (P->pr->kind == RD_P_NEVER_RECORD && by_record) fail(E, q, node, when, d, a);
+        if (P->pr->kind == RD_P_NEVER_REACHES) {
+            rd_bdd in = a == RD_PROVIDER ? P->provider_in : P->actor[a] ? RD_BDD_TRUE : RD_BDD_FALSE;
+            fail(E, q, node, rd_bdd_and(m, when, in), d, a);
+        }
+    }
+}
+
+/* A flow to actor r at node n under `when`: implicit flows of protected data by control. */
+static void flow_to(engine *E, const vstate *in, uint32_t node, uint32_t r, rd_bdd when)
+{
+    for (uint32_t t = 0; t < E->ntaints; t++) {
+        prop *P = &E->props[E->taints[t].prop];
+        if (!P->actor[r]) continue;
+        rd_bdd tainted = rd_bdd_and(E->V->m, when, vs_get(in, KEY(SP_P, t)));
+        fail(E, E->taints[t].prop, node, tainted, UINT32_MAX, r);
+    }
+}
+
+/* A share or referral of data (UINT32_MAX: the referral itself) to r: consent checks. */
+static void consent_checks(engine *E, const vstate *in, uint32_t node, uint32_t d, uint32_t r, int is_refer)
+{
+    verifier *V = E->V;
+    rd_bdd R = vs_get(in, KEY(SP_R, 0));
+    for (uint32_t q = 0; q < E->nprops; q++) {
+        prop *P = &E->props[q];
+        int share = P->pr->kind == RD_P_SHARE_CONSENT && d != UINT32_MAX && P->data[d];
+        int refer = P->pr->kind == RD_P_REFER_CONSENT && is_refer && d == UINT32_MAX && P->actor[r];
+        if (!share && !refer) continue;
+        uint32_t set = consent_set(E, d, r);
+        rd_bdd bad = rd_bdd_andnot(V->m, R, vs_get(in, KEY(SP_K, set)));
+        bad = rd_bdd_andnot(V->m, bad, permitted(E, d, r));
+        fail(E, q, node, bad, d, r);
+    }
+}
+
+/* The effect of node n on state `in`, before its edges' guards: written to `out`. */
+static void visit(engine *E, uint32_t n, const vstate *in, vstate *out)
+{
+    verifier *V = E->V;
+    rd_graph *g = V->g;
+    rd_bdd_mgr *m = V->m;
+    const rd_gnode *node = &g->nodes[n];
+    rd_bdd R = vs_get(in, KEY(SP_R, 0));
+    vs_copy(out, in);
+    switch (node->kind) {
+    case RD_N_ASK:
+    case RD_N_RECORD:
+        for (uint32_t i = 0; i < node->ndata; i++) acquire(E, out, n, node->performer, node->data[i], R, 1);
+        break;
+    case RD_N_INFORM:
+        if (node->subject) vs_put(out, KEY(SP_KN, node->subject->index), R);
+        break;
+    case RD_N_REFER:
+    case RD_N_SHARE:
+        for (uint32_t j = 0; j < node->nto; j++) {
+            uint32_t r = node->to[j];
+            flow_to(E, in, n, r, R);
+            if (node->kind == RD_N_REFER) consent_checks(E, in, n, UINT32_MAX, r, 1);
+            for (uint32_t i = 0; i < node->ndata; i++) {
+                consent_checks(E, in, n, node->data[i], r, node->kind == RD_N_REFER);
+                acquire(E, out, n, r, node->data[i], R, 0);
+            }
+        }
+        break;
+    case RD_N_DUTY: {
+        const rd_decl *duty = node->subject;
+        uint32_t slot = actor_slot(E, node->performer);
+        rd_bdd fires = rd_bdd_and(m, R, cond_true(V, duty->u.duty.when));
+        if (node->performer == RD_PROVIDER) {
+            rd_bdd applies = RD_BDD_FALSE;
+            for (uint32_t c = 0; c < g->nactors; c++)
+                if (rd_graph_actor_in(g, c, duty->u.duty.applies)) applies = rd_bdd_or(m, applies, provider_is(V, c));
+            fires = rd_bdd_and(m, fires, applies);
+        }
+        for (uint32_t i = 0; i < node->ndata; i++)
+            fires = rd_bdd_and(m, fires, vs_get(in, KEY(SP_H, slot * g->ndata + node->data[i])));
+        if (fires == RD_BDD_FALSE) break;
+        for (uint32_t q = 0; q < E->nprops; q++) {
+            if (E->props[q].pr->kind != RD_P_REPORT_NOTICE) continue;
+            rd_bdd early = duty->u.duty.notice ? rd_bdd_and(m, fires, vs_get(in, KEY(SP_U, duty->index * nact(E) + slot)))
+                                               : fires;
+            fail(E, q, n, early, UINT32_MAX, node->performer);
+        }
+        for (uint32_t j = 0; j < node->nto; j++) {
+            flow_to(E, in, n, node->to[j], fires);
+            for (uint32_t i = 0; i < node->ndata; i++) acquire(E, out, n, node->to[j], node->data[i], fires, 0);
+        }
+        break;
+    }
+    case RD_N_STEP:
+        /* A permit can be used at any step while its condition holds. */
+        for (rd_decl *d = V->p->decls; d; d = d->next) {
+            if (d->kind != RD_D_PERMIT) continue;
+            rd_bdd when = rd_bdd_and(m, R, cond_true(V, d->u.flow.when));
+            if (when == RD_BDD_FALSE) continue;
+            uint32_t nt = 0;
+            for (uint32_t a = 0; a < g->nactors; a++) {
+                if (!rd_graph_actor_in(g, a, d->u.flow.with)) continue;
+                nt++;
+                for (const rd_ref *x = d->u.flow.shares; x; x = x->next)
+                    if (x->decl) acquire(E, out, n, a, x->decl->index, when, 0);
+            }
+            (void)nt;
+        }
+        break;
+    case RD_N_BRANCH:
+        for (uint32_t t = 0; t < E->ntaints; t++)
+            if (E->taints[t].branch == n) vs_put(out, KEY(SP_P, t), R);
+        break;
+    default: break;
+    }
+}
+
+/* The guard of edge e: where it can be taken. */
+static rd_bdd guard(engine *E, const rd_gedge *e)
+{
+    verifier *V = E->V;
+    const rd_gnode *from = &V->g->nodes[e->from];
+    switch (e->kind) {
+    case RD_G_TRUE: return cond_true(V, from->cond);
+    case RD_G_FALSE: return rd_bdd_not(V->m, cond_true(V, from->cond));
+    case RD_G_GRANTED: return from->subject ? rd_bdd_var(V->m, V->consent_var[from->subject->index]) : RD_BDD_TRUE;
+    case RD_G_REFUSED: return from->subject ? rd_bdd_nvar(V->m, V->consent_var[from->subject->index]) : RD_BDD_TRUE;
+    default: return RD_BDD_TRUE;
+    }
+}
+
+/* State `base` sent along edge e: narrowed by its guard, with what taking it establishes. */
+static void along(engine *E, const rd_gedge *e, const vstate *base, vstate *out)
+{
+    verifier *V = E->V;
+    rd_bdd gd = guard(E, e);
+    out->n = 0;
+    for (uint32_t i = 0; i < base->n; i++) {
+        rd_bdd v = gd == RD_BDD_TRUE ? base->b[i].v : rd_bdd_and(V->m, base->b[i].v, gd);
+        if (v != RD_BDD_FALSE) vs_put(out, base->b[i].key, v);
+    }
+    rd_bdd R = vs_get(out, KEY(SP_R, 0));
+    const rd_gnode *from = &V->g->nodes[e->from];
+    if (e->kind == RD_G_GRANTED && from->subject) {
+        uint32_t c = from->subject->index;
+        for (uint32_t i = 0; i < E->nsets_of_consent[c]; i++) vs_put(out, KEY(SP_K, E->sets_of_consent[c][i]), R);
+    }
+    /* Control no longer depends on a branch once its post-dominator is reached. */
+    for (uint32_t t = 0; t < E->ntaints; t++)
+        if (E->taints[t].ipdom == e->to) vs_put(out, KEY(SP_P, t), RD_BDD_FALSE);
+}
+
+/* Joins `in` into the stored state of a node; returns 1 when it grew. Must bits are joined through
+ * their complement: a path that reaches without them takes them away. */
+static int join(engine *E, vstate *st, const vstate *in)
+{
+    rd_bdd_mgr *m = E->V->m;
+    rd_bdd R_old = vs_get(st, KEY(SP_R, 0)), R_in = vs_get(in, KEY(SP_R, 0));
+    rd_bdd R_new = rd_bdd_or(m, R_old, R_in);
+    vstate next = {0};
+    uint32_t i = 0, j = 0;
+    int grew = R_new != R_old;
+    while (i < st->n || j < in->n) {
+        uint32_t ki = i < st->n ? st->b[i].key : UINT32_MAX, kj = j < in->n ? in->b[j].key : UINT32_MAX;
+        uint32_t k = ki < kj ? ki : kj;
+        rd_bdd a = ki == k ? st->b[i++].v : RD_BDD_FALSE, b = kj == k ? in->b[j++].v : RD_BDD_FALSE;
+        rd_bdd v;
+        if (IS_MUST(k)) {
+            rd_bdd ng = rd_bdd_or(m, rd_bdd_andnot(m, R_old, a), rd_bdd_andnot(m, R_in, b));
+            v = rd_bdd_andnot(m, R_new, ng);
+        } else {
+            v = rd_bdd_or(m, a, b);
+        }
+        if (v != a) grew = 1;
+        if (vs_put(&next, k, v) != 0) E->V->budget_hit = 1;
+    }
+    /* must bits present in neither input stay absent (FALSE); nothing else to add */
+    vs_free(st);
+    *st = next;
+    return grew;
+}
+
+/* ---- post-dominators (Cooper, Harvey and Kennedy, on the reversed graph) ---------------------- */
+
+static uint32_t *post_dominators(rd_graph *g)
+{
+    uint32_t n = g->nnodes, exit = n;
+    uint32_t *ipdom = malloc((n + 1) * sizeof *ipdom), *po = malloc((n + 1) * sizeof *po);
+    uint32_t *order = malloc((n + 1) * sizeof *order), *pred_start = calloc(n + 2, sizeof *pred_start);
+    uint32_t *preds = malloc((g->nedges + n + 1) * sizeof *preds);
+    uint32_t *stack = malloc((n + 1) * sizeof *stack), *iter = calloc(n + 1, sizeof *iter);
+    if (!ipdom || !po || !order || !pred_start || !preds || !stack || !iter) goto fail;
+    /* predecessors in the original graph = successors in the reversed one; END nodes feed `exit` */
+    for (uint32_t e = 0; e < g->nedges; e++) pred_start[g->edges[e].to + 1]++;
+    for (uint32_t i = 0; i < n; i++)
+        if (g->nodes[i].nout == 0) pred_start[exit + 1]++;
+    for (uint32_t i = 0; i < n + 1; i++) pred_start[i + 1] += pred_start[i];
+    uint32_t *fill = calloc(n + 1, sizeof *fill);
+    if (!fill) goto fail;
+    for (uint32_t e = 0; e < g->nedges; e++) preds[pred_start[g->edges[e].to] + fill[g->edges[e].to]++] = g->edges[e].from;
+    for (uint32_t i = 0; i < n; i++)
+        if (g->nodes[i].nout == 0) preds[pred_start[exit] + fill[exit]++] = i;
+    free(fill);
+    /* depth-first from exit over reversed edges, numbering in postorder */
+    for (uint32_t i = 0; i <= n; i++) po[i] = UINT32_MAX, ipdom[i] = UINT32_MAX;
+    uint32_t sp = 0, count = 0;
+    stack[sp++] = exit;
+    po[exit] = UINT32_MAX - 1; /* on the stack */
+    while (sp) {
+        uint32_t v = stack[sp - 1];
+        if (iter[v] < pred_start[v + 1] - pred_start[v]) {
+            uint32_t w = preds[pred_start[v] + iter[v]++];
+            if (po[w] == UINT32_MAX) {
+                po[w] = UINT32_MAX - 1;
+                stack[sp++] = w;
+            }
+        } else {
+            sp--;
+            po[v] = count;
+            order[count++] = v;
+        }
+    }
+    ipdom[exit] = exit;
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (uint32_t k = count; k-- > 0;) {
+            uint32_t b = order[k];
+            if (b == exit) continue;
+            uint32_t nd = UINT32_MAX;
+            const rd_gnode *node = &g->nodes[b];
+            uint32_t nsucc = node->nout ? node->nout : 1;
+            for (uint32_t s = 0; s < nsucc; s++) {
+                uint32_t x = node->nout ? g->edges[node->first_out + s].to : exit;
+                if (ipdom[x] == UINT32_MAX) continue;
+                if (nd == UINT32_MAX) {
+                    nd = x;
+                    continue;
+                }
+                uint32_t a = x, c = nd;
+                while (a != c) {
+                    while (po[a] < po[c]) a = ipdom[a];
+                    while (po[c] < po[a]) c = ipdom[c];
+                }
+                nd = a;
+            }
+            if (nd != UINT32_MAX && ipdom[b] != nd) {
+                ipdom[b] = nd;
+                changed = 1;
+            }
+        }
+    }
+    /* nodes that never reach an end (a loop she never leaves) have no post-dominator */
+    for (uint32_t i = 0; i < n; i++)
+        if (ipdom[i] == UINT32_MAX) ipdom[i] = exit;
+    free(po);
+    free(order);
+    free(pred_start);
+    free(preds);
+    free(stack);
+    free(iter);
+    return ipdom;
+fail:
+    free(ipdom);
+    free(po);
+    free(order);
+    free(pred_start);
+    free(preds);
+    free(stack);
+    free(iter);
+    return NULL;
+}
+
+/* ---- setting the properties up --------------------------------------------------------------- */
+
+static int reads_fact(const rd_expr *e, const unsigned char *tfact, int depth)
+{
+    if (!e || depth > RD_MAX_DEPTH) return 0;
+    if (e->fact) {
+        if (e->fact->u.fact.derived && reads_fact(e->fact->u.fact.derived, tfact, depth + 1)) return 1;
+        if (tfact[e->fact->index]) return 1;
+    }
+    return reads_fact(e->a, tfact, depth + 1) || reads_fact(e->b, tfact, depth + 1);
+}
+
+/* The data a property protects: the categories named (or having the attribute named), and every
+ * category that reveals one of them. */
+static void data_closure(rd_graph *g, const rd_ref *list, unsigned char *out)
+{
+    for (const rd_ref *r = list; r; r = r->next)
+        for (uint32_t i = 0; i < g->ndata; i++) {
+            const rd_decl *d = g->data[i];
+            if ((r->tag == RD_REF_NAME && r->decl == d) || (r->tag == RD_REF_IDENTIFYING && d->u.data.identifying) ||
+                (r->tag == RD_REF_PROTECTED && d->u.data.protected_))
+                out[i] = 1;
+        }
+    for (int grew = 1; grew;) {
+        grew = 0;
+        for (uint32_t i = 0; i < g->ndata; i++) {
+            if (out[i]) continue;
+            for (const rd_ref *r = g->data[i]->u.data.reveals; r; r = r->next)
+                if (r->decl && out[r->decl->index]) {
+                    out[i] = 1;
+                    grew = 1;
+                    break;
+                }
+        }
+    }
+}
+
+static int setup(engine *E)
+{
+    verifier *V = E->V;
+    rd_graph *g = V->g;
+    rd_program *p = V->p;
+    rd_arena *a = &p->arena;
+    uint32_t nprops = 0;
+    for (rd_decl *d = p->decls; d; d = d->next)
+        if (d->kind == RD_D_PRINCIPLE && d->u.principle.props) nprops++;
+    E->props = rd_arena_alloc(a, (nprops + 1) * sizeof *E->props);
+    E->tracked = rd_arena_alloc(a, g->ndata + 1);
+    E->sets_of_consent = calloc(g->nconsents + 1, sizeof *E->sets_of_consent);
+    E->nsets_of_consent = calloc(g->nconsents + 1, sizeof *E->nsets_of_consent);
+    if (!E->props || !E->tracked || !E->sets_of_consent || !E->nsets_of_consent) return -1;
+    rd_map_init(&E->set_ids);
+    uint32_t nd = 0, nn = 0;
+    for (rd_decl *d = p->decls; d; d = d->next) {
+        if (d->kind == RD_D_DUTY) d->index = nd++;
+        if (d->kind == RD_D_NOTICE) d->index = nn++;
+    }
+    E->duties = rd_arena_alloc(a, (nd + 1) * sizeof *E->duties);
+    if (!E->duties) return -1;
+    for (rd_decl *d = p->decls; d; d = d->next)
+        if (d->kind == RD_D_DUTY) {
+            E->duties[E->nduties++] = d;
+            for (const rd_ref *r = d->u.duty.reports; r; r = r->next)
+                if (r->decl) E->tracked[r->decl->index] = 1;
+        }
+    E->nnotices = nn;
+    for (rd_decl *d = p->decls; d; d = d->next) {
+        if (d->kind != RD_D_PRINCIPLE || !d->u.principle.props) continue;
+        const rd_prop *pr = d->u.principle.props;
+        prop *P = &E->props[E->nprops++];
+        P->principle = d;
+        P->pr = pr;
+        P->warning = d->u.principle.severity && strcmp(d->u.principle.severity->id, "warning") == 0;
+        P->data = rd_arena_alloc(a, g->ndata + 1);
+        P->actor = rd_arena_alloc(a, g->nactors + 1);
+        P->tfact = rd_arena_alloc(a, g->nfacts + 1);
+        P->viol = rd_arena_alloc(a, (g->nnodes + 1) * sizeof *P->viol);
+        P->vdata = rd_arena_alloc(a, (g->nnodes + 1) * sizeof *P->vdata);
+        P->vactor = rd_arena_alloc(a, (g->nnodes + 1) * sizeof *P->vactor);
+        P->order = rd_arena_alloc(a, (g->nnodes + 1) * sizeof *P->order);
+        if (!P->data || !P->actor || !P->tfact || !P->viol || !P->vdata || !P->vactor || !P->order) return -1;
+        data_closure(g, pr->data, P->data);
+        P->provider_in = RD_BDD_FALSE;
+        for (uint32_t i = 0; i < g->nactors; i++)
+            if (rd_graph_actor_in(g, i, pr->targets)) {
+                P->actor[i] = 1;
+                P->provider_in = rd_bdd_or(V->m, P->provider_in, provider_is(V, i));
+            }
+        P->unless = pr->unless ? cond_true(V, pr->unless) : RD_BDD_FALSE;
+        for (uint32_t i = 0; i < g->nfacts; i++)
+            for (const rd_ref *r = g->facts[i]->u.fact.reveals; r; r = r->next)
+                if (r->decl && P->data[r->decl->index]) P->tfact[i] = 1;
+    }
+    /* Implicit flows: each branch that reads a fact revealing what a `never ... reaches` protects. */
+    E->ipdom = post_dominators(g);
+    if (!E->ipdom) return -1;
+    uint32_t cap = 0;
+    for (uint32_t q = 0; q < E->nprops; q++) {
+        if (E->props[q].pr->kind != RD_P_NEVER_REACHES) continue;
+        for (uint32_t n = 0; n < g->nnodes; n++) {
+            if (g->nodes[n].kind != RD_N_BRANCH || !reads_fact(g->nodes[n].cond, E->props[q].tfact, 0)) continue;
+            if (E->ntaints == cap) {
+                cap = cap ? cap * 2 : 16;
+                taint *t = realloc(E->taints, cap * sizeof *t);
+                if (!t) return -1;
+                E->taints = t;
+            }
+            E->taints[E->ntaints++] = (taint){q, n, E->ipdom[n]};
+        }
+    }
+    /* Every consent set a share or referral could need, before the fixpoint reads them. */
+    for (uint32_t n = 0; n < g->nnodes; n++) {
+        const rd_gnode *node = &g->nodes[n];
+        if (node->kind != RD_N_SHARE && node->kind != RD_N_REFER) continue;
+        for (uint32_t j = 0; j < node->nto; j++) {
+            consent_set(E, UINT32_MAX, node->to[j]);
+            for (uint32_t i = 0; i < node->ndata; i++) consent_set(E, node->data[i], node->to[j]);
+        }
+    }
+    E->state = calloc(g->nnodes + 1, sizeof *E->state);
+    return E->state ? 0 : -1;
+}
+
+static void teardown(engine *E)
+{
+    if (E->state)
+        for (uint32_t i = 0; i < E->V->g->nnodes; i++) vs_free(&E->state[i]);
+    free(E->state);
+    for (uint32_t c = 0; E->sets_of_consent && c < E->V->g->nconsents; c++) free(E->sets_of_consent[c]);
+    free(E->sets_of_consent);
+    free(E->nsets_of_consent);
+    free(E->taints);
+    free(E->ipdom);
+    rd_map_free(&E->set_ids);
+}
+
+/* ---- the forward fixpoint -------------------------------------------------------------------- */
+
+static rd_bdd start_set(verifier *V, const rd_gpathway *pw)
+{
+    rd_bdd who = RD_BDD_FALSE;
+    for (uint32_t i = 0; i < pw->nentry; i++) who = rd_bdd_or(V->m, who, provider_is(V, pw->entry[i]));
+    return rd_bdd_and(V->m, V->domain, who);
+}
+
+static int fixpoint(engine *E)
+{
+    rd_graph *g = E->V->g;
+    uint32_t *queue = malloc((g->nnodes + 1) * sizeof *queue);
+    unsigned char *queued = calloc(g->nnodes + 1, 1);
+    vstate base = {0}, out = {0};
+    if (!queue || !queued) {
+        free(queue);
+        free(queued);
+        return -1;
+    }
+    uint32_t head = 0, len = 0;
+    for (uint32_t i = 0; i < g->npathways; i++) {
+        vstate init = {0};
+        vs_put(&init, KEY(SP_R, 0), start_set(E->V, &g->pathways[i]));
+        uint32_t s = g->pathways[i].start;
+        if (join(E, &E->state[s], &init) && !queued[s]) {
+            queued[s] = 1;
+            queue[(head + len++) % g->nnodes] = s;
+        }
+        vs_free(&init);
+    }
+    while (len && !rd_bdd_overflow(E->V->m) && !E->V->budget_hit) {
+        uint32_t n = queue[head];
+        head = (head + 1) % g->nnodes;
+        len--;
+        queued[n] = 0;
+        visit(E, n, &E->state[n], &base);
+        const rd_gnode *node = &g->nodes[n];
+        for (uint32_t e = node->first_out; e < node->first_out + node->nout; e++) {
+            along(E, &g->edges[e], &base, &out);
+            uint32_t to = g->edges[e].to;
+            if (out.n && join(E, &E->state[to], &out) && !queued[to]) {
+                queued[to] = 1;
+                queue[(head + len++) % g->nnodes] = to;
+            }
+        }
+    }
+    vs_free(&base);
+    vs_free(&out);
+    free(queue);
+    free(queued);
+    return rd_bdd_overflow(E->V->m) || E->V->budget_hit ? -1 : 0;
+}
+
+/* ---- services reachable (refusals, entries) -------------------------------------------------- */
+
+/* Where node n itself gives her a service of the set: a referral for one (or to a specialist), or
+ * a step done by an actor that provides one (or is a specialist). */
+static rd_bdd serves(engine *E, uint32_t n, const rd_ref *services)
+{
+    verifier *V = E->V;
+    rd_graph *g = V->g;
+    const rd_gnode *node = &g->nodes[n];
+    rd_bdd out = RD_BDD_FALSE;
+    for (const rd_ref *s = services; s; s = s->next) {
+        if (node->kind == RD_N_REFER) {
+            if (s->tag == RD_REF_NAME && node->subject == s->decl) return RD_BDD_TRUE;
+            for (uint32_t j = 0; j < node->nto; j++)
+                if (s->tag == RD_REF_SPECIALIST && g->actors[node->to[j]]->u.actor.specialist) return RD_BDD_TRUE;
+        }
+        if (node->kind != RD_N_STEP) continue;
+        for (uint32_t a = 0; a < g->nactors; a++) {
+            if (node->performer != RD_PROVIDER && node->performer != a) continue;
+            const rd_decl *actor = g->actors[a];
+            int gives = s->tag == RD_REF_SPECIALIST ? actor->u.actor.specialist : 0;
+            for (const rd_ref *pv = actor->u.actor.provides; pv && !gives; pv = pv->next) gives = pv->decl == s->decl;
+            if (!gives) continue;
+            if (node->performer != RD_PROVIDER) return RD_BDD_TRUE;
+            out = rd_bdd_or(V->m, out, provider_is(V, a));
+        }
+    }
+    return out;
+}
+
+/* W[n]: the valuations from which some path from n reaches a service of the set. */
+static rd_bdd *service_reach(engine *E, const rd_ref *services)
+{
+    rd_graph *g = E->V->g;
+    rd_bdd *W = calloc(g->nnodes + 1, sizeof *W);
+    if (!W) return NULL;
+    for (uint32_t n = 0; n < g->nnodes; n++) W[n] = serves(E, n, services);
+    for (int changed = 1; changed && !rd_bdd_overflow(E->V->m);) {
+        changed = 0;
+        for (uint32_t n = g->nnodes; n-- > 0;) {
+            rd_bdd w = W[n];
+            const rd_gnode *node = &g->nodes[n];
+            for (uint32_t e = node->first_out; e < node->first_out + node->nout; e++)
+                w = rd_bdd_or(E->V->m, w, rd_bdd_and(E->V->m, guard(E, &g->edges[e]), W[g->edges[e].to]));
+            if (w != W[n]) {
+                W[n] = w;
+                changed = 1;
+            }
+        }
+    }
+    return W;
+}
+
+/* ---- counterexamples ------------------------------------------------------------------------- */
+
+typedef struct wrec {
+    uint32_t node, parent, edge; /* edge taken from the parent; UINT32_MAX at a start */
+    uint32_t changed;            /* the node changed what someone holds (for duty nodes) */
+    vstate st;
+} wrec;
+
+/* One member of `set`, as the cube that is exactly that valuation. */
+static rd_bdd one_valuation(verifier *V, rd_bdd set)
+{
+    signed char *v = malloc(V->nvars + 1);
+    if (!v) return RD_BDD_FALSE;
+    rd_bdd cube = RD_BDD_FALSE;
+    if (rd_bdd_sat_one(V->m, rd_bdd_and(V->m, set, V->domain), v) == 0) {
+        cube = RD_BDD_TRUE;
+        for (unsigned i = V->nvars; i-- > 0;)
+            cube = rd_bdd_and(V->m, cube, v[i] == 1 ? rd_bdd_var(V->m, i) : rd_bdd_nvar(V->m, i));
+    }
+    free(v);
+    return cube;
+}
+
+static uint64_t state_hash(uint32_t node, const vstate *s)
+{
+    uint64_t h = 1469598103934665603ull ^ node;
+    for (uint32_t i = 0; i < s->n; i++) h = (h ^ s->b[i].key) * 1099511628211ull;
+    return h;
+}
+
+static int same_state(const vstate *a, const vstate *b)
+{
+    if (a->n != b->n) return 0;
+    for (uint32_t i = 0; i < a->n; i++)
+        if (a->b[i].key != b->b[i].key) return 0;
+    return 1;
+}
+
+/* Breadth-first replay under one valuation: the shortest path from a start to `target` on which
+ * property q fails there (q == UINT32_MAX: on which `target` is merely reached). Writes the records
+ * of the path, start first, to *out (malloc'd) and returns its length; 0 when none was found within
+ * the budget. */
+static uint32_t witness(engine *E, uint32_t q, uint32_t target, rd_bdd viol, uint32_t **nodes_out, uint32_t **edges_out,
+                        unsigned char **changed_out)
+{
+    verifier *V = E->V;
+    rd_graph *g = V->g;
+    rd_bdd v = one_valuation(V, viol);
+    if (v == RD_BDD_FALSE) return 0;
+    uint32_t cap = 1024, n = 0, found = UINT32_MAX;
+    wrec *rec = malloc(cap * sizeof *rec);
+    size_t hcap = 4096;
+    uint32_t *table = malloc(hcap * sizeof *table);
+    if (!rec || !table) {
+        free(rec);
+        free(table);
+        return 0;
+    }
+    for (size_t i = 0; i < hcap; i++) table[i] = UINT32_MAX;
+    E->witness = 1;
+    E->goal_prop = q;
+    E->goal_node = target;
+    vstate base = {0}, out = {0};
+    for (uint32_t pw = 0; pw < g->npathways && n < cap; pw++) {
+        rd_bdd init = rd_bdd_and(V->m, v, start_set(V, &g->pathways[pw]));
+        if (init == RD_BDD_FALSE) continue;
+        rec[n] = (wrec){g->pathways[pw].start, UINT32_MAX, UINT32_MAX, 0, {0}};
+        vs_put(&rec[n].st, KEY(SP_R, 0), init);
+        n++;
+    }
+    for (uint32_t i = 0; i < n && found == UINT32_MAX && n < RD_VERIFY_MAX_WITNESS_STATES; i++) {
+        E->found = 0;
+        visit(E, rec[i].node, &rec[i].st, &base);
+        rec[i].changed = base.n != rec[i].st.n;
+        if ((q == UINT32_MAX && rec[i].node == target) || (q != UINT32_MAX && E->found)) {
+            found = i;
+            break;
+        }
+        const rd_gnode *node = &g->nodes[rec[i].node];
+        for (uint32_t e = node->first_out; e < node->first_out + node->nout; e++) {
+            along(E, &g->edges[e], &base, &out);
+            if (vs_get(&out, KEY(SP_R, 0)) == RD_BDD_FALSE) continue;
+            uint32_t to = g->edges[e].to;
+            size_t h = (size_t)state_hash(to, &out) & (hcap - 1);
+            int seen = 0;
+            while (table[h] != UINT32_MAX) {
+                if (rec[table[h]].node == to && same_state(&rec[table[h]].st, &out)) {
+                    seen = 1;
+                    break;
+                }
+                h = (h + 1) & (hcap - 1);
+            }
+            if (seen) continue;
+            if (n == cap) {
+                wrec *r2 = realloc(rec, cap * 2 * sizeof *rec);
+                if (!r2) break;
+                rec = r2;
+                cap *= 2;
+            }
+            if ((n + 1) * 2 > hcap) {
+                /* grow and rehash */
+                size_t ncap = hcap * 2;
+                uint32_t *t2 = malloc(ncap * sizeof *t2);
+                if (!t2) break;
+                for (size_t k = 0; k < ncap; k++) t2[k] = UINT32_MAX;
+                for (uint32_t k = 0; k < n; k++) {
+                    size_t hh = (size_t)state_hash(rec[k].node, &rec[k].st) & (ncap - 1);
+                    while (t2[hh] != UINT32_MAX) hh = (hh + 1) & (ncap - 1);
+                    t2[hh] = k;
+                }
+                free(table);
+                table = t2;
+                hcap = ncap;
+                h = (size_t)state_hash(to, &out) & (hcap - 1);
+                while (table[h] != UINT32_MAX) h = (h + 1) & (hcap - 1);
+            }
+            rec[n] = (wrec){to, i, e, 0, {0}};
+            vs_copy(&rec[n].st, &out);
+            table[h] = n++;
+        }
+    }
+    E->witness = 0;
+    uint32_t len = 0;
+    if (found != UINT32_MAX) {
+        for (uint32_t i = found; i != UINT32_MAX; i = rec[i].parent) len++;
+        *nodes_out = malloc(len * sizeof **nodes_out);
+        *edges_out = malloc(len * sizeof **edges_out);
+        *changed_out = malloc(len);
+        if (*nodes_out && *edges_out && *changed_out) {
+            uint32_t k = len;
+            for (uint32_t i = found; i != UINT32_MAX; i = rec[i].parent) {
+                k--;
+                (*nodes_out)[k] = rec[i].node;
+                (*edges_out)[k] = rec[i].edge;
+                (*changed_out)[k] = (unsigned char)rec[i].changed;
+            }
+        } else {
+            len = 0;
+        }
+    }
+    for (uint32_t i = 0; i < n; i++) vs_free(&rec[i].st);
+    vs_free(&base);
+    vs_free(&out);
+    free(rec);
+    free(table);
+    return len;
+}
+
+/* The words for one step of a counterexample: the node, and the decision taken to leave the
+ * previous one. */
+static const char *edge_words(verifier *V, const rd_gedge *e)
+{
+    rd_program *p = V->p;
+    const rd_gnode *from = &V->g->nodes[e->from];
+    const char *step = from->step ? from->step->id : "";
+    switch (e->kind) {
+    case RD_G_TRUE: return rd_arena_printf(&p->arena, "%s: %s", step, rd_expr_text(p, from->cond));
+    case RD_G_FALSE:
+        if (from->cond && from->cond->kind == RD_E_NOT)
+            return rd_arena_printf(&p->arena, "%s: %s", step, rd_expr_text(p, from->cond->a));
+        return rd_arena_printf(&p->arena, "%s: not (%s)", step, rd_expr_text(p, from->cond));
+    case RD_G_GRANTED: return rd_arena_printf(&p->arena, "%s granted", from->subject ? from->subject->id : "?");
+    case RD_G_REFUSED: return rd_arena_printf(&p->arena, "%s refused", from->subject ? from->subject->id : "?");
+    case RD_G_OPTION: return rd_arena_printf(&p->arena, "she chooses %s", e->option ? e->option->id : "?");
+    default: return NULL;
+    }
+}
+
+/* Turns a replayed path into the steps a committee reads: where each step starts, every decision,
+ * every flow of data, and the failing node last. */
+static void attach_path(engine *E, rd_diagnostic *g, const uint32_t *nodes, const uint32_t *edges,
+                        const unsigned char *changed, uint32_t len, const char *extra_last, const char *citation)
+{
+    verifier *V = E->V;
+    rd_graph *gr = V->g;
+    uint32_t cap = 2 * len + 2, k = 0;
+    rd_span *spans = malloc(cap * sizeof *spans);
+    const char **texts = malloc(cap * sizeof *texts);
+    if (!spans || !texts) {
+        free(spans);
+        free(texts);
+        return;
+    }
+    for (uint32_t i = 0; i < len; i++) {
+        if (i > 0 && edges[i] != UINT32_MAX) {
+            const char *w = edge_words(V, &gr->edges[edges[i]]);
+            if (w) {
+                spans[k] = gr->nodes[gr->edges[edges[i]].from].span;
+                texts[k++] = w;
+            }
+        }
+        const rd_gnode *node = &gr->nodes[nodes[i]];
+        int last = i + 1 == len;
+        int show = last || node->kind == RD_N_STEP || node->kind == RD_N_RECORD || node->kind == RD_N_REFER ||
+                   node->kind == RD_N_SHARE || node->kind == RD_N_INFORM || node->kind == RD_N_ASK ||
+                   (node->kind == RD_N_DUTY && changed[i]);
+        if (!show) continue;
+        spans[k] = node->span;
+        texts[k++] = rd_graph_node_text(gr, V->p, nodes[i]);
+    }
+    if (extra_last) {
+        spans[k] = (rd_span){0, 0, 0, 0, 0};
+        texts[k++] = extra_last;
+    }
+    rd_diag_set_path(V->d, &V->p->sources, g, spans, texts, k, citation);
+    free(spans);
+    free(texts);
+}
+
+/* ---- reporting ------------------------------------------------------------------------------- */
+
+static const rd_decl *waiver_for(verifier *V, const rd_decl *principle, const rd_step *st)
+{
+    if (!st) return NULL;
+    for (rd_decl *w = V->p->decls; w; w = w->next) {
+        if (w->kind != RD_D_WAIVE || !w->u.waive.principle || w->u.waive.principle->decl != principle) continue;
+        const rd_ref *s = w->u.waive.step;
+        if (!s) continue;
+        if (s->sub ? (s->id == st->pathway->id && s->sub == st->id) : s->id == st->id) return w;
+    }
+    return NULL;
+}
+
+static const char *actor_words(verifier *V, uint32_t a)
+{
+    if (a == RD_PROVIDER) return "the provider";
+    const rd_decl *d = V->g->actors[a];
+    return rd_arena_printf(&V->p->arena, "`%s` (%s)", d->id, d->label ? d->label : d->id);
+}
+
+static const char *data_words(verifier *V, uint32_t d)
+{
+    return d == UINT32_MAX ? "" : V->g->data[d]->id;
+}
+
+/* The message and default help for a failure of property P at node n. */
+static void describe(engine *E, const prop *P, uint32_t n, const char **msg, const char **help)
+{
+    verifier *V = E->V;
+    rd_arena *a = &V->p->arena;
+    const rd_gnode *node = &V->g->nodes[n];
+    uint32_t d = P->vdata[n], r = P->vactor[n];
+    switch (P->pr->kind) {
+    case RD_P_NEVER_REACHES:
+        if (d == UINT32_MAX) {
+            *msg = rd_arena_printf(a, "what reaches %s depends on a fact that reveals what `%s` protects",
+                                   actor_words(V, r), P->principle->id);
+            *help = "decide this flow without that fact, or do not ask it: choosing whom to contact by her status tells them her status";
+        } else {
+            *msg = rd_arena_printf(a, "`%s` can reach %s", data_words(V, d), actor_words(V, r));
+            *help = rd_arena_printf(a, "do not collect `%s` (000 Annex 3 tip 2), or do not pass it on to %s", data_words(V, d),
+                                    actor_words(V, r));
+        }
+        return;
+    case RD_P_NEVER_RECORD:
+        *msg = rd_arena_printf(a, "%s records `%s`", actor_words(V, node->performer), data_words(V, d));
+        *help = node->kind == RD_N_ASK ? "do not ask this question: its answer reveals what must not be collected"
+                                       : rd_arena_printf(a, "remove `%s` from what is recorded here", data_words(V, d));
+        return;
+    case RD_P_SHARE_CONSENT:
+        *msg = rd_arena_printf(a, "`%s` goes to %s without her consent", data_words(V, d), actor_words(V, r));
+        *help = rd_arena_printf(a, "on every way here, first `seek` a consent that shares `%s` with `%s`, and share only in its `granted` branch",
+                                data_words(V, d), r == RD_PROVIDER ? "provider" : V->g->actors[r]->id);
+        return;
+    case RD_P_REFER_CONSENT:
+        *msg = rd_arena_printf(a, "she is referred to %s without her consent", actor_words(V, r));
+        *help = "refer only in the `granted` branch of a `seek` whose consent names this recipient";
+        return;
+    case RD_P_REPORT_NOTICE: {
+        const rd_decl *duty = node->subject;
+        if (!duty->u.duty.notice) {
+            *msg = rd_arena_printf(a, "duty `%s` can fire, and it has no notice to tell her about it first", duty->id);
+            *help = "give the duty a `notice` and `inform` it before she discloses (000 \"Mandatory reporting\")";
+        } else {
+            *msg = rd_arena_printf(a, "duty `%s` can fire at %s before she was told about it", duty->id, actor_words(V, r));
+            *help = rd_arena_printf(a, "`inform %s` before the step where %s learns what is reported, so she can decide what to disclose (000 \"Mandatory reporting\")",
+                                    duty->u.duty.notice->id, actor_words(V, r));
+        }
+        return;
+    }
+    default:
+        *msg = "fails";
+        *help = NULL;
+    }
+}
+
+/* Reports one failure: at its node, with its counterexample, or as waived. Returns 1 when it
+ * counts as an error. */
+static int report(engine *E, const prop *P, uint32_t q, uint32_t n, rd_bdd viol, const char *msg, const char *help,
+                  uint32_t witness_prop, const char *extra_last)
+{
+    verifier *V = E->V;
+    const rd_gnode *node = &V->g->nodes[n];
+    const char *own_help = rd_field_get(P->principle, "help");
+    const char *citation = rd_field_get(P->principle, "source");
+    const rd_decl *w = waiver_for(V, P->principle, node->step);
+    rd_severity sev = w ? RD_SEV_NOTE : P->warning ? RD_SEV_WARNING : RD_SEV_ERROR;
+    if (w) msg = rd_arena_printf(&V->p->arena, "waived: %s (because %s)", msg, w->u.waive.because);
+    rd_diagnostic *g = rd_diag_at(V->d, &V->p->sources, sev, P->principle->id, node->span, own_help ? own_help : help,
+                                  "%s", msg);
+    uint32_t *nodes = NULL, *edges = NULL;
+    unsigned char *changed = NULL;
+    uint32_t len = witness(E, witness_prop, n, viol, &nodes, &edges, &changed);
+    if (len) attach_path(E, g, nodes, edges, changed, len, extra_last, citation);
+    else rd_diag_set_path(V->d, &V->p->sources, g, NULL, NULL, 0, citation);
+    free(nodes);
+    free(edges);
+    free(changed);
+    (void)q;
+    return sev == RD_SEV_ERROR;
+}
+
+static int report_flow_props(engine *E)
+{
+    int errors = 0;
+    for (uint32_t q = 0; q < E->nprops; q++) {
+        prop *P = &E->props[q];
+        uint32_t shown = 0;
+        for (uint32_t i = 0; i < P->norder; i++) {
+            uint32_t n = P->order[i];
+            if (shown == RD_VERIFY_MAX_REPORTS) {
+                rd_diag_at(E->V->d, &E->V->p->sources, RD_SEV_NOTE, P->principle->id, P->principle->id_span, NULL,
+                           "principle `%s` also fails at %u more places", P->principle->id, P->norder - shown);
+                break;
+            }
+            const char *msg, *help;
+            describe(E, P, n, &msg, &help);
+            errors += report(E, P, q, n, P->viol[n], msg, help, q, NULL);
+            shown++;
+        }
+    }
+    return errors;
+}
+
+/* `every refusal reaches S`: from each refused branch, some service of S stays reachable. */
+static int check_refusals(engine *E, prop *P, uint32_t q)
+{
+    verifier *V = E->V;
+    rd_graph *g = V->g;
+    rd_bdd *W = service_reach(E, P->pr->services);
+    if (!W) return 0;
+    int errors = 0;
+    uint32_t shown = 0;
+    for (uint32_t n = 0; n < g->nnodes && shown < RD_VERIFY_MAX_REPORTS; n++) {
+        const rd_gnode *node = &g->nodes[n];
+        if (node->kind != RD_N_SEEK) continue;
+        for (uint32_t e = node->first_out; e < node->first_out + node->nout; e++) {
+            if (g->edges[e].kind != RD_G_REFUSED) continue;
+            rd_bdd R = vs_get(&E->state[n], KEY(SP_R, 0));
+            rd_bdd bad = rd_bdd_andnot(V->m, rd_bdd_and(V->m, R, guard(E, &g->edges[e])), W[g->edges[e].to]);
+            bad = rd_bdd_andnot(V->m, bad, P->unless);
+            if (bad == RD_BDD_FALSE) continue;
+            /* Asking again after a refusal, with no other way on, is pressure, not a choice. */
+            int again = 0;
+            for (uint32_t k = 0; k < g->nnodes && !again; k++)
+                again = g->nodes[k].kind == RD_N_SEEK && g->nodes[k].subject == node->subject && k != n &&
+                        rd_bdd_and(V->m, vs_get(&E->state[k], KEY(SP_R, 0)), rd_bdd_nvar(V->m, V->consent_var[node->subject->index])) != RD_BDD_FALSE;
+            const char *c = node->subject ? node->subject->id : "?";
+            const char *msg = again ? rd_arena_printf(&V->p->arena, "after she refuses `%s`, the procedure only asks her again: no service is offered in between", c)
+                                    : rd_arena_printf(&V->p->arena, "after she refuses `%s`, she can no longer reach any of the services this principle requires", c);
+            const char *help = again ? "asking again until she agrees is coercion: in `refused { }`, go on to the services she can have without it"
+                                     : "in `refused { }`, go on to what she can still have without it (000 \"Right to refuse services\")";
+            errors += report(E, P, q, n, bad, msg, help, UINT32_MAX, rd_arena_printf(&V->p->arena, "%s refused", c));
+            shown++;
+        }
+    }
+    free(W);
+    return errors;
+}
+
+/* `every entry reaches specialist`: from each door, some path reaches a specialist service. */
+static int check_entries(engine *E, prop *P)
+{
+    verifier *V = E->V;
+    rd_graph *g = V->g;
+    rd_ref spec = {.tag = RD_REF_SPECIALIST, .id = "specialist"};
+    rd_bdd *W = service_reach(E, &spec);
+    if (!W) return 0;
+    int errors = 0;
+    for (uint32_t i = 0; i < g->npathways; i++) {
+        const rd_gpathway *pw = &g->pathways[i];
+        for (uint32_t k = 0; k < pw->nentry; k++) {
+            rd_bdd here = rd_bdd_and(V->m, rd_bdd_and(V->m, V->domain, provider_is(V, pw->entry[k])), W[pw->start]);
+            if (here != RD_BDD_FALSE) continue;
+            const rd_decl *w = waiver_for(V, P->principle, g->nodes[pw->start].step);
+            rd_severity sev = w ? RD_SEV_NOTE : P->warning ? RD_SEV_WARNING : RD_SEV_ERROR;
+            rd_diagnostic *gd = rd_diag_at(V->d, &V->p->sources, sev, P->principle->id, pw->decl->id_span,
+                                           "refer her to a specialist service (an actor marked `specialist`) on some way through the pathway",
+                                           "a case opened at %s in pathway `%s` can never reach a specialist service",
+                                           actor_words(V, pw->entry[k]), pw->decl->id);
+            rd_diag_set_path(V->d, &V->p->sources, gd, NULL, NULL, 0, rd_field_get(P->principle, "source"));
+            errors += sev == RD_SEV_ERROR;
+        }
+    }
+    free(W);
+    return errors;
+}
+
+/* The language a notice's own text is written in: the SOP's first language for its own notices;
+ * the standard library writes its texts in English. */
+static const char *inline_language(const rd_program *p, const rd_decl *n)
+{
+    return n->in_library ? "en" : p->first_language;
+}
+
+static int check_translations(engine *E, prop *P)
+{
+    verifier *V = E->V;
+    rd_program *p = V->p;
+    if (!p->sop) return 0;
+    int errors = 0;
+    for (rd_decl *n = p->decls; n; n = n->next) {
+        if (n->kind != RD_D_NOTICE || !n->used) continue;
+        for (const rd_ref *l = p->sop->u.sop.languages; l; l = l->next) {
+            const char *own = inline_language(p, n);
+            int has = own && strcmp(own, l->id) == 0;
+            for (const rd_text *t = n->texts; t && !has; t = t->next) has = strcmp(t->lang, l->id) == 0;
+            if (has) continue;
+            rd_severity sev = P->warning ? RD_SEV_WARNING : RD_SEV_ERROR;
+            rd_span at = n->in_library ? p->sop->span : n->id_span;
+            rd_diagnostic *g = rd_diag_at(V->d, &p->sources, sev, P->principle->id, at,
+                                          "add the text to the translations file for that language (language.md section 9)",
+                                          "notice `%s` has no text in `%s`, a language this SOP serves", n->id, l->id);
+            rd_diag_set_path(V->d, &p->sources, g, NULL, NULL, 0, rd_field_get(P->principle, "source"));
+            errors += sev == RD_SEV_ERROR;
+        }
+    }
+    return errors;
+}
+
+/* Cycles that never wait for her (no ask, seek or choose) would spin forever: Tarjan's strongly
+ * connected components, iteratively so deep graphs cannot exhaust the stack. */
+static int check_cycles(verifier *V)
+{
+    rd_graph *g = V->g;
+    uint32_t n = g->nnodes, idx = 0, sp = 0, csp = 0;
+    uint32_t *index = malloc((n + 1) * sizeof *index), *low = malloc((n + 1) * sizeof *low);
+    uint32_t *stack = malloc((n + 1) * sizeof *stack), *call = malloc((n + 1) * sizeof *call), *it = calloc(n + 1, sizeof *it);
+    unsigned char *on = calloc(n + 1, 1);
+    int errors = 0;
+    if (!index || !low || !stack || !call || !it || !on) goto done;
+    for (uint32_t i = 0; i < n; i++) index[i] = UINT32_MAX;
+    for (uint32_t root = 0; root < n; root++) {
+        if (index[root] != UINT32_MAX) continue;
+        call[csp++] = root;
+        index[root] = low[root] = idx++;
+        stack[sp++] = root;
+        on[root] = 1;
+        while (csp) {
+            uint32_t v = call[csp - 1];
+            const rd_gnode *node = &g->nodes[v];
+            if (it[v] < node->nout) {
+                uint32_t w = g->edges[node->first_out + it[v]++].to;
+                if (index[w] == UINT32_MAX) {
+                    index[w] = low[w] = idx++;
+                    stack[sp++] = w;
+                    on[w] = 1;
+                    call[csp++] = w;
+                } else if (on[w] && index[w] < low[v]) {
+                    low[v] = index[w];
+                }
+                continue;
+            }
+            csp--;
+            if (csp && low[v] < low[call[csp - 1]]) low[call[csp - 1]] = low[v];
+            if (low[v] != index[v]) continue;
+            uint32_t size = 0, waits = 0, self = 0, first_step = UINT32_MAX;
+            uint32_t w;
+            do {
+                w = stack[--sp];
+                on[w] = 0;
+                size++;
+                rd_gnode_kind k = g->nodes[w].kind;
+                waits |= k == RD_N_ASK || k == RD_N_SEEK || k == RD_N_CHOOSE;
+                if (k == RD_N_STEP && (first_step == UINT32_MAX || w < first_step)) first_step = w;
+                for (uint32_t e = g->nodes[w].first_out; e < g->nodes[w].first_out + g->nodes[w].nout; e++)
+                    self |= g->edges[e].to == w;
+            } while (w != v);
+            if ((size > 1 || self) && !waits) {
+                uint32_t at = first_step != UINT32_MAX ? first_step : v;
+                RD_ERROR(V->p, "endless-loop", g->nodes[at].span,
+                         "a loop must come back to her: put an `ask`, `seek` or `choose` in it (a follow-up asks how she is)",
+                         "these steps can repeat forever without asking her anything, starting at `%s`",
+                         g->nodes[at].step ? g->nodes[at].step->id : "?");
+                errors++;
+            }
+        }
+    }
+done:
+    free(index);
+    free(low);
+    free(stack);
+    free(call);
+    free(it);
+    free(on);
+    return errors;
+}
+
+int rd_verify_program(rd_program *p, rd_graph *g, rd_diagnostics *d)
+{
+    verifier V = {p, g, d, NULL, NULL, NULL, {0}, 0, RD_BDD_TRUE, 0};
+    rd_diagnostics *saved = p->diags;
+    p->diags = d;
+    engine E = {0};
+    E.V = &V;
+    int errors = -1;
+    if (encode(&V) != 0 || setup(&E) != 0) {
+        rd_diag_set_status(d, RD_ERR_NOMEM);
+        goto out;
+    }
+    errors = check_cycles(&V);
+    if (fixpoint(&E) != 0) {
+        rd_diag_file(d, RD_SEV_ERROR, "budget", NULL,
+                     "simplify the SOP, or split it into several pathways; the limit is RD_VERIFY_MAX_BDD_NODES in compiler/verify.h",
+                     "the verifier ran out of its state budget (%u decision-diagram nodes) before exploring every path; "
+                     "no principle is proved for this SOP", RD_VERIFY_MAX_BDD_NODES);
+        errors = -1;
+        goto out;
+    }
+    errors += report_flow_props(&E);
+    for (uint32_t q = 0; q < E.nprops; q++) {
+        prop *P = &E.props[q];
+        if (P->pr->kind == RD_P_REFUSAL_REACHES) errors += check_refusals(&E, P, q);
+        if (P->pr->kind == RD_P_ENTRY_SPECIALIST) errors += check_entries(&E, P);
+        if (P->pr->kind == RD_P_NOTICE_TRANSLATED) errors += check_translations(&E, P);
+    }
+    /* Waivers are listed in every report, whether or not they were needed. */
+    for (rd_decl *w = p->decls; w; w = w->next)
+        if (w->kind == RD_D_WAIVE)
+            rd_diag_at(d, &p->sources, RD_SEV_NOTE, "waiver", w->span, NULL, "principle `%s` is waived at step `%s%s%s`: %s",
+                    w->u.waive.principle ? w->u.waive.principle->id : "?", w->u.waive.step ? w->u.waive.step->id : "?",
+                    w->u.waive.step && w->u.waive.step->sub ? "." : "", w->u.waive.step && w->u.waive.step->sub ? w->u.waive.step->sub : "",
+                    w->u.waive.because);
+    if (rd_bdd_overflow(V.m)) {
+        rd_diag_file(d, RD_SEV_ERROR, "budget", NULL, "simplify the SOP, or split it into several pathways",
+                     "the verifier ran out of its state budget while building counterexamples; results may be incomplete");
+        errors = -1;
+    }
+out:
+    teardown(&E);
+    rd_bdd_free(V.m);
+    p->diags = saved;
+    return errors;
+}
+
+/* ---- public entry points --------------------------------------------------------------------- */
+
+static rd_graph *graph_of(rd_program *p)
+{
+    if (!p->graph) p->graph = rd_graph_build(p);
+    return p->graph;
+}
+
+rd_status rd_verify(rd_program *p, rd_diagnostics *d)
+{
+    if (!p || !d) return RD_ERR_NOMEM;
+    rd_graph *g = graph_of(p);
+    if (!g) {
+        rd_diag_set_status(d, RD_ERR_NOMEM);
+        return RD_ERR_NOMEM;
+    }
+    int errors = rd_verify_program(p, g, d);
+    if (rd_diagnostics_status(d) == RD_ERR_NOMEM) return RD_ERR_NOMEM;
+    return errors == 0 ? RD_OK : RD_ERR_PROGRAM;
+}
+
+rd_status rd_program_write_graph_json(rd_program *p, FILE *out)
+{
+    rd_graph *g = p ? graph_of(p) : NULL;
+    if (!g) return RD_ERR_NOMEM;
+    return rd_graph_write_json(g, p, out) == 0 ? RD_OK : RD_ERR_IO;
+}
