@@ -1254,6 +1254,8 @@ static const char *edge_words(verifier *V, const rd_gedge *e)
     case RD_G_FALSE:
         if (from->cond && from->cond->kind == RD_E_NOT)
             return rd_arena_printf(&p->arena, "%s: %s", step, rd_expr_text(p, from->cond->a));
+        if (from->cond && (from->cond->kind == RD_E_NAME || from->cond->kind == RD_E_KNOWN))
+            return rd_arena_printf(&p->arena, "%s: not %s", step, rd_expr_text(p, from->cond));
         return rd_arena_printf(&p->arena, "%s: not (%s)", step, rd_expr_text(p, from->cond));
     case RD_G_GRANTED: return rd_arena_printf(&p->arena, "%s granted", from->subject ? from->subject->id : "?");
     case RD_G_REFUSED: return rd_arena_printf(&p->arena, "%s refused", from->subject ? from->subject->id : "?");
