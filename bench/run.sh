@@ -5,3 +5,18 @@ cd "$(dirname "$0")/.."
 make -s build/bench/bench_front
 echo "front end: generated SOPs, parse + resolve + check, best of 5 (baseline: one pass counting newlines)"
 for n in 1000 10000 100000; do ./build/bench/bench_front "$n" 5; done
+
+# The verifier: generated SOPs with STEPS steps (pathways of 100), ACTORS actors, DATA data
+# categories, DUTIES duties and FACTS facts used in conditions; every principle form; two
+# deliberate failures (firewall, notice_before_report) so the count shows real work was done.
+# Baseline: compiling the same text. Each configuration gets at most LIMIT seconds of verifying;
+# a run stopped at the limit, or one that spends the verifier's state budget, is printed as such.
+make -s build/bench/bench_verify
+LIMIT=20
+echo "verifier: graph build + rd_verify, best of R runs, at most ${LIMIT} s each configuration (baseline: parse + resolve + check of the same text)"
+echo "target: 2,000 steps, 200 actors, 16 facts in under 50 ms"
+./build/bench/bench_verify 2000 200 20 10 16 5 "$LIMIT"
+echo "growth: 200 actors, 20 data categories, 10 duties, 16 facts"
+./build/bench/bench_verify 1000 200 20 10 16 5 "$LIMIT"
+./build/bench/bench_verify 10000 200 20 10 16 3 "$LIMIT"
+./build/bench/bench_verify 100000 200 20 10 16 2 "$LIMIT"

@@ -167,7 +167,7 @@ static int encode(verifier *V)
         } else {
             cut_ctx c = {f, NULL, 0, 0};
             each_cond(V->p, cut_visit, &c);
-            qsort(c.cuts, c.n, sizeof *c.cuts, cmp_ll);
+            if (c.n) qsort(c.cuts, c.n, sizeof *c.cuts, cmp_ll);
             uint32_t u = 0;
             for (uint32_t j = 0; j < c.n; j++)
                 if (u == 0 || c.cuts[u - 1] != c.cuts[j]) c.cuts[u++] = c.cuts[j];
