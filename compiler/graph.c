@@ -311,13 +311,11 @@ rd_graph *rd_graph_build(rd_program *p)
     }
     /* Edges in the arena, grouped by source node; the nodes array moves there too so the program's
      * arena owns the whole graph. */
-    qsort(b.edges, g->nedges, sizeof *b.edges, by_from);
+    if (g->nedges) qsort(b.edges, g->nedges, sizeof *b.edges, by_from);
     rd_gedge *edges = rd_arena_alloc(&p->arena, (g->nedges + 1) * sizeof *edges);
     rd_gnode *nodes = rd_arena_alloc(&p->arena, (g->nnodes + 1) * sizeof *nodes);
-    if (edges && nodes) {
-        memcpy(edges, b.edges, g->nedges * sizeof *edges);
-        memcpy(nodes, g->nodes, g->nnodes * sizeof *nodes);
-    }
+    if (edges && nodes && g->nedges) memcpy(edges, b.edges, g->nedges * sizeof *edges);
+    if (edges && nodes && g->nnodes) memcpy(nodes, g->nodes, g->nnodes * sizeof *nodes);
     free(b.edges);
     free(g->nodes);
     if (!edges || !nodes) return NULL;

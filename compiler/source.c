@@ -86,7 +86,7 @@ int rd_sources_add_text(rd_sources *s, const char *name, const char *text, size_
         free(p);
         return -1;
     }
-    memcpy(t, text, len);
+    if (len) memcpy(t, text, len);
     t[len] = '\0';
     return 0;
 }
