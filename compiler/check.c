@@ -43,12 +43,7 @@ static void check_fields(rd_program *p, rd_decl *d)
             if (strcmp(ok[n], f->name) == 0) known = 1;
         if (known) continue;
         const char *m = ok ? rd_did_you_mean(f->name, ok, n) : NULL;
-        char list[256] = "";
-        size_t off = 0;
-        for (size_t i = 0; i < n && off < sizeof list; i++) {
-            int w = snprintf(list + off, sizeof list - off, "%s`%s`", i ? ", " : "", ok[i]);
-            if (w > 0) off += (size_t)w;
-        }
+        const char *list = rd_quoted_list(&p->arena, ok, n);
         const char *kind = rd_decl_kind_name(d->kind);
         const char *whose = d->kind == RD_D_SOP ? "the `sop` header" : rd_arena_printf(&p->arena, "%s %s", rd_article(kind), kind);
         const char *help = m ? rd_arena_printf(&p->arena, "did you mean `%s`?", m)
@@ -125,12 +120,7 @@ static int check_value(rd_program *p, rd_decl *f, rd_expr *v, const char *verb)
         size_t n = 0;
         for (rd_ref *r = f->u.fact.values; r && n < 64; r = r->next) names[n++] = r->id;
         const char *m = rd_did_you_mean(v->id, names, n);
-        char list[512] = "";
-        size_t off = 0;
-        for (size_t i2 = 0; i2 < n && off < sizeof list; i2++) {
-            int w = snprintf(list + off, sizeof list - off, "%s`%s`", i2 ? ", " : "", names[i2]);
-            if (w > 0) off += (size_t)w;
-        }
+        const char *list = rd_quoted_list(&p->arena, names, n);
         const char *help = m ? rd_arena_printf(&p->arena, "did you mean `%s`?", m)
                              : rd_arena_printf(&p->arena, "`%s` can be %s", f->id, list);
         RD_ERROR(p, "unknown-value", v->span, help, "`%s` is not one of the values of `%s`", v->id, f->id);
@@ -387,14 +377,11 @@ static int check_stmt(walk *w, rd_stmt *s)
             rd_decl *f = r->decl;
             if (f && (f->u.fact.derived || f->u.fact.lua)) {
                 rd_decl *src[8];
+                const char *ids[8];
                 size_t n = 0;
                 fact_sources(f->u.fact.derived, src, &n, 8);
-                char list[256] = "";
-                size_t off = 0;
-                for (size_t i = 0; i < n && off < sizeof list; i++) {
-                    int w2 = snprintf(list + off, sizeof list - off, "%s`%s`", i ? ", " : "", src[i]->id);
-                    if (w2 > 0) off += (size_t)w2;
-                }
+                for (size_t i = 0; i < n; i++) ids[i] = src[i]->id;
+                const char *list = rd_quoted_list(&p->arena, ids, n);
                 char *help = n ? rd_arena_printf(&p->arena, "ask what it is computed from instead: %s", list)
                                : "it is computed by its Lua file; ask the facts that file reads";
                 RD_ERROR(p, "computed-fact", r->span, help, "`%s` is computed, not asked", f->id);
@@ -554,10 +541,11 @@ static void check_principle(rd_program *p, rd_decl *d)
                 "principle `%s` does not cite its source", d->id);
 }
 
-rd_option *rd_find_option(rd_step *st, const char *id)
+/* Calls f on every option of every `choose` in step st, branches included, until it returns
+ * non-zero; returns that option or NULL. Nesting is bounded by RD_MAX_DEPTH, so the explicit stack
+ * cannot overflow. */
+static rd_option *each_option(rd_step *st, int (*f)(rd_option *, void *), void *ctx)
 {
-    /* Options sit in `choose` statements anywhere in the step, inside branches too. Nesting is
-     * bounded by RD_MAX_DEPTH, so the explicit stack cannot overflow. */
     rd_block *todo[RD_MAX_DEPTH * 3 + 3];
     size_t n = 0;
     if (st->body) todo[n++] = st->body;
@@ -565,7 +553,7 @@ rd_option *rd_find_option(rd_step *st, const char *id)
         rd_block *b = todo[--n];
         for (rd_stmt *s = b->first; s; s = s->next) {
             for (rd_option *o = s->options; o; o = o->next) {
-                if (o->id == id) return o;
+                if (f(o, ctx)) return o;
                 if (o->body && n < sizeof todo / sizeof *todo) todo[n++] = o->body;
             }
             if (s->then_b && n < sizeof todo / sizeof *todo) todo[n++] = s->then_b;
@@ -575,28 +563,24 @@ rd_option *rd_find_option(rd_step *st, const char *id)
     return NULL;
 }
 
+static int option_is(rd_option *o, void *id) { return o->id == id; }
+
+rd_option *rd_find_option(rd_step *st, const char *id) { return each_option(st, option_is, (void *)id); }
+
+typedef struct names_acc { const char *v[64]; size_t n; } names_acc;
+
+static int option_collect(rd_option *o, void *ctx)
+{
+    names_acc *a = ctx;
+    if (a->n < 64) a->v[a->n++] = o->id;
+    return 0;
+}
+
 const char *rd_option_list(rd_program *p, rd_step *st)
 {
-    char list[400] = "";
-    size_t off = 0;
-    rd_block *todo[RD_MAX_DEPTH * 3 + 3];
-    size_t n = 0;
-    if (st->body) todo[n++] = st->body;
-    while (n) {
-        rd_block *b = todo[--n];
-        for (rd_stmt *s = b->first; s; s = s->next) {
-            for (rd_option *o = s->options; o; o = o->next) {
-                if (off < sizeof list) {
-                    int w = snprintf(list + off, sizeof list - off, "%s`%s`", off ? ", " : "", o->id);
-                    if (w > 0) off += (size_t)w;
-                }
-                if (o->body && n < sizeof todo / sizeof *todo) todo[n++] = o->body;
-            }
-            if (s->then_b && n < sizeof todo / sizeof *todo) todo[n++] = s->then_b;
-            if (s->else_b && n < sizeof todo / sizeof *todo) todo[n++] = s->else_b;
-        }
-    }
-    return off ? rd_arena_printf(&p->arena, "step `%s` offers %s", st->id, list)
+    names_acc a = {{0}, 0};
+    each_option(st, option_collect, &a);
+    return a.n ? rd_arena_printf(&p->arena, "step `%s` offers %s", st->id, rd_quoted_list(&p->arena, a.v, a.n))
                : rd_arena_printf(&p->arena, "step `%s` has no `choose`", st->id);
 }
 

@@ -89,17 +89,26 @@ static char *vformat(rd_arena *a, const char *fmt, va_list ap)
     return p;
 }
 
-rd_diagnostic *rd_diag_at(rd_diagnostics *d, rd_sources *src, rd_severity sev, const char *code,
-                          rd_span span, const char *help, const char *fmt, ...)
+/* A new diagnostic with its message, code and help; NULL when it is only counted. */
+static rd_diag_item *start(rd_diagnostics *d, rd_severity sev, const char *code, const char *help, const char *fmt,
+                           va_list ap)
 {
     rd_diag_item *it = new_item(d, sev);
     if (!it) return NULL;
-    va_list ap;
-    va_start(ap, fmt);
     it->pub.message = vformat(&d->arena, fmt, ap);
-    va_end(ap);
     it->pub.code = code ? rd_arena_strdup(&d->arena, code) : "";
     it->pub.help = help ? rd_arena_strdup(&d->arena, help) : NULL;
+    return it;
+}
+
+rd_diagnostic *rd_diag_at(rd_diagnostics *d, rd_sources *src, rd_severity sev, const char *code,
+                          rd_span span, const char *help, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    rd_diag_item *it = start(d, sev, code, help, fmt, ap);
+    va_end(ap);
+    if (!it) return NULL;
     fill_place(d, src, &it->pub, span);
     if (it->pub.file) it->pub.file = rd_arena_strdup(&d->arena, it->pub.file);
     return &it->pub;
@@ -126,16 +135,26 @@ void rd_diag_note(rd_diagnostics *d, rd_sources *src, rd_diagnostic *diag, rd_sp
 rd_diagnostic *rd_diag_file(rd_diagnostics *d, rd_severity sev, const char *code, const char *file,
                             const char *help, const char *fmt, ...)
 {
-    rd_diag_item *it = new_item(d, sev);
-    if (!it) return NULL;
     va_list ap;
     va_start(ap, fmt);
-    it->pub.message = vformat(&d->arena, fmt, ap);
+    rd_diag_item *it = start(d, sev, code, help, fmt, ap);
     va_end(ap);
-    it->pub.code = code ? rd_arena_strdup(&d->arena, code) : "";
-    it->pub.help = help ? rd_arena_strdup(&d->arena, help) : NULL;
+    if (!it) return NULL;
     it->pub.file = file ? rd_arena_strdup(&d->arena, file) : NULL;
     return &it->pub;
+}
+
+const char *rd_quoted_list(rd_arena *a, const char *const *names, size_t n)
+{
+    char list[1024];
+    size_t off = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < n && off < sizeof list; i++) {
+        int w = snprintf(list + off, sizeof list - off, "%s`%s`", i ? ", " : "", names[i]);
+        if (w > 0) off += (size_t)w;
+    }
+    if (off >= sizeof list) off = sizeof list - 1;
+    return rd_arena_strndup(a, list, off);
 }
 
 size_t rd_edit_distance(const char *a, const char *b, size_t limit)

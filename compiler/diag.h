@@ -43,6 +43,9 @@ void rd_diag_set_status(rd_diagnostics *d, rd_status st);
 void rd_diag_set_path(rd_diagnostics *d, rd_sources *src, rd_diagnostic *diag, const rd_span *spans,
                       const char *const *texts, size_t n, const char *citation);
 
+/* "`a`, `b`, `c`": names for a message, in the arena. */
+const char *rd_quoted_list(rd_arena *a, const char *const *names, size_t n);
+
 /* The closest of `candidates` to `word` by edit distance, when close enough to be a likely typo. */
 const char *rd_did_you_mean(const char *word, const char *const *candidates, size_t n);
 size_t rd_edit_distance(const char *a, const char *b, size_t limit);

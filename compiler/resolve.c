@@ -57,13 +57,7 @@ void rd_unknown_name(rd_program *p, rd_span at, const char *id, rd_decl_kind k, 
         for (size_t i = 0; i < p->names[k].cap; i++)
             if (p->names[k].slots[i].key) sorted[ns++] = p->names[k].slots[i].key;
         qsort(sorted, ns, sizeof *sorted, cmp_str);
-        char list[1024] = "";
-        size_t off = 0;
-        for (size_t i = 0; i < ns && off < sizeof list; i++) {
-            int w = snprintf(list + off, sizeof list - off, "%s`%s`", off ? ", " : "", sorted[i]);
-            if (w > 0) off += (size_t)w;
-        }
-        help = rd_arena_printf(&p->arena, "the sectors declared are %s", list);
+        help = rd_arena_printf(&p->arena, "the sectors declared are %s", rd_quoted_list(&p->arena, sorted, ns));
     } else if (k == RD_D_FACT)
         help = rd_arena_printf(&p->arena, "declare it with `fact %s: bool \"...?\"` (or `: int`, `: enum { ... }`)", id);
     else if (kind_keyword[k])

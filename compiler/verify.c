@@ -551,6 +551,17 @@ static void fail(engine *E, uint32_t q, uint32_t node, rd_bdd when, uint32_t dat
     P->any = 1;
 }
 
+/* Where duty y applies to actor a: always or never for a named actor; for the provider, where it is
+ * one of the actors the duty names. */
+static rd_bdd duty_applies(verifier *V, const rd_decl *duty, uint32_t a)
+{
+    if (a != RD_PROVIDER) return rd_graph_actor_in(V->g, a, duty->u.duty.applies) ? RD_BDD_TRUE : RD_BDD_FALSE;
+    rd_bdd out = RD_BDD_FALSE;
+    for (uint32_t c = 0; c < V->g->nactors; c++)
+        if (rd_graph_actor_in(V->g, c, duty->u.duty.applies)) out = rd_bdd_or(V->m, out, provider_is(V, c));
+    return out;
+}
+
 /* Actor `a` (or the provider) comes to hold data `d` under `when`, at node `node`. */
 static void acquire(engine *E, vstate *out, uint32_t node, uint32_t a, uint32_t d, rd_bdd when, int by_record)
 {
@@ -566,14 +577,7 @@ static void acquire(engine *E, vstate *out, uint32_t node, uint32_t a, uint32_t 
         int reports = 0;
         for (const rd_ref *r = duty->u.duty.reports; r && !reports; r = r->next) reports = r->decl && r->decl->index == d;
         if (!reports) continue;
-        rd_bdd applies = RD_BDD_FALSE;
-        if (a == RD_PROVIDER) {
-            for (uint32_t c = 0; c < V->g->nactors; c++)
-                if (rd_graph_actor_in(V->g, c, duty->u.duty.applies)) applies = rd_bdd_or(m, applies, provider_is(V, c));
-        } else if (rd_graph_actor_in(V->g, a, duty->u.duty.applies)) {
-            applies = RD_BDD_TRUE;
-        }
-        rd_bdd early = rd_bdd_and(m, when, applies);
+        rd_bdd early = rd_bdd_and(m, when, duty_applies(V, duty, a));
         if (duty->u.duty.notice && duty->u.duty.notice->decl)
             early = rd_bdd_andnot(m, early, vs_get(out, KEY(SP_KN, duty->u.duty.notice->decl->index)));
         uint32_t key = KEY(SP_U, y * nact(E) + slot);
@@ -650,13 +654,7 @@ static void visit(engine *E, uint32_t n, const vstate *in, vstate *out)
     case RD_N_DUTY: {
         const rd_decl *duty = node->subject;
         uint32_t slot = actor_slot(E, node->performer);
-        rd_bdd fires = rd_bdd_and(m, R, cond_true(V, duty->u.duty.when));
-        if (node->performer == RD_PROVIDER) {
-            rd_bdd applies = RD_BDD_FALSE;
-            for (uint32_t c = 0; c < g->nactors; c++)
-                if (rd_graph_actor_in(g, c, duty->u.duty.applies)) applies = rd_bdd_or(m, applies, provider_is(V, c));
-            fires = rd_bdd_and(m, fires, applies);
-        }
+        rd_bdd fires = rd_bdd_and(m, rd_bdd_and(m, R, cond_true(V, duty->u.duty.when)), duty_applies(V, duty, node->performer));
         for (uint32_t i = 0; i < node->ndata; i++)
             fires = rd_bdd_and(m, fires, vs_get(in, KEY(SP_H, slot * g->ndata + node->data[i])));
         if (fires == RD_BDD_FALSE) break;

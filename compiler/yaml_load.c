@@ -131,12 +131,7 @@ static void each_pair(ydoc *y, yaml_node_t *map, const char *what, const char *c
             for (; allowed[n]; n++) ok |= strcmp(allowed[n], key) == 0;
             if (!ok) {
                 const char *m = rd_did_you_mean(key, allowed, n);
-                char list[400] = "";
-                size_t off = 0;
-                for (size_t i = 0; i < n && off < sizeof list; i++) {
-                    int w = snprintf(list + off, sizeof list - off, "%s`%s`", i ? ", " : "", allowed[i]);
-                    if (w > 0) off += (size_t)w;
-                }
+                const char *list = rd_quoted_list(&y->p->arena, allowed, n);
                 const char *help = m ? rd_arena_printf(&y->p->arena, "did you mean `%s`?", m)
                                      : rd_arena_printf(&y->p->arena, "%s takes %s", what, list);
                 RD_ERROR(y->p, "unknown-field", node_span(y, k), help, "%s has no `%s`", what, key);
