@@ -17,7 +17,7 @@ GEN_SRC := $(B)/lexer.c $(B)/parser.c
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/lexer.o $(B)/parser.o
 CLI_OBJ := $(B)/cli/main.o
 
-.PHONY: all test test-unit test-golden test-programs test-asan test-valgrind bench clean deps
+.PHONY: all test test-unit test-golden test-programs test-verify test-asan test-valgrind bench clean deps
 all: rightdoor
 
 rightdoor: $(B)/librightdoor.a $(CLI_OBJ)
@@ -62,7 +62,12 @@ test-golden: rightdoor
 test-programs: rightdoor
 	@RUN="$(RUN)" sh tests/programs.sh
 
-test: test-unit test-golden test-programs
+# The verifier: SOPs that each break one principle (expected reports) and traps that must pass.
+test-verify: rightdoor
+	@sh tests/violations.sh
+	@sh tests/verify_ok.sh
+
+test: test-unit test-golden test-programs test-verify
 	$(MAKE) test-asan
 
 # Everything again, built with AddressSanitizer and UndefinedBehaviorSanitizer into build-asan/.
@@ -74,6 +79,8 @@ test-unit-asan: $(UNIT_BIN) $(B)/rightdoor
 	@set -e; for t in $(UNIT_BIN); do $$t; done
 	@RIGHTDOOR=$(B)/rightdoor sh tests/golden/run.sh
 	@RIGHTDOOR=$(B)/rightdoor sh tests/programs.sh
+	@RIGHTDOOR=$(B)/rightdoor RD_ULIMIT_KB=0 sh tests/violations.sh
+	@RIGHTDOOR=$(B)/rightdoor RD_ULIMIT_KB=0 sh tests/verify_ok.sh
 
 $(B)/rightdoor: $(B)/librightdoor.a $(CLI_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/librightdoor.a $(LIBS)

@@ -221,12 +221,16 @@ static size_t cp_offset(const char *s, unsigned cp)
 static void print_one(FILE *out, const rd_diagnostic *g)
 {
     static const char *const sev[] = {"error", "warning", "note"};
+    /* A principle's failure carries the principle's name, which a waiver needs. */
+    char kind[128];
+    if (g->citation) snprintf(kind, sizeof kind, "%s[%s]", sev[g->severity], g->code);
+    else snprintf(kind, sizeof kind, "%s", sev[g->severity]);
     if (g->file && g->line)
-        fprintf(out, "%s:%u:%u: %s: %s\n", g->file, g->line, g->col, sev[g->severity], g->message);
+        fprintf(out, "%s:%u:%u: %s: %s\n", g->file, g->line, g->col, kind, g->message);
     else if (g->file)
-        fprintf(out, "%s: %s: %s\n", g->file, sev[g->severity], g->message);
+        fprintf(out, "%s: %s: %s\n", g->file, kind, g->message);
     else
-        fprintf(out, "%s: %s\n", sev[g->severity], g->message);
+        fprintf(out, "%s: %s\n", kind, g->message);
     if (g->source_line) {
         char num[16];
         int w = snprintf(num, sizeof num, "%u", g->line);

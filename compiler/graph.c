@@ -118,26 +118,59 @@ static int reports_any(const rd_decl *duty, const uint32_t *data, uint32_t ndata
     return 0;
 }
 
-/* After `n`, where each actor in `to` acquires `data`: a duty node for every duty that could fire
- * because of it, chained in front of `next`. Returns the first node to go to. */
-static uint32_t duty_checks(builder *b, const uint32_t *to, uint32_t nto, const uint32_t *data, uint32_t ndata,
-                            uint32_t next, rd_span span, const rd_step *st)
+/* After a node where each actor in `to` acquires `data`: a duty node for every duty that could
+ * fire because of it, chained in front of `next`; and after each of those, the duties that could
+ * fire at the actors that duty reports to (a chain of reports), never repeating a duty at the same
+ * actor within one chain. Returns the first node to go to. */
+typedef struct chain { const rd_decl *duty; uint32_t actor; const struct chain *up; } chain;
+
+static uint32_t duty_checks_in(builder *b, const uint32_t *to, uint32_t nto, const uint32_t *data, uint32_t ndata,
+                               uint32_t next, rd_span span, const rd_step *st, const chain *up)
 {
     uint32_t head = next;
     for (rd_decl *d = b->p->decls; d; d = d->next) {
         if (d->kind != RD_D_DUTY || !reports_any(d, data, ndata)) continue;
         for (uint32_t i = 0; i < nto; i++) {
-            if (!duty_applies(b, d, to[i])) continue;
-            uint32_t k = new_node(b, RD_N_DUTY, span, NULL, st);
-            if (b->failed) return next;
-            rd_gnode *n = &b->g->nodes[k];
-            n->subject = d;
-            n->performer = to[i];
-            n->to = targets(b, d->u.duty.to, &n->nto);
-            n->data = data_of(b, d->u.duty.reports, &n->ndata);
-            new_edge(b, k, head, RD_G_NEXT, NULL);
-            head = k;
+            {
+                uint32_t who = to[i];
+                if (!duty_applies(b, d, who)) continue;
+                int seen = 0;
+                for (const chain *c = up; c && !seen; c = c->up) seen = c->duty == d && c->actor == who;
+                if (seen) continue;
+                uint32_t k = new_node(b, RD_N_DUTY, span, NULL, st);
+                if (b->failed) return next;
+                rd_gnode *n = &b->g->nodes[k];
+                n->subject = d;
+                n->performer = who;
+                n->to = targets(b, d->u.duty.to, &n->nto);
+                n->data = data_of(b, d->u.duty.reports, &n->ndata);
+                chain here = {d, who, up};
+                uint32_t after = duty_checks_in(b, n->to, n->nto, n->data, n->ndata, head, span, st, &here);
+                new_edge(b, k, after, RD_G_NEXT, NULL);
+                head = k;
+            }
         }
+    }
+    return head;
+}
+
+static uint32_t duty_checks(builder *b, const uint32_t *to, uint32_t nto, const uint32_t *data, uint32_t ndata,
+                            uint32_t next, rd_span span, const rd_step *st)
+{
+    return duty_checks_in(b, to, nto, data, ndata, next, span, st, NULL);
+}
+
+/* Where a step begins, a permit may be used while its condition holds: the duties its recipients
+ * could then owe are checked there. */
+static uint32_t permit_checks(builder *b, uint32_t next, rd_span span, const rd_step *st)
+{
+    uint32_t head = next;
+    for (rd_decl *d = b->p->decls; d; d = d->next) {
+        if (d->kind != RD_D_PERMIT) continue;
+        uint32_t nt, nd;
+        const uint32_t *to = targets(b, d->u.flow.with, &nt);
+        const uint32_t *data = data_of(b, d->u.flow.shares, &nd);
+        head = duty_checks(b, to, nt, data, nd, head, span, st);
     }
     return head;
 }
@@ -215,15 +248,24 @@ static uint32_t lower_stmt(builder *b, const rd_stmt *s, uint32_t next, const rd
         return k;
     }
     case RD_S_CHOOSE: {
+        /* She may choose any of the options, several at once: each option is offered in turn, taken
+         * or passed over, and one that does not leave the step falls through to the next offer. */
         uint32_t narms = 0;
         for (const rd_option *o = s->options; o; o = o->next) narms++;
-        uint32_t *arms = rd_arena_alloc(&b->p->arena, (narms + 1) * sizeof *arms), i = 0;
-        if (!arms) return b->failed = 1, next;
-        for (const rd_option *o = s->options; o; o = o->next) arms[i++] = o->body ? lower_block(b, o->body, next, st) : next;
-        k = new_node(b, RD_N_CHOOSE, s->span, s, st);
-        i = 0;
-        for (const rd_option *o = s->options; o; o = o->next) new_edge(b, k, arms[i++], RD_G_OPTION, o);
-        return k;
+        const rd_option **opts = rd_arena_alloc(&b->p->arena, (narms + 1) * sizeof *opts);
+        if (!opts) return b->failed = 1, next;
+        narms = 0;
+        for (const rd_option *o = s->options; o; o = o->next) opts[narms++] = o;
+        uint32_t cont = next;
+        while (narms--) {
+            const rd_option *o = opts[narms];
+            uint32_t body = o->body ? lower_block(b, o->body, cont, st) : cont;
+            k = new_node(b, RD_N_CHOOSE, o->span, s, st);
+            new_edge(b, k, body, RD_G_OPTION, o);
+            new_edge(b, k, cont, RD_G_SKIP, o);
+            cont = k;
+        }
+        return cont;
     }
     }
     return next;
@@ -299,7 +341,7 @@ rd_graph *rd_graph_build(rd_program *p)
                              s->body->span.end_line, s->body->span.end_col};
             uint32_t fall = new_node(&b, RD_N_END, close, NULL, s);
             uint32_t first = lower_block(&b, s->body, fall, s);
-            new_edge(&b, b.step_node[s->index], first, RD_G_NEXT, NULL);
+            new_edge(&b, b.step_node[s->index], permit_checks(&b, first, s->span, s), RD_G_NEXT, NULL);
         }
         rd_step *start = d->u.pathway.start ? rd_map_get(&d->u.pathway.step_map, d->u.pathway.start->id) : NULL;
         pw->start = start ? b.step_node[start->index] : 0;
@@ -337,7 +379,7 @@ static void expr_text(const rd_expr *e, char *buf, size_t cap, size_t *off, int 
 {
 #define PUT(...) do { if (*off < cap) { int w_ = snprintf(buf + *off, cap - *off, __VA_ARGS__); if (w_ > 0) *off += (size_t)w_; } } while (0)
     if (!e) return;
-    int prec = e->kind == RD_E_OR ? 1 : e->kind == RD_E_AND ? 2 : e->kind == RD_E_NOT ? 3 : 4;
+    int prec = e->kind == RD_E_OR ? 1 : e->kind == RD_E_AND ? 2 : e->kind == RD_E_NOT ? 3 : e->kind == RD_E_CMP ? 4 : 6;
     if (prec < parent_prec) PUT("(");
     switch (e->kind) {
     case RD_E_OR:
@@ -432,7 +474,7 @@ const char *rd_graph_node_text(const rd_graph *g, rd_program *p, uint32_t i)
 
 static const char *const node_kind_name[] = {"step", "ask", "inform", "record", "seek", "refer", "share",
                                              "choose", "branch", "end", "duty"};
-static const char *const edge_kind_name[] = {"next", "true", "false", "granted", "refused", "option"};
+static const char *const edge_kind_name[] = {"next", "true", "false", "granted", "refused", "option", "skip"};
 
 static json_t *index_array(const rd_decl *const *names, const uint32_t *v, uint32_t n)
 {

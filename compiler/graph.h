@@ -19,12 +19,13 @@ typedef enum rd_gnode_kind {
     RD_N_BRANCH, RD_N_END, RD_N_DUTY
 } rd_gnode_kind;
 
-typedef enum rd_gedge_kind { RD_G_NEXT, RD_G_TRUE, RD_G_FALSE, RD_G_GRANTED, RD_G_REFUSED, RD_G_OPTION } rd_gedge_kind;
+/* A `choose` is a chain of offers, one per option: RD_G_OPTION takes it, RD_G_SKIP passes it over. */
+typedef enum rd_gedge_kind { RD_G_NEXT, RD_G_TRUE, RD_G_FALSE, RD_G_GRANTED, RD_G_REFUSED, RD_G_OPTION, RD_G_SKIP } rd_gedge_kind;
 
 typedef struct rd_gedge {
     uint32_t from, to;
     rd_gedge_kind kind;
-    const rd_option *option; /* RD_G_OPTION */
+    const rd_option *option; /* RD_G_OPTION, RD_G_SKIP */
 } rd_gedge;
 
 typedef struct rd_gnode {

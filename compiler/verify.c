@@ -68,6 +68,8 @@ typedef struct verifier {
     enc *facts;              /* by fact index */
     unsigned *consent_var;   /* by consent index */
     enc provider;            /* codes: actor indexes; the last code unused */
+    struct relvar *rel;      /* int facts compared with each other */
+    uint32_t nrel;
     unsigned nvars;
     rd_bdd domain;           /* every encoding holds a valid code */
     int budget_hit;
@@ -147,13 +149,78 @@ static void each_cond(rd_program *p, void (*f)(const rd_expr *, void *), void *c
     }
 }
 
+/* Variables are numbered in the order facts and consents are first used, walking the pathways in
+ * source order: a consent sought under a condition then sits next to that condition's facts, which
+ * keeps the decision diagrams small (all facts first and all consents last grows them
+ * exponentially with the number of guarded consents). */
+typedef struct order_ctx {
+    verifier *V;
+    unsigned char *fact_seen, *consent_seen;
+    uint32_t *items; /* fact index, or nfacts + consent index */
+    uint32_t n;
+} order_ctx;
+
+static void order_expr(order_ctx *o, const rd_expr *e, int depth)
+{
+    if (!e || depth > RD_MAX_DEPTH) return;
+    if (e->fact) {
+        if (e->fact->u.fact.derived) order_expr(o, e->fact->u.fact.derived, depth + 1);
+        else if (!o->fact_seen[e->fact->index]) {
+            o->fact_seen[e->fact->index] = 1;
+            o->items[o->n++] = e->fact->index;
+        }
+    }
+    order_expr(o, e->a, depth + 1);
+    order_expr(o, e->b, depth + 1);
+}
+
+static void order_block(order_ctx *o, const rd_block *b)
+{
+    if (!b) return;
+    for (const rd_stmt *s = b->first; s; s = s->next) {
+        if (s->cond) order_expr(o, s->cond, 0);
+        if (s->kind == RD_S_SEEK && s->names && s->names->decl && !o->consent_seen[s->names->decl->index]) {
+            o->consent_seen[s->names->decl->index] = 1;
+            o->items[o->n++] = o->V->g->nfacts + s->names->decl->index;
+        }
+        order_block(o, s->then_b);
+        order_block(o, s->else_b);
+        for (const rd_option *op = s->options; op; op = op->next) order_block(o, op->body);
+    }
+}
+
+/* Two int facts compared with each other share a variable saying how they stand: below, equal,
+ * above (codes 0, 1, 2), so every comparison of the pair reads the same answer. */
+typedef struct relvar { const rd_decl *a, *b; unsigned first; } relvar;
+
+static void find_relations(const rd_expr *e, void *ctx)
+{
+    verifier *V = ctx;
+    if (!e) return;
+    if (e->kind == RD_E_CMP && e->a->fact && e->b->fact && e->a->type == RD_T_INT && e->b->type == RD_T_INT &&
+        e->a->fact != e->b->fact && !e->a->fact->u.fact.derived && !e->b->fact->u.fact.derived) {
+        const rd_decl *x = e->a->fact, *y = e->b->fact;
+        if (x->index > y->index) {
+            const rd_decl *t = x;
+            x = y;
+            y = t;
+        }
+        int have = 0;
+        for (uint32_t i = 0; i < V->nrel && !have; i++) have = V->rel[i].a == x && V->rel[i].b == y;
+        if (!have && V->nrel < RD_VERIFY_MAX_RELATIONS) V->rel[V->nrel++] = (relvar){x, y, 0};
+    }
+    find_relations(e->a, ctx);
+    find_relations(e->b, ctx);
+}
+
 static int encode(verifier *V)
 {
     rd_graph *g = V->g;
     unsigned var = 0;
     V->facts = rd_arena_alloc(&V->p->arena, (g->nfacts + 1) * sizeof *V->facts);
     V->consent_var = rd_arena_alloc(&V->p->arena, (g->nconsents + 1) * sizeof *V->consent_var);
-    if (!V->facts || !V->consent_var) return -1;
+    V->rel = rd_arena_alloc(&V->p->arena, RD_VERIFY_MAX_RELATIONS * sizeof *V->rel);
+    if (!V->facts || !V->consent_var || !V->rel) return -1;
     for (uint32_t i = 0; i < g->nfacts; i++) {
         const rd_decl *f = g->facts[i];
         enc *e = &V->facts[i];
@@ -182,11 +249,34 @@ static int encode(verifier *V)
             e->ncuts = u;
             e->ncodes = 2 * u + 2; /* intervals and points between the cuts, and unknown */
         }
-        e->first = var;
         e->nbits = bits_for(e->ncodes);
-        var += e->nbits;
     }
-    for (uint32_t i = 0; i < g->nconsents; i++) V->consent_var[i] = var++;
+    /* number the variables in order of first use */
+    order_ctx o = {V, rd_arena_alloc(&V->p->arena, g->nfacts + 1), rd_arena_alloc(&V->p->arena, g->nconsents + 1),
+                   rd_arena_alloc(&V->p->arena, (g->nfacts + g->nconsents + 1) * sizeof *o.items), 0};
+    if (!o.fact_seen || !o.consent_seen || !o.items) return -1;
+    for (rd_decl *d = V->p->decls; d; d = d->next)
+        if (d->kind == RD_D_PATHWAY)
+            for (rd_step *st = d->u.pathway.steps; st; st = st->next) order_block(&o, st->body);
+    for (uint32_t i = 0; i < g->nfacts; i++)
+        if (!o.fact_seen[i]) o.items[o.n++] = i;
+    for (uint32_t i = 0; i < g->nconsents; i++)
+        if (!o.consent_seen[i]) o.items[o.n++] = g->nfacts + i;
+    for (uint32_t k = 0; k < o.n; k++) {
+        uint32_t it = o.items[k];
+        if (it < g->nfacts) {
+            if (!V->facts[it].nbits) continue;
+            V->facts[it].first = var;
+            var += V->facts[it].nbits;
+        } else {
+            V->consent_var[it - g->nfacts] = var++;
+        }
+    }
+    each_cond(V->p, find_relations, V);
+    for (uint32_t i = 0; i < V->nrel; i++) {
+        V->rel[i].first = var;
+        var += 2;
+    }
     V->provider.ncodes = g->nactors + 1;
     V->provider.first = var;
     V->provider.nbits = bits_for(V->provider.ncodes);
@@ -194,13 +284,21 @@ static int encode(verifier *V)
     V->nvars = var;
     V->m = rd_bdd_new(var ? var : 1, RD_VERIFY_MAX_BDD_NODES);
     if (!V->m) return -1;
-    /* Codes past the last valid one mean nothing: keep them out of every set. */
+    /* Codes that stand for nothing stay out of every set: past the last valid code, and the open
+     * interval between two whole numbers that are neighbours (between 72 and 73 there is none). */
     V->domain = RD_BDD_TRUE;
     for (uint32_t i = 0; i < g->nfacts; i++) {
         enc *e = &V->facts[i];
         if (!e->nbits) continue;
         rd_bdd ok = RD_BDD_FALSE;
-        for (uint32_t c = 0; c < e->ncodes; c++) ok = rd_bdd_or(V->m, ok, rd_bdd_cube(V->m, e->first, e->nbits, c));
+        for (uint32_t c = 0; c < e->ncodes; c++) {
+            int empty = e->cuts && c % 2 == 0 && c > 0 && c / 2 < e->ncuts && e->cuts[c / 2] - e->cuts[c / 2 - 1] == 1;
+            if (!empty) ok = rd_bdd_or(V->m, ok, rd_bdd_cube(V->m, e->first, e->nbits, c));
+        }
+        V->domain = rd_bdd_and(V->m, V->domain, ok);
+    }
+    for (uint32_t i = 0; i < V->nrel; i++) {
+        rd_bdd ok = rd_bdd_not(V->m, rd_bdd_cube(V->m, V->rel[i].first, 2, 3));
         V->domain = rd_bdd_and(V->m, V->domain, ok);
     }
     return 0;
@@ -318,10 +416,25 @@ static void cond_sets(verifier *V, const rd_expr *x, rd_bdd *t, rd_bdd *f)
             }
             rd_bdd known = rd_bdd_and(m, rd_bdd_not(m, unknown(V, fa_)), rd_bdd_not(m, unknown(V, fb_)));
             if (fa_->u.fact.type == RD_T_INT) {
-                /* Two numbers are compared by value, which the interval codes do not keep: let
-                 * either outcome be possible whenever both are known. */
-                *t = known;
-                *f = known;
+                const relvar *rv = NULL;
+                int swap = fa_->index > fb_->index;
+                for (uint32_t i = 0; i < V->nrel && !rv; i++)
+                    if ((V->rel[i].a == fa_ && V->rel[i].b == fb_) || (V->rel[i].a == fb_ && V->rel[i].b == fa_)) rv = &V->rel[i];
+                if (!rv) {
+                    *t = *f = known; /* past RD_VERIFY_MAX_RELATIONS pairs: either outcome */
+                    return;
+                }
+                rd_bdd hold = RD_BDD_FALSE;
+                for (uint32_t c = 0; c < 3; c++) {
+                    int rel = (int)c - 1; /* -1: first below second, 0 equal, 1 above */
+                    if (swap) rel = -rel;
+                    rd_cmp_op op = x->op;
+                    int ok = op == RD_OP_EQ ? rel == 0 : op == RD_OP_NE ? rel != 0 : op == RD_OP_LT ? rel < 0
+                           : op == RD_OP_LE ? rel <= 0 : op == RD_OP_GT ? rel > 0 : rel >= 0;
+                    if (ok) hold = rd_bdd_or(m, hold, rd_bdd_cube(m, rv->first, 2, c));
+                }
+                *t = rd_bdd_and(m, known, hold);
+                *f = rd_bdd_andnot(m, known, hold);
                 return;
             }
             *t = x->op == RD_OP_EQ ? eq : rd_bdd_andnot(m, known, eq);
@@ -453,8 +566,8 @@ typedef struct prop {
     unsigned char *data;     /* by data index: protected by this property (with what reveals it) */
     unsigned char *actor;    /* by actor index: in the property's targets */
     unsigned char *tfact;    /* by fact index: facts whose value reveals protected data */
-    rd_bdd provider_in;      /* the provider is one of the targets */
     rd_bdd unless;           /* where `unless` holds */
+    rd_bdd provider_in;      /* the provider is one of the targets */
     rd_bdd *viol;            /* by node: valuations under which it fails there */
     uint32_t *vdata, *vactor;/* by node: the data and actor of the first failure seen there */
     uint32_t *order;         /* nodes in the order their failure was first found */
@@ -470,7 +583,6 @@ typedef struct engine {
     uint32_t nprops;
     const rd_decl **duties, **notices;
     uint32_t nduties, nnotices;
-    unsigned char *tracked;  /* by data index: some duty reports it */
     /* consent sets: for share (data, recipient) and refer (recipient) sites */
     rd_map set_ids;
     uint32_t nsets;
@@ -478,6 +590,15 @@ typedef struct engine {
     uint32_t *nsets_of_consent;
     taint *taints;
     uint32_t ntaints;
+    unsigned char *candidate; /* by actor index: an entry actor of some pathway (a possible provider) */
+    unsigned char *pair;     /* by actor * ndata + data: some duty applies to the actor and reports the data */
+    const rd_decl **permits;
+    uint32_t npermits;
+    uint32_t *taint_at, *taint_at_start;     /* taints set by each branch node (CSR by node) */
+    uint32_t *clear_at, *clear_at_start;     /* taints cleared on arriving at each node */
+    rd_bdd *edge_guard;      /* cached guard of each edge */
+    unsigned char *guard_done;
+    rd_map set_by_content;   /* consent sets, by their members */
     uint32_t *ipdom;
     vstate *state;           /* by node */
     /* witness mode: stop when property `goal_prop` fails at node `goal_node` */
@@ -498,24 +619,41 @@ static uint32_t consent_set(engine *E, uint32_t data, uint32_t r)
     snprintf(key, sizeof key, "%u:%u", data, r);
     void *got = rd_map_get(&E->set_ids, key);
     if (got) return (uint32_t)(uintptr_t)got - 1;
-    uint32_t id = E->nsets++;
-    char *k = rd_arena_strdup(&E->V->p->arena, key);
-    if (!k || rd_map_put(&E->set_ids, k, (void *)(uintptr_t)(id + 1)) != 0) E->V->budget_hit = 1;
+    /* The members, as text: sites covered by the same consents share one set. */
+    size_t cap = 16 + (size_t)g->nconsents * 11, off = 0;
+    char *members = rd_arena_alloc(&E->V->p->arena, cap);
+    if (!members) {
+        E->V->budget_hit = 1;
+        return 0;
+    }
     for (uint32_t c = 0; c < g->nconsents; c++) {
         const rd_decl *cd = g->consents[c];
-        if (r != RD_PROVIDER && !rd_graph_actor_in(g, r, cd->u.flow.with)) continue;
-        if (r == RD_PROVIDER) continue;
+        if (r == RD_PROVIDER || !rd_graph_actor_in(g, r, cd->u.flow.with)) continue;
         int covers = data == UINT32_MAX;
         for (const rd_ref *x = cd->u.flow.shares; x && !covers; x = x->next) covers = x->decl && x->decl->index == data;
-        if (!covers) continue;
-        uint32_t *v = realloc(E->sets_of_consent[c], (E->nsets_of_consent[c] + 1) * sizeof *v);
-        if (!v) {
-            E->V->budget_hit = 1;
-            continue;
-        }
-        v[E->nsets_of_consent[c]++] = id;
-        E->sets_of_consent[c] = v;
+        if (covers) off += (size_t)snprintf(members + off, cap - off, "%u,", c);
     }
+    got = rd_map_get(&E->set_by_content, members);
+    uint32_t id;
+    if (got) {
+        id = (uint32_t)(uintptr_t)got - 1;
+    } else {
+        id = E->nsets++;
+        if (rd_map_put(&E->set_by_content, members, (void *)(uintptr_t)(id + 1)) != 0) E->V->budget_hit = 1;
+        for (char *c = members; *c;) {
+            uint32_t ci = (uint32_t)strtoul(c, &c, 10);
+            c++; /* the comma */
+            uint32_t *v = realloc(E->sets_of_consent[ci], (E->nsets_of_consent[ci] + 1) * sizeof *v);
+            if (!v) {
+                E->V->budget_hit = 1;
+                continue;
+            }
+            v[E->nsets_of_consent[ci]++] = id;
+            E->sets_of_consent[ci] = v;
+        }
+    }
+    char *k = rd_arena_strdup(&E->V->p->arena, key);
+    if (!k || rd_map_put(&E->set_ids, k, (void *)(uintptr_t)(id + 1)) != 0) E->V->budget_hit = 1;
     return id;
 }
 
@@ -524,8 +662,9 @@ static rd_bdd permitted(engine *E, uint32_t data, uint32_t r)
 {
     rd_graph *g = E->V->g;
     rd_bdd out = RD_BDD_FALSE;
-    for (rd_decl *d = E->V->p->decls; d; d = d->next) {
-        if (d->kind != RD_D_PERMIT || !rd_graph_actor_in(g, r, d->u.flow.with)) continue;
+    for (uint32_t i = 0; i < E->npermits; i++) {
+        const rd_decl *d = E->permits[i];
+        if (!rd_graph_actor_in(g, r, d->u.flow.with)) continue;
         int covers = data == UINT32_MAX;
         for (const rd_ref *x = d->u.flow.shares; x && !covers; x = x->next) covers = x->decl && x->decl->index == data;
         if (covers) out = rd_bdd_or(E->V->m, out, cond_true(E->V, d->u.flow.when));
@@ -562,13 +701,19 @@ static rd_bdd duty_applies(verifier *V, const rd_decl *duty, uint32_t a)
     return out;
 }
 
-/* Actor `a` (or the provider) comes to hold data `d` under `when`, at node `node`. */
-static void acquire(engine *E, vstate *out, uint32_t node, uint32_t a, uint32_t d, rd_bdd when, int by_record)
+static int reads_fact(const rd_expr *e, const unsigned char *tfact, int depth);
+
+typedef enum acq_kind { ACQ_COLLECT, ACQ_FLOW, ACQ_PERMIT } acq_kind;
+
+/* Actor `a` (or the provider, one holder whoever she is) comes to hold data `d` under `when`, at
+ * node `node`: collected by it (record, ask), sent to it (share, refer, duty), or made possible by a
+ * permit. Duty nodes merge the provider's holdings with those of the actor she opened the case at. */
+static void acquire(engine *E, vstate *out, uint32_t node, uint32_t a, uint32_t d, rd_bdd when, acq_kind how)
 {
     verifier *V = E->V;
     rd_bdd_mgr *m = V->m;
     uint32_t slot = actor_slot(E, a);
-    if (E->tracked[d]) {
+    if (a == RD_PROVIDER || E->pair[slot * V->g->ndata + d]) {
         uint32_t key = KEY(SP_H, slot * V->g->ndata + d);
         vs_put(out, key, rd_bdd_or(m, vs_get(out, key), when));
     }
@@ -577,6 +722,7 @@ static void acquire(engine *E, vstate *out, uint32_t node, uint32_t a, uint32_t 
         int reports = 0;
         for (const rd_ref *r = duty->u.duty.reports; r && !reports; r = r->next) reports = r->decl && r->decl->index == d;
         if (!reports) continue;
+        if (how == ACQ_PERMIT) continue;
         rd_bdd early = rd_bdd_and(m, when, duty_applies(V, duty, a));
         if (duty->u.duty.notice && duty->u.duty.notice->decl)
             early = rd_bdd_andnot(m, early, vs_get(out, KEY(SP_KN, duty->u.duty.notice->decl->index)));
@@ -586,8 +732,8 @@ static void acquire(engine *E, vstate *out, uint32_t node, uint32_t a, uint32_t 
     for (uint32_t q = 0; q < E->nprops; q++) {
         prop *P = &E->props[q];
         if (!P->data || !P->data[d]) continue;
-        if (P->pr->kind == RD_P_NEVER_RECORD && by_record) fail(E, q, node, when, d, a);
-        if (P->pr->kind == RD_P_NEVER_REACHES) {
+        if (P->pr->kind == RD_P_NEVER_RECORD && how == ACQ_COLLECT) fail(E, q, node, when, d, a);
+        if (P->pr->kind == RD_P_NEVER_REACHES && how != ACQ_PERMIT) {
             rd_bdd in = a == RD_PROVIDER ? P->provider_in : P->actor[a] ? RD_BDD_TRUE : RD_BDD_FALSE;
             fail(E, q, node, rd_bdd_and(m, when, in), d, a);
         }
@@ -597,11 +743,18 @@ static void acquire(engine *E, vstate *out, uint32_t node, uint32_t a, uint32_t 
 /* A flow to actor r at node n under `when`: implicit flows of protected data by control. */
 static void flow_to(engine *E, const vstate *in, uint32_t node, uint32_t r, rd_bdd when)
 {
-    for (uint32_t t = 0; t < E->ntaints; t++) {
+    /* the state's taint bits sit together, sorted by key */
+    uint32_t lo = 0, hi = in->n;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (in->b[mid].key < KEY(SP_P, 0)) lo = mid + 1;
+        else hi = mid;
+    }
+    for (uint32_t i = lo; i < in->n && SPACE(in->b[i].key) == SP_P; i++) {
+        uint32_t t = in->b[i].key & 0xFFFFFFu;
         prop *P = &E->props[E->taints[t].prop];
         if (!P->actor[r]) continue;
-        rd_bdd tainted = rd_bdd_and(E->V->m, when, vs_get(in, KEY(SP_P, t)));
-        fail(E, E->taints[t].prop, node, tainted, UINT32_MAX, r);
+        fail(E, E->taints[t].prop, node, rd_bdd_and(E->V->m, when, in->b[i].v), UINT32_MAX, r);
     }
 }
 
@@ -634,7 +787,7 @@ static void visit(engine *E, uint32_t n, const vstate *in, vstate *out)
     switch (node->kind) {
     case RD_N_ASK:
     case RD_N_RECORD:
-        for (uint32_t i = 0; i < node->ndata; i++) acquire(E, out, n, node->performer, node->data[i], R, 1);
+        for (uint32_t i = 0; i < node->ndata; i++) acquire(E, out, n, node->performer, node->data[i], R, ACQ_COLLECT);
         break;
     case RD_N_INFORM:
         if (node->subject) vs_put(out, KEY(SP_KN, node->subject->index), R);
@@ -647,65 +800,82 @@ static void visit(engine *E, uint32_t n, const vstate *in, vstate *out)
             if (node->kind == RD_N_REFER) consent_checks(E, in, n, UINT32_MAX, r, 1);
             for (uint32_t i = 0; i < node->ndata; i++) {
                 consent_checks(E, in, n, node->data[i], r, node->kind == RD_N_REFER);
-                acquire(E, out, n, r, node->data[i], R, 0);
+                acquire(E, out, n, r, node->data[i], R, ACQ_FLOW);
             }
         }
         break;
     case RD_N_DUTY: {
         const rd_decl *duty = node->subject;
-        uint32_t slot = actor_slot(E, node->performer);
+        uint32_t slot = actor_slot(E, node->performer), pslot = g->nactors;
         rd_bdd fires = rd_bdd_and(m, rd_bdd_and(m, R, cond_true(V, duty->u.duty.when)), duty_applies(V, duty, node->performer));
-        for (uint32_t i = 0; i < node->ndata; i++)
-            fires = rd_bdd_and(m, fires, vs_get(in, KEY(SP_H, slot * g->ndata + node->data[i])));
+        /* Where she opened the case at this actor, what "the provider" holds, it holds. */
+        rd_bdd is_here = node->performer == RD_PROVIDER ? RD_BDD_TRUE : provider_is(V, node->performer);
+        rd_bdd early_u = rd_bdd_or(m, vs_get(in, KEY(SP_U, duty->index * nact(E) + slot)),
+                                   node->performer == RD_PROVIDER ? RD_BDD_FALSE
+                                       : rd_bdd_and(m, is_here, vs_get(in, KEY(SP_U, duty->index * nact(E) + pslot))));
+        for (uint32_t i = 0; i < node->ndata; i++) {
+            rd_bdd held = vs_get(in, KEY(SP_H, slot * g->ndata + node->data[i]));
+            if (node->performer != RD_PROVIDER)
+                held = rd_bdd_or(m, held, rd_bdd_and(m, is_here, vs_get(in, KEY(SP_H, pslot * g->ndata + node->data[i]))));
+            fires = rd_bdd_and(m, fires, held);
+        }
         if (fires == RD_BDD_FALSE) break;
         for (uint32_t q = 0; q < E->nprops; q++) {
             if (E->props[q].pr->kind != RD_P_REPORT_NOTICE) continue;
-            rd_bdd early = duty->u.duty.notice ? rd_bdd_and(m, fires, vs_get(in, KEY(SP_U, duty->index * nact(E) + slot)))
-                                               : fires;
-            fail(E, q, n, early, UINT32_MAX, node->performer);
+            fail(E, q, n, duty->u.duty.notice ? rd_bdd_and(m, fires, early_u) : fires, UINT32_MAX, node->performer);
+        }
+        for (uint32_t q = 0; q < E->nprops; q++) {
+            prop *P = &E->props[q];
+            if (P->pr->kind != RD_P_NEVER_REACHES || !reads_fact(duty->u.duty.when, P->tfact, 0)) continue;
+            for (uint32_t j = 0; j < node->nto; j++)
+                if (P->actor[node->to[j]]) fail(E, q, n, fires, UINT32_MAX, node->to[j]);
         }
         for (uint32_t j = 0; j < node->nto; j++) {
             flow_to(E, in, n, node->to[j], fires);
-            for (uint32_t i = 0; i < node->ndata; i++) acquire(E, out, n, node->to[j], node->data[i], fires, 0);
+            for (uint32_t i = 0; i < node->ndata; i++) acquire(E, out, n, node->to[j], node->data[i], fires, ACQ_FLOW);
         }
         break;
     }
     case RD_N_STEP:
+        /* Handing the case over to a step another actor performs tells that actor about it. */
+        if (node->performer != RD_PROVIDER) flow_to(E, in, n, node->performer, R);
         /* A permit can be used at any step while its condition holds. */
-        for (rd_decl *d = V->p->decls; d; d = d->next) {
-            if (d->kind != RD_D_PERMIT) continue;
+        for (uint32_t pi = 0; pi < E->npermits; pi++) {
+            const rd_decl *d = E->permits[pi];
             rd_bdd when = rd_bdd_and(m, R, cond_true(V, d->u.flow.when));
             if (when == RD_BDD_FALSE) continue;
-            uint32_t nt = 0;
             for (uint32_t a = 0; a < g->nactors; a++) {
                 if (!rd_graph_actor_in(g, a, d->u.flow.with)) continue;
-                nt++;
                 for (const rd_ref *x = d->u.flow.shares; x; x = x->next)
-                    if (x->decl) acquire(E, out, n, a, x->decl->index, when, 0);
+                    if (x->decl) acquire(E, out, n, a, x->decl->index, when, ACQ_PERMIT);
             }
-            (void)nt;
         }
         break;
     case RD_N_BRANCH:
-        for (uint32_t t = 0; t < E->ntaints; t++)
-            if (E->taints[t].branch == n) vs_put(out, KEY(SP_P, t), R);
+        for (uint32_t i = E->taint_at_start[n]; i < E->taint_at_start[n + 1]; i++) vs_put(out, KEY(SP_P, E->taint_at[i]), R);
         break;
     default: break;
     }
 }
 
-/* The guard of edge e: where it can be taken. */
+/* The guard of edge e: where it can be taken. Computed once per edge. */
 static rd_bdd guard(engine *E, const rd_gedge *e)
 {
     verifier *V = E->V;
+    uint32_t i = (uint32_t)(e - V->g->edges);
+    if (E->guard_done[i]) return E->edge_guard[i];
     const rd_gnode *from = &V->g->nodes[e->from];
+    rd_bdd gd;
     switch (e->kind) {
-    case RD_G_TRUE: return cond_true(V, from->cond);
-    case RD_G_FALSE: return rd_bdd_not(V->m, cond_true(V, from->cond));
-    case RD_G_GRANTED: return from->subject ? rd_bdd_var(V->m, V->consent_var[from->subject->index]) : RD_BDD_TRUE;
-    case RD_G_REFUSED: return from->subject ? rd_bdd_nvar(V->m, V->consent_var[from->subject->index]) : RD_BDD_TRUE;
-    default: return RD_BDD_TRUE;
+    case RD_G_TRUE: gd = cond_true(V, from->cond); break;
+    case RD_G_FALSE: gd = rd_bdd_not(V->m, cond_true(V, from->cond)); break;
+    case RD_G_GRANTED: gd = from->subject ? rd_bdd_var(V->m, V->consent_var[from->subject->index]) : RD_BDD_TRUE; break;
+    case RD_G_REFUSED: gd = from->subject ? rd_bdd_nvar(V->m, V->consent_var[from->subject->index]) : RD_BDD_TRUE; break;
+    default: gd = RD_BDD_TRUE;
     }
+    E->edge_guard[i] = gd;
+    E->guard_done[i] = 1;
+    return gd;
 }
 
 /* State `base` sent along edge e: narrowed by its guard, with what taking it establishes. */
@@ -725,8 +895,8 @@ static void along(engine *E, const rd_gedge *e, const vstate *base, vstate *out)
         for (uint32_t i = 0; i < E->nsets_of_consent[c]; i++) vs_put(out, KEY(SP_K, E->sets_of_consent[c][i]), R);
     }
     /* Control no longer depends on a branch once its post-dominator is reached. */
-    for (uint32_t t = 0; t < E->ntaints; t++)
-        if (E->taints[t].ipdom == e->to) vs_put(out, KEY(SP_P, t), RD_BDD_FALSE);
+    for (uint32_t i = E->clear_at_start[e->to]; i < E->clear_at_start[e->to + 1]; i++)
+        vs_put(out, KEY(SP_P, E->clear_at[i]), RD_BDD_FALSE);
 }
 
 /* Joins `in` into the stored state of a node; returns 1 when it grew. Must bits are joined through
@@ -896,11 +1066,11 @@ static int setup(engine *E)
     for (rd_decl *d = p->decls; d; d = d->next)
         if (d->kind == RD_D_PRINCIPLE && d->u.principle.props) nprops++;
     E->props = rd_arena_alloc(a, (nprops + 1) * sizeof *E->props);
-    E->tracked = rd_arena_alloc(a, g->ndata + 1);
     E->sets_of_consent = calloc(g->nconsents + 1, sizeof *E->sets_of_consent);
     E->nsets_of_consent = calloc(g->nconsents + 1, sizeof *E->nsets_of_consent);
-    if (!E->props || !E->tracked || !E->sets_of_consent || !E->nsets_of_consent) return -1;
+    if (!E->props || !E->sets_of_consent || !E->nsets_of_consent) return -1;
     rd_map_init(&E->set_ids);
+    rd_map_init(&E->set_by_content);
     uint32_t nd = 0, nn = 0;
     for (rd_decl *d = p->decls; d; d = d->next) {
         if (d->kind == RD_D_DUTY) d->index = nd++;
@@ -911,8 +1081,6 @@ static int setup(engine *E)
     for (rd_decl *d = p->decls; d; d = d->next)
         if (d->kind == RD_D_DUTY) {
             E->duties[E->nduties++] = d;
-            for (const rd_ref *r = d->u.duty.reports; r; r = r->next)
-                if (r->decl) E->tracked[r->decl->index] = 1;
         }
     E->nnotices = nn;
     for (rd_decl *d = p->decls; d; d = d->next) {
@@ -968,6 +1136,53 @@ static int setup(engine *E)
             for (uint32_t i = 0; i < node->ndata; i++) consent_set(E, node->data[i], node->to[j]);
         }
     }
+    E->candidate = rd_arena_alloc(a, g->nactors + 1);
+    E->pair = rd_arena_alloc(a, (size_t)(g->nactors + 1) * (g->ndata + 1));
+    E->permits = rd_arena_alloc(a, (E->V->p->ndecls + 1) * sizeof *E->permits);
+    E->edge_guard = rd_arena_alloc(a, (g->nedges + 1) * sizeof *E->edge_guard);
+    E->guard_done = rd_arena_alloc(a, g->nedges + 1);
+    E->taint_at_start = rd_arena_alloc(a, (g->nnodes + 2) * sizeof *E->taint_at_start);
+    E->clear_at_start = rd_arena_alloc(a, (g->nnodes + 2) * sizeof *E->clear_at_start);
+    E->taint_at = rd_arena_alloc(a, (E->ntaints + 1) * sizeof *E->taint_at);
+    E->clear_at = rd_arena_alloc(a, (E->ntaints + 1) * sizeof *E->clear_at);
+    if (!E->candidate || !E->pair || !E->permits || !E->edge_guard || !E->guard_done || !E->taint_at_start ||
+        !E->clear_at_start || !E->taint_at || !E->clear_at)
+        return -1;
+    for (rd_decl *d = p->decls; d; d = d->next)
+        if (d->kind == RD_D_PERMIT) E->permits[E->npermits++] = d;
+    for (uint32_t y = 0; y < E->nduties; y++)
+        for (uint32_t x = 0; x < g->nactors; x++)
+            if (rd_graph_actor_in(g, x, E->duties[y]->u.duty.applies))
+                for (const rd_ref *r = E->duties[y]->u.duty.reports; r; r = r->next)
+                    if (r->decl) E->pair[(size_t)x * g->ndata + r->decl->index] = 1;
+    /* taints by the branch that sets them and by the node that clears them (counting sort) */
+    for (uint32_t t = 0; t < E->ntaints; t++) {
+        E->taint_at_start[E->taints[t].branch + 1]++;
+        if (E->taints[t].ipdom < g->nnodes) E->clear_at_start[E->taints[t].ipdom + 1]++;
+    }
+    for (uint32_t n = 0; n < g->nnodes; n++) {
+        E->taint_at_start[n + 1] += E->taint_at_start[n];
+        E->clear_at_start[n + 1] += E->clear_at_start[n];
+    }
+    E->taint_at_start[g->nnodes + 1] = E->taint_at_start[g->nnodes];
+    E->clear_at_start[g->nnodes + 1] = E->clear_at_start[g->nnodes];
+    {
+        uint32_t *ft = calloc(g->nnodes + 1, sizeof *ft), *fc = calloc(g->nnodes + 1, sizeof *fc);
+        if (!ft || !fc) {
+            free(ft);
+            free(fc);
+            return -1;
+        }
+        for (uint32_t t = 0; t < E->ntaints; t++) {
+            uint32_t b = E->taints[t].branch, c = E->taints[t].ipdom;
+            E->taint_at[E->taint_at_start[b] + ft[b]++] = t;
+            if (c < g->nnodes) E->clear_at[E->clear_at_start[c] + fc[c]++] = t;
+        }
+        free(ft);
+        free(fc);
+    }
+    for (uint32_t i = 0; i < g->npathways; i++)
+        for (uint32_t k = 0; k < g->pathways[i].nentry; k++) E->candidate[g->pathways[i].entry[k]] = 1;
     E->state = calloc(g->nnodes + 1, sizeof *E->state);
     return E->state ? 0 : -1;
 }
@@ -983,6 +1198,7 @@ static void teardown(engine *E)
     free(E->taints);
     free(E->ipdom);
     rd_map_free(&E->set_ids);
+    rd_map_free(&E->set_by_content);
 }
 
 /* ---- the forward fixpoint -------------------------------------------------------------------- */
@@ -994,49 +1210,113 @@ static rd_bdd start_set(verifier *V, const rd_gpathway *pw)
     return rd_bdd_and(V->m, V->domain, who);
 }
 
+/* Reverse postorder of the graph from the pathways' starts: processing nodes in this order (lowest
+ * first) lets each join see all its forward inputs before passing its state on, which keeps
+ * revisits, and the transient decision diagrams they build, small. */
+static uint32_t *reverse_postorder(rd_graph *g)
+{
+    uint32_t n = g->nnodes, count = 0, sp = 0;
+    uint32_t *rpo = malloc((n + 1) * sizeof *rpo), *stack = malloc((n + 1) * sizeof *stack);
+    uint32_t *it = calloc(n + 1, sizeof *it);
+    unsigned char *seen = calloc(n + 1, 1);
+    if (!rpo || !stack || !it || !seen) {
+        free(rpo);
+        rpo = NULL;
+        goto done;
+    }
+    for (uint32_t i = 0; i < n; i++) rpo[i] = UINT32_MAX;
+    for (uint32_t pw = 0; pw < g->npathways; pw++) {
+        uint32_t root = g->pathways[pw].start;
+        if (root >= n || seen[root]) continue;
+        seen[root] = 1;
+        stack[sp++] = root;
+        while (sp) {
+            uint32_t v = stack[sp - 1];
+            if (it[v] < g->nodes[v].nout) {
+                uint32_t w = g->edges[g->nodes[v].first_out + it[v]++].to;
+                if (!seen[w]) {
+                    seen[w] = 1;
+                    stack[sp++] = w;
+                }
+            } else {
+                sp--;
+                rpo[v] = count++; /* postorder number; turned around below */
+            }
+        }
+    }
+    for (uint32_t i = 0; i < n; i++)
+        if (rpo[i] != UINT32_MAX) rpo[i] = count - 1 - rpo[i];
+done:
+    free(stack);
+    free(it);
+    free(seen);
+    return rpo;
+}
+
+/* A queue that always hands out the queued node earliest in reverse postorder (a binary heap). */
+typedef struct pqueue { uint32_t *heap, n; const uint32_t *prio; unsigned char *queued; } pqueue;
+
+static void pq_push(pqueue *q, uint32_t v)
+{
+    if (q->queued[v]) return;
+    q->queued[v] = 1;
+    uint32_t i = q->n++;
+    while (i > 0 && q->prio[q->heap[(i - 1) / 2]] > q->prio[v]) {
+        q->heap[i] = q->heap[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    q->heap[i] = v;
+}
+
+static uint32_t pq_pop(pqueue *q)
+{
+    uint32_t top = q->heap[0], last = q->heap[--q->n], i = 0;
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= q->n) break;
+        if (c + 1 < q->n && q->prio[q->heap[c + 1]] < q->prio[q->heap[c]]) c++;
+        if (q->prio[q->heap[c]] >= q->prio[last]) break;
+        q->heap[i] = q->heap[c];
+        i = c;
+    }
+    if (q->n) q->heap[i] = last;
+    q->queued[top] = 0;
+    return top;
+}
+
 static int fixpoint(engine *E)
 {
     rd_graph *g = E->V->g;
-    uint32_t *queue = malloc((g->nnodes + 1) * sizeof *queue);
-    unsigned char *queued = calloc(g->nnodes + 1, 1);
+    uint32_t *rpo = reverse_postorder(g);
+    pqueue q = {malloc((g->nnodes + 1) * sizeof *q.heap), 0, rpo, calloc(g->nnodes + 1, 1)};
     vstate base = {0}, out = {0};
-    if (!queue || !queued) {
-        free(queue);
-        free(queued);
-        return -1;
-    }
-    uint32_t head = 0, len = 0;
+    int rc = -1;
+    if (!rpo || !q.heap || !q.queued) goto done;
     for (uint32_t i = 0; i < g->npathways; i++) {
         vstate init = {0};
         vs_put(&init, KEY(SP_R, 0), start_set(E->V, &g->pathways[i]));
         uint32_t s = g->pathways[i].start;
-        if (join(E, &E->state[s], &init) && !queued[s]) {
-            queued[s] = 1;
-            queue[(head + len++) % g->nnodes] = s;
-        }
+        if (join(E, &E->state[s], &init)) pq_push(&q, s);
         vs_free(&init);
     }
-    while (len && !rd_bdd_overflow(E->V->m) && !E->V->budget_hit) {
-        uint32_t n = queue[head];
-        head = (head + 1) % g->nnodes;
-        len--;
-        queued[n] = 0;
+    while (q.n && !rd_bdd_overflow(E->V->m) && !E->V->budget_hit) {
+        uint32_t n = pq_pop(&q);
         visit(E, n, &E->state[n], &base);
         const rd_gnode *node = &g->nodes[n];
         for (uint32_t e = node->first_out; e < node->first_out + node->nout; e++) {
             along(E, &g->edges[e], &base, &out);
             uint32_t to = g->edges[e].to;
-            if (out.n && join(E, &E->state[to], &out) && !queued[to]) {
-                queued[to] = 1;
-                queue[(head + len++) % g->nnodes] = to;
-            }
+            if (out.n && join(E, &E->state[to], &out)) pq_push(&q, to);
         }
     }
+    rc = rd_bdd_overflow(E->V->m) || E->V->budget_hit ? -1 : 0;
+done:
     vs_free(&base);
     vs_free(&out);
-    free(queue);
-    free(queued);
-    return rd_bdd_overflow(E->V->m) || E->V->budget_hit ? -1 : 0;
+    free(rpo);
+    free(q.heap);
+    free(q.queued);
+    return rc;
 }
 
 /* ---- services reachable (refusals, entries) -------------------------------------------------- */
@@ -1069,26 +1349,51 @@ static rd_bdd serves(engine *E, uint32_t n, const rd_ref *services)
     return out;
 }
 
-/* W[n]: the valuations from which some path from n reaches a service of the set. */
+/* W[n]: the valuations from which some path from n reaches a service of the set: a backward
+ * worklist from the nodes that serve, each edge's guard read from the cache. */
 static rd_bdd *service_reach(engine *E, const rd_ref *services)
 {
     rd_graph *g = E->V->g;
-    rd_bdd *W = calloc(g->nnodes + 1, sizeof *W);
-    if (!W) return NULL;
-    for (uint32_t n = 0; n < g->nnodes; n++) W[n] = serves(E, n, services);
-    for (int changed = 1; changed && !rd_bdd_overflow(E->V->m);) {
-        changed = 0;
-        for (uint32_t n = g->nnodes; n-- > 0;) {
-            rd_bdd w = W[n];
-            const rd_gnode *node = &g->nodes[n];
-            for (uint32_t e = node->first_out; e < node->first_out + node->nout; e++)
-                w = rd_bdd_or(E->V->m, w, rd_bdd_and(E->V->m, guard(E, &g->edges[e]), W[g->edges[e].to]));
-            if (w != W[n]) {
-                W[n] = w;
-                changed = 1;
+    uint32_t n = g->nnodes;
+    rd_bdd *W = calloc(n + 1, sizeof *W);
+    uint32_t *pstart = calloc(n + 2, sizeof *pstart), *pedge = malloc((g->nedges + 1) * sizeof *pedge);
+    uint32_t *fill = calloc(n + 1, sizeof *fill), *stack = malloc((n + 1) * sizeof *stack), sp = 0;
+    unsigned char *queued = calloc(n + 1, 1);
+    if (!W || !pstart || !pedge || !fill || !stack || !queued) {
+        free(W);
+        W = NULL;
+        goto done;
+    }
+    for (uint32_t e = 0; e < g->nedges; e++) pstart[g->edges[e].to + 1]++;
+    for (uint32_t i = 0; i < n; i++) pstart[i + 1] += pstart[i];
+    for (uint32_t e = 0; e < g->nedges; e++) pedge[pstart[g->edges[e].to] + fill[g->edges[e].to]++] = e;
+    for (uint32_t i = 0; i < n; i++) {
+        W[i] = serves(E, i, services);
+        if (W[i] != RD_BDD_FALSE) {
+            queued[i] = 1;
+            stack[sp++] = i;
+        }
+    }
+    while (sp && !rd_bdd_overflow(E->V->m)) {
+        uint32_t v = stack[--sp];
+        queued[v] = 0;
+        for (uint32_t k = pstart[v]; k < pstart[v + 1]; k++) {
+            const rd_gedge *e = &g->edges[pedge[k]];
+            rd_bdd w = rd_bdd_or(E->V->m, W[e->from], rd_bdd_and(E->V->m, guard(E, e), W[v]));
+            if (w == W[e->from]) continue;
+            W[e->from] = w;
+            if (!queued[e->from]) {
+                queued[e->from] = 1;
+                stack[sp++] = e->from;
             }
         }
     }
+done:
+    free(pstart);
+    free(pedge);
+    free(fill);
+    free(stack);
+    free(queued);
     return W;
 }
 
@@ -1135,11 +1440,12 @@ static int same_state(const vstate *a, const vstate *b)
  * of the path, start first, to *out (malloc'd) and returns its length; 0 when none was found within
  * the budget. */
 static uint32_t witness(engine *E, uint32_t q, uint32_t target, rd_bdd viol, uint32_t **nodes_out, uint32_t **edges_out,
-                        unsigned char **changed_out)
+                        unsigned char **changed_out, rd_bdd *valuation)
 {
     verifier *V = E->V;
     rd_graph *g = V->g;
     rd_bdd v = one_valuation(V, viol);
+    *valuation = v;
     if (v == RD_BDD_FALSE) return 0;
     uint32_t cap = 1024, n = 0, found = UINT32_MAX;
     wrec *rec = malloc(cap * sizeof *rec);
@@ -1155,6 +1461,9 @@ static uint32_t witness(engine *E, uint32_t q, uint32_t target, rd_bdd viol, uin
     E->goal_prop = q;
     E->goal_node = target;
     vstate base = {0}, out = {0};
+    /* For a plain way to a node, states that differ only in what they track are the same place. */
+    int plain = q == UINT32_MAX;
+    const vstate base_empty = {0};
     for (uint32_t pw = 0; pw < g->npathways && n < cap; pw++) {
         rd_bdd init = rd_bdd_and(V->m, v, start_set(V, &g->pathways[pw]));
         if (init == RD_BDD_FALSE) continue;
@@ -1175,10 +1484,10 @@ static uint32_t witness(engine *E, uint32_t q, uint32_t target, rd_bdd viol, uin
             along(E, &g->edges[e], &base, &out);
             if (vs_get(&out, KEY(SP_R, 0)) == RD_BDD_FALSE) continue;
             uint32_t to = g->edges[e].to;
-            size_t h = (size_t)state_hash(to, &out) & (hcap - 1);
+            size_t h = (size_t)state_hash(to, plain ? &base_empty : &out) & (hcap - 1);
             int seen = 0;
             while (table[h] != UINT32_MAX) {
-                if (rec[table[h]].node == to && same_state(&rec[table[h]].st, &out)) {
+                if (rec[table[h]].node == to && (plain || same_state(&rec[table[h]].st, &out))) {
                     seen = 1;
                     break;
                 }
@@ -1198,14 +1507,14 @@ static uint32_t witness(engine *E, uint32_t q, uint32_t target, rd_bdd viol, uin
                 if (!t2) break;
                 for (size_t k = 0; k < ncap; k++) t2[k] = UINT32_MAX;
                 for (uint32_t k = 0; k < n; k++) {
-                    size_t hh = (size_t)state_hash(rec[k].node, &rec[k].st) & (ncap - 1);
+                    size_t hh = (size_t)state_hash(rec[k].node, plain ? &base_empty : &rec[k].st) & (ncap - 1);
                     while (t2[hh] != UINT32_MAX) hh = (hh + 1) & (ncap - 1);
                     t2[hh] = k;
                 }
                 free(table);
                 table = t2;
                 hcap = ncap;
-                h = (size_t)state_hash(to, &out) & (hcap - 1);
+                h = (size_t)state_hash(to, plain ? &base_empty : &out) & (hcap - 1);
                 while (table[h] != UINT32_MAX) h = (h + 1) & (hcap - 1);
             }
             rec[n] = (wrec){to, i, e, 0, {0}};
@@ -1242,19 +1551,29 @@ static uint32_t witness(engine *E, uint32_t q, uint32_t target, rd_bdd viol, uin
 
 /* The words for one step of a counterexample: the node, and the decision taken to leave the
  * previous one. */
-static const char *edge_words(verifier *V, const rd_gedge *e)
+static const char *edge_words(verifier *V, const rd_gedge *e, rd_bdd v)
 {
     rd_program *p = V->p;
     const rd_gnode *from = &V->g->nodes[e->from];
     const char *step = from->step ? from->step->id : "";
     switch (e->kind) {
     case RD_G_TRUE: return rd_arena_printf(&p->arena, "%s: %s", step, rd_expr_text(p, from->cond));
-    case RD_G_FALSE:
+    case RD_G_FALSE: {
+        /* The else arm runs both when the condition is false and when it is unknown: say which. */
+        rd_bdd t, f;
+        cond_sets(V, from->cond, &t, &f);
+        if (rd_bdd_and(V->m, v, f) == RD_BDD_FALSE) {
+            const rd_expr *c = from->cond && from->cond->kind == RD_E_NOT ? from->cond->a : from->cond;
+            return rd_arena_printf(&p->arena, "%s: not known whether %s (she did not say, or was not asked)", step,
+                                   rd_expr_text(p, c));
+        }
+    }
         if (from->cond && from->cond->kind == RD_E_NOT)
             return rd_arena_printf(&p->arena, "%s: %s", step, rd_expr_text(p, from->cond->a));
         if (from->cond && (from->cond->kind == RD_E_NAME || from->cond->kind == RD_E_KNOWN))
             return rd_arena_printf(&p->arena, "%s: not %s", step, rd_expr_text(p, from->cond));
         return rd_arena_printf(&p->arena, "%s: not (%s)", step, rd_expr_text(p, from->cond));
+    case RD_G_SKIP: return NULL;
     case RD_G_GRANTED: return rd_arena_printf(&p->arena, "%s granted", from->subject ? from->subject->id : "?");
     case RD_G_REFUSED: return rd_arena_printf(&p->arena, "%s refused", from->subject ? from->subject->id : "?");
     case RD_G_OPTION: return rd_arena_printf(&p->arena, "she chooses %s", e->option ? e->option->id : "?");
@@ -1265,7 +1584,7 @@ static const char *edge_words(verifier *V, const rd_gedge *e)
 /* Turns a replayed path into the steps a committee reads: where each step starts, every decision,
  * every flow of data, and the failing node last. */
 static void attach_path(engine *E, rd_diagnostic *g, const uint32_t *nodes, const uint32_t *edges,
-                        const unsigned char *changed, uint32_t len, const char *extra_last, const char *citation)
+                        const unsigned char *changed, uint32_t len, const char *extra_last, const char *citation, rd_bdd v)
 {
     verifier *V = E->V;
     rd_graph *gr = V->g;
@@ -1279,7 +1598,7 @@ static void attach_path(engine *E, rd_diagnostic *g, const uint32_t *nodes, cons
     }
     for (uint32_t i = 0; i < len; i++) {
         if (i > 0 && edges[i] != UINT32_MAX) {
-            const char *w = edge_words(V, &gr->edges[edges[i]]);
+            const char *w = edge_words(V, &gr->edges[edges[i]], v);
             if (w) {
                 spans[k] = gr->nodes[gr->edges[edges[i]].from].span;
                 texts[k++] = w;
@@ -1341,15 +1660,26 @@ static void describe(engine *E, const prop *P, uint32_t n, const char **msg, con
         if (d == UINT32_MAX) {
             *msg = rd_arena_printf(a, "what reaches %s depends on a fact that reveals what `%s` protects",
                                    actor_words(V, r), P->principle->id);
-            *help = "decide this flow without that fact, or do not ask it: choosing whom to contact by her status tells them her status";
+            *help = "decide this without that fact, or do not ask it: choosing whom to contact by her status tells them her status";
+        } else if (node->kind == RD_N_DUTY) {
+            *msg = rd_arena_printf(a, "`%s` can reach %s: duty `%s` reports it there from `%s`", data_words(V, d),
+                                   actor_words(V, r), node->subject->id, V->g->actors[node->performer]->id);
+            *help = rd_arena_printf(a, "make sure `%s` never holds `%s`: do not record it there or share it with them, or narrow the duty",
+                                    V->g->actors[node->performer]->id, data_words(V, d));
+        } else if (node->kind == RD_N_RECORD || node->kind == RD_N_ASK) {
+            *msg = node->kind == RD_N_ASK
+                ? rd_arena_printf(a, "asking `%s` tells %s `%s`", node->stmt->names->id, actor_words(V, r), data_words(V, d))
+                : rd_arena_printf(a, "%s records `%s`", actor_words(V, r), data_words(V, d));
+            *help = rd_arena_printf(a, "%s must not collect `%s`: leave it out of this step", actor_words(V, r), data_words(V, d));
         } else {
             *msg = rd_arena_printf(a, "`%s` can reach %s", data_words(V, d), actor_words(V, r));
-            *help = rd_arena_printf(a, "do not collect `%s` (000 Annex 3 tip 2), or do not pass it on to %s", data_words(V, d),
-                                    actor_words(V, r));
+            *help = rd_arena_printf(a, "do not share `%s` with %s here", data_words(V, d), actor_words(V, r));
         }
         return;
     case RD_P_NEVER_RECORD:
-        *msg = rd_arena_printf(a, "%s records `%s`", actor_words(V, node->performer), data_words(V, d));
+        *msg = node->kind == RD_N_ASK
+            ? rd_arena_printf(a, "asking `%s` records `%s` at %s", node->stmt->names->id, data_words(V, d), actor_words(V, r))
+            : rd_arena_printf(a, "%s records `%s`", actor_words(V, r), data_words(V, d));
         *help = node->kind == RD_N_ASK ? "do not ask this question: its answer reveals what must not be collected"
                                        : rd_arena_printf(a, "remove `%s` from what is recorded here", data_words(V, d));
         return;
@@ -1396,8 +1726,18 @@ static int report(engine *E, const prop *P, uint32_t q, uint32_t n, rd_bdd viol,
                                   "%s", msg);
     uint32_t *nodes = NULL, *edges = NULL;
     unsigned char *changed = NULL;
-    uint32_t len = witness(E, witness_prop, n, viol, &nodes, &edges, &changed);
-    if (len) attach_path(E, g, nodes, edges, changed, len, extra_last, citation);
+    rd_bdd v = RD_BDD_FALSE;
+    uint32_t len = witness(E, witness_prop, n, viol, &nodes, &edges, &changed, &v);
+    if (!len && witness_prop != UINT32_MAX) {
+        /* Past the replay's budget: show the shortest way there under the same case instead. */
+        free(nodes);
+        free(edges);
+        free(changed);
+        nodes = edges = NULL;
+        changed = NULL;
+        len = witness(E, UINT32_MAX, n, viol, &nodes, &edges, &changed, &v);
+    }
+    if (len) attach_path(E, g, nodes, edges, changed, len, extra_last, citation, v);
     else rd_diag_set_path(V->d, &V->p->sources, g, NULL, NULL, 0, citation);
     free(nodes);
     free(edges);
@@ -1428,7 +1768,82 @@ static int report_flow_props(engine *E)
     return errors;
 }
 
-/* `every refusal reaches S`: from each refused branch, some service of S stays reachable. */
+/* From node `from`, whether every way on leads to seeking consent c again before the case can end
+ * (1), or some way ends or goes on without asking again (0). Structural: it does not read facts. */
+static int only_asks_again(rd_graph *g, uint32_t from, const rd_decl *c)
+{
+    unsigned char *seen = calloc(g->nnodes + 1, 1);
+    uint32_t *stack = malloc((g->nnodes + 1) * sizeof *stack), sp = 0;
+    int escapes = 0, asks = 0;
+    if (!seen || !stack) {
+        free(seen);
+        free(stack);
+        return 0;
+    }
+    stack[sp++] = from;
+    seen[from] = 1;
+    while (sp && !escapes) {
+        uint32_t v = stack[--sp];
+        const rd_gnode *n = &g->nodes[v];
+        if (n->kind == RD_N_SEEK && n->subject == c) {
+            asks = 1;
+            continue;
+        }
+        if (n->nout == 0) escapes = 1;
+        for (uint32_t e = n->first_out; e < n->first_out + n->nout; e++)
+            if (!seen[g->edges[e].to]) {
+                seen[g->edges[e].to] = 1;
+                stack[sp++] = g->edges[e].to;
+            }
+    }
+    free(seen);
+    free(stack);
+    return asks && !escapes;
+}
+
+/* `never D reaches T` for permits: a permit whose recipients are in T and whose data is protected
+ * lets the data reach them whenever its condition holds at some step; reported once, at the permit. */
+static int check_permits(engine *E)
+{
+    verifier *V = E->V;
+    rd_graph *g = V->g;
+    int errors = 0;
+    rd_bdd at_steps = RD_BDD_FALSE;
+    for (uint32_t n = 0; n < g->nnodes; n++)
+        if (g->nodes[n].kind == RD_N_STEP) at_steps = rd_bdd_or(V->m, at_steps, vs_get(&E->state[n], KEY(SP_R, 0)));
+    for (uint32_t q = 0; q < E->nprops; q++) {
+        prop *P = &E->props[q];
+        if (P->pr->kind != RD_P_NEVER_REACHES) continue;
+        for (rd_decl *d = V->p->decls; d; d = d->next) {
+            if (d->kind != RD_D_PERMIT) continue;
+            rd_bdd when = rd_bdd_andnot(V->m, rd_bdd_and(V->m, at_steps, cond_true(V, d->u.flow.when)), P->unless);
+            if (when == RD_BDD_FALSE) continue;
+            uint32_t who = UINT32_MAX, what = UINT32_MAX;
+            for (uint32_t a = 0; a < g->nactors && who == UINT32_MAX; a++)
+                if (P->actor[a] && rd_graph_actor_in(g, a, d->u.flow.with)) who = a;
+            int implicit = reads_fact(d->u.flow.when, P->tfact, 0);
+            for (const rd_ref *x = d->u.flow.shares; x && what == UINT32_MAX; x = x->next)
+                if (x->decl && P->data[x->decl->index]) what = x->decl->index;
+            if (who == UINT32_MAX || (what == UINT32_MAX && !implicit)) continue;
+            rd_severity sev = P->warning ? RD_SEV_WARNING : RD_SEV_ERROR;
+            const char *cond = rd_expr_text(V->p, d->u.flow.when);
+            rd_diagnostic *gd = what != UINT32_MAX
+                ? rd_diag_at(V->d, &V->p->sources, sev, P->principle->id, d->id_span,
+                             "narrow the permit: leave out that data, or those recipients",
+                             "permit `%s` lets `%s` reach %s whenever `%s`", d->id, g->data[what]->id, actor_words(V, who), cond)
+                : rd_diag_at(V->d, &V->p->sources, sev, P->principle->id, d->id_span,
+                             "a permit's condition must not read her status: whether it is used would tell them",
+                             "permit `%s` is used depending on `%s`, which reveals what `%s` protects, and it sends to %s",
+                             d->id, cond, P->principle->id, actor_words(V, who));
+            rd_diag_set_path(V->d, &V->p->sources, gd, NULL, NULL, 0, rd_field_get(P->principle, "source"));
+            errors += sev == RD_SEV_ERROR;
+        }
+    }
+    return errors;
+}
+
+/* `every refusal reaches S`: from each refused branch, some service of S stays reachable, and she
+ * is not simply asked again. */
 static int check_refusals(engine *E, prop *P, uint32_t q)
 {
     verifier *V = E->V;
@@ -1443,14 +1858,12 @@ static int check_refusals(engine *E, prop *P, uint32_t q)
         for (uint32_t e = node->first_out; e < node->first_out + node->nout; e++) {
             if (g->edges[e].kind != RD_G_REFUSED) continue;
             rd_bdd R = vs_get(&E->state[n], KEY(SP_R, 0));
-            rd_bdd bad = rd_bdd_andnot(V->m, rd_bdd_and(V->m, R, guard(E, &g->edges[e])), W[g->edges[e].to]);
-            bad = rd_bdd_andnot(V->m, bad, P->unless);
+            rd_bdd refused = rd_bdd_andnot(V->m, rd_bdd_and(V->m, R, guard(E, &g->edges[e])), P->unless);
+            /* Asking again after a refusal, with no other way on, is pressure, not a choice: a
+             * failure even when services lie beyond the next `yes`. */
+            int again = node->subject && only_asks_again(g, g->edges[e].to, node->subject);
+            rd_bdd bad = again ? refused : rd_bdd_andnot(V->m, refused, W[g->edges[e].to]);
             if (bad == RD_BDD_FALSE) continue;
-            /* Asking again after a refusal, with no other way on, is pressure, not a choice. */
-            int again = 0;
-            for (uint32_t k = 0; k < g->nnodes && !again; k++)
-                again = g->nodes[k].kind == RD_N_SEEK && g->nodes[k].subject == node->subject && k != n &&
-                        rd_bdd_and(V->m, vs_get(&E->state[k], KEY(SP_R, 0)), rd_bdd_nvar(V->m, V->consent_var[node->subject->index])) != RD_BDD_FALSE;
             const char *c = node->subject ? node->subject->id : "?";
             const char *msg = again ? rd_arena_printf(&V->p->arena, "after she refuses `%s`, the procedure only asks her again: no service is offered in between", c)
                                     : rd_arena_printf(&V->p->arena, "after she refuses `%s`, she can no longer reach any of the services this principle requires", c);
@@ -1524,8 +1937,11 @@ static int check_translations(engine *E, prop *P)
     return errors;
 }
 
-/* Cycles that never wait for her (no ask, seek or choose) would spin forever: Tarjan's strongly
+/* A loop must wait for her (an ask, seek or choose) on every way round, or it could spin forever:
+ * with the waiting nodes taken out of the graph, any cycle left is such a loop. Tarjan's strongly
  * connected components, iteratively so deep graphs cannot exhaust the stack. */
+static int waits(const rd_gnode *n) { return n->kind == RD_N_ASK || n->kind == RD_N_SEEK || n->kind == RD_N_CHOOSE; }
+
 static int check_cycles(verifier *V)
 {
     rd_graph *g = V->g;
@@ -1537,7 +1953,7 @@ static int check_cycles(verifier *V)
     if (!index || !low || !stack || !call || !it || !on) goto done;
     for (uint32_t i = 0; i < n; i++) index[i] = UINT32_MAX;
     for (uint32_t root = 0; root < n; root++) {
-        if (index[root] != UINT32_MAX) continue;
+        if (index[root] != UINT32_MAX || waits(&g->nodes[root])) continue;
         call[csp++] = root;
         index[root] = low[root] = idx++;
         stack[sp++] = root;
@@ -1547,6 +1963,7 @@ static int check_cycles(verifier *V)
             const rd_gnode *node = &g->nodes[v];
             if (it[v] < node->nout) {
                 uint32_t w = g->edges[node->first_out + it[v]++].to;
+                if (waits(&g->nodes[w])) continue;
                 if (index[w] == UINT32_MAX) {
                     index[w] = low[w] = idx++;
                     stack[sp++] = w;
@@ -1560,23 +1977,21 @@ static int check_cycles(verifier *V)
             csp--;
             if (csp && low[v] < low[call[csp - 1]]) low[call[csp - 1]] = low[v];
             if (low[v] != index[v]) continue;
-            uint32_t size = 0, waits = 0, self = 0, first_step = UINT32_MAX;
+            uint32_t size = 0, self = 0, first_step = UINT32_MAX;
             uint32_t w;
             do {
                 w = stack[--sp];
                 on[w] = 0;
                 size++;
-                rd_gnode_kind k = g->nodes[w].kind;
-                waits |= k == RD_N_ASK || k == RD_N_SEEK || k == RD_N_CHOOSE;
-                if (k == RD_N_STEP && (first_step == UINT32_MAX || w < first_step)) first_step = w;
+                if (g->nodes[w].kind == RD_N_STEP && (first_step == UINT32_MAX || w < first_step)) first_step = w;
                 for (uint32_t e = g->nodes[w].first_out; e < g->nodes[w].first_out + g->nodes[w].nout; e++)
                     self |= g->edges[e].to == w;
             } while (w != v);
-            if ((size > 1 || self) && !waits) {
+            if (size > 1 || self) {
                 uint32_t at = first_step != UINT32_MAX ? first_step : v;
                 RD_ERROR(V->p, "endless-loop", g->nodes[at].span,
                          "a loop must come back to her: put an `ask`, `seek` or `choose` in it (a follow-up asks how she is)",
-                         "these steps can repeat forever without asking her anything, starting at `%s`",
+                         "these steps can go round forever without asking her anything, starting at `%s`",
                          g->nodes[at].step ? g->nodes[at].step->id : "?");
                 errors++;
             }
@@ -1594,7 +2009,7 @@ done:
 
 int rd_verify_program(rd_program *p, rd_graph *g, rd_diagnostics *d)
 {
-    verifier V = {p, g, d, NULL, NULL, NULL, {0}, 0, RD_BDD_TRUE, 0};
+    verifier V = {.p = p, .g = g, .d = d, .domain = RD_BDD_TRUE};
     rd_diagnostics *saved = p->diags;
     p->diags = d;
     engine E = {0};
@@ -1614,6 +2029,12 @@ int rd_verify_program(rd_program *p, rd_graph *g, rd_diagnostics *d)
         goto out;
     }
     errors += report_flow_props(&E);
+    errors += check_permits(&E);
+    /* Audit checks written in Lua are not run by this version: say so, rather than pass them. */
+    for (rd_decl *pd = p->decls; pd; pd = pd->next)
+        if (pd->kind == RD_D_PRINCIPLE && pd->u.principle.lua)
+            RD_WARN(p, "not-checked", pd->u.principle.lua_span, "until Lua checks are supported, check this principle by hand",
+                    "principle `%s` is a Lua check, which this version of rightdoor does not run: it is NOT verified", pd->id);
     for (uint32_t q = 0; q < E.nprops; q++) {
         prop *P = &E.props[q];
         if (P->pr->kind == RD_P_REFUSAL_REACHES) errors += check_refusals(&E, P, q);

@@ -69,7 +69,7 @@ static void firewall_through_a_duty_chain(void **state)
                 " end }"));
     assert_int_equal(count_code(d, "firewall", RD_SEV_ERROR), 1);
     const rd_diagnostic *g = find_diag(d, "firewall");
-    assert_string_equal(g->message, "`migration_status` can reach `checkpoint` (Checkpoint)");
+    assert_string_equal(g->message, "`migration_status` can reach `checkpoint` (Checkpoint): duty `report_status` reports it there from `station`");
     assert_string_equal(g->citation, "s1");
     /* the path goes through the consent, the referral and the duty, in that order */
     assert_true(g->path_len >= 4);
