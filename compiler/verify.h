@@ -7,6 +7,7 @@
 #define RD_VERIFY_MAX_BDD_NODES (4u * 1000u * 1000u)
 #define RD_VERIFY_MAX_WITNESS_STATES 200000u
 #define RD_VERIFY_MAX_REPORTS 5u /* violating places shown per principle */
+#define RD_VERIFY_MAX_RELATIONS 256u /* pairs of number facts compared with each other */
 
 /* Checks every principle of the program against its decision graph, and the structure every graph
  * must have (no cycle that never waits for her). Adds errors, warnings and waiver notes to d.
