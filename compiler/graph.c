@@ -17,6 +17,8 @@ typedef struct builder {
     uint32_t *step_node;      /* marker node of each step, by position in its pathway */
     uint32_t performer;       /* of the step being lowered */
     const rd_gpathway *pw;
+    const rd_decl **duties, **permits; /* collected once: statements are many, duties few */
+    uint32_t nduties, npermits;
     int failed;
 } builder;
 
@@ -128,8 +130,9 @@ static uint32_t duty_checks_in(builder *b, const uint32_t *to, uint32_t nto, con
                                uint32_t next, rd_span span, const rd_step *st, const chain *up)
 {
     uint32_t head = next;
-    for (rd_decl *d = b->p->decls; d; d = d->next) {
-        if (d->kind != RD_D_DUTY || !reports_any(d, data, ndata)) continue;
+    for (uint32_t di = 0; di < b->nduties; di++) {
+        const rd_decl *d = b->duties[di];
+        if (!reports_any(d, data, ndata)) continue;
         for (uint32_t i = 0; i < nto; i++) {
             {
                 uint32_t who = to[i];
@@ -165,8 +168,8 @@ static uint32_t duty_checks(builder *b, const uint32_t *to, uint32_t nto, const 
 static uint32_t permit_checks(builder *b, uint32_t next, rd_span span, const rd_step *st)
 {
     uint32_t head = next;
-    for (rd_decl *d = b->p->decls; d; d = d->next) {
-        if (d->kind != RD_D_PERMIT) continue;
+    for (uint32_t pi = 0; pi < b->npermits; pi++) {
+        const rd_decl *d = b->permits[pi];
         uint32_t nt, nd;
         const uint32_t *to = targets(b, d->u.flow.with, &nt);
         const uint32_t *data = data_of(b, d->u.flow.shares, &nd);
@@ -310,7 +313,14 @@ rd_graph *rd_graph_build(rd_program *p)
 {
     rd_graph *g = rd_arena_alloc(&p->arena, sizeof *g);
     if (!g) return NULL;
-    builder b = {p, g, 0, 0, NULL, NULL, 0, NULL, 0};
+    builder b = {.p = p, .g = g};
+    b.duties = rd_arena_alloc(&p->arena, (p->ndecls + 1) * sizeof *b.duties);
+    b.permits = rd_arena_alloc(&p->arena, (p->ndecls + 1) * sizeof *b.permits);
+    if (!b.duties || !b.permits) return NULL;
+    for (rd_decl *d = p->decls; d; d = d->next) {
+        if (d->kind == RD_D_DUTY) b.duties[b.nduties++] = d;
+        if (d->kind == RD_D_PERMIT) b.permits[b.npermits++] = d;
+    }
     g->actors = index_kind(p, RD_D_ACTOR, &g->nactors);
     g->data = index_kind(p, RD_D_DATA, &g->ndata);
     g->facts = index_kind(p, RD_D_FACT, &g->nfacts);

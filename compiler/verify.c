@@ -884,8 +884,12 @@ static void along(engine *E, const rd_gedge *e, const vstate *base, vstate *out)
     verifier *V = E->V;
     rd_bdd gd = guard(E, e);
     out->n = 0;
+    /* Many bits are the reach set itself (after a record, an inform, a consent): narrowing them is
+     * narrowing R, done once. */
+    rd_bdd R0 = vs_get(base, KEY(SP_R, 0)), R1 = gd == RD_BDD_TRUE ? R0 : rd_bdd_and(V->m, R0, gd);
     for (uint32_t i = 0; i < base->n; i++) {
-        rd_bdd v = gd == RD_BDD_TRUE ? base->b[i].v : rd_bdd_and(V->m, base->b[i].v, gd);
+        rd_bdd b = base->b[i].v;
+        rd_bdd v = gd == RD_BDD_TRUE ? b : b == R0 ? R1 : rd_bdd_and(V->m, b, gd);
         if (v != RD_BDD_FALSE) vs_put(out, base->b[i].key, v);
     }
     rd_bdd R = vs_get(out, KEY(SP_R, 0));
@@ -905,6 +909,12 @@ static int join(engine *E, vstate *st, const vstate *in)
 {
     rd_bdd_mgr *m = E->V->m;
     rd_bdd R_old = vs_get(st, KEY(SP_R, 0)), R_in = vs_get(in, KEY(SP_R, 0));
+    if (R_old == RD_BDD_FALSE) {
+        /* first arrival: the state is what arrives */
+        if (R_in == RD_BDD_FALSE) return 0;
+        if (vs_copy(st, in) != 0) E->V->budget_hit = 1;
+        return 1;
+    }
     rd_bdd R_new = rd_bdd_or(m, R_old, R_in);
     vstate next = {0};
     uint32_t i = 0, j = 0;
@@ -915,10 +925,15 @@ static int join(engine *E, vstate *st, const vstate *in)
         rd_bdd a = ki == k ? st->b[i++].v : RD_BDD_FALSE, b = kj == k ? in->b[j++].v : RD_BDD_FALSE;
         rd_bdd v;
         if (IS_MUST(k)) {
-            rd_bdd ng = rd_bdd_or(m, rd_bdd_andnot(m, R_old, a), rd_bdd_andnot(m, R_in, b));
-            v = rd_bdd_andnot(m, R_new, ng);
+            /* granted (or told) on every way from both sides: the whole new reach */
+            if (a == R_old && b == R_in) {
+                v = R_new;
+            } else {
+                rd_bdd ng = rd_bdd_or(m, rd_bdd_andnot(m, R_old, a), rd_bdd_andnot(m, R_in, b));
+                v = rd_bdd_andnot(m, R_new, ng);
+            }
         } else {
-            v = rd_bdd_or(m, a, b);
+            v = a == R_old && b == R_in ? R_new : rd_bdd_or(m, a, b);
         }
         if (v != a) grew = 1;
         if (vs_put(&next, k, v) != 0) E->V->budget_hit = 1;
