@@ -22,6 +22,9 @@
  *   U(y, a)    ... under which duty y's actor a acquired reported data before the notice was given;
  *   P(q, b)    ... under which control depends on branch b that reads data principle q protects
  *              (implicit flow), cleared at b's immediate post-dominator.
+ * Every bit but R is stored relative to R (its value is R and rel), so that the common bit "holds
+ * wherever the case gets here" is just TRUE: narrowing along an edge touches only R, and a join of
+ * two equal bits costs nothing.
  * This is the Bebop/ESP idea: instead of one state per valuation (exponential, as SPIN's state
  * count shows), one state per node whose bits are sets of valuations, united at joins and narrowed
  * by guards. Each property reads these bits at the nodes where it can fail and ORs the valuations
@@ -558,6 +561,18 @@ static int vs_copy(vstate *dst, const vstate *src)
     return 0;
 }
 
+/* Bits other than R hold a set relative to R: the set itself is R and rel. */
+static rd_bdd R_of(const vstate *s) { return vs_get(s, KEY(SP_R, 0)); }
+
+/* Adds `x` (a subset of R) to bit `key`. */
+static void vs_or(rd_bdd_mgr *m, vstate *s, uint32_t key, rd_bdd x)
+{
+    if (x == RD_BDD_FALSE) return;
+    rd_bdd rel = vs_get(s, key), R = R_of(s);
+    if (rel == RD_BDD_TRUE) return;
+    vs_put(s, key, x == R ? RD_BDD_TRUE : rd_bdd_or(m, rel, x));
+}
+
 /* ---- what the properties need ---------------------------------------------------------------- */
 
 typedef struct prop {
@@ -713,10 +728,7 @@ static void acquire(engine *E, vstate *out, uint32_t node, uint32_t a, uint32_t 
     verifier *V = E->V;
     rd_bdd_mgr *m = V->m;
     uint32_t slot = actor_slot(E, a);
-    if (a == RD_PROVIDER || E->pair[slot * V->g->ndata + d]) {
-        uint32_t key = KEY(SP_H, slot * V->g->ndata + d);
-        vs_put(out, key, rd_bdd_or(m, vs_get(out, key), when));
-    }
+    if (a == RD_PROVIDER || E->pair[slot * V->g->ndata + d]) vs_or(m, out, KEY(SP_H, slot * V->g->ndata + d), when);
     for (uint32_t y = 0; y < E->nduties; y++) {
         const rd_decl *duty = E->duties[y];
         int reports = 0;
@@ -726,8 +738,7 @@ static void acquire(engine *E, vstate *out, uint32_t node, uint32_t a, uint32_t 
         rd_bdd early = rd_bdd_and(m, when, duty_applies(V, duty, a));
         if (duty->u.duty.notice && duty->u.duty.notice->decl)
             early = rd_bdd_andnot(m, early, vs_get(out, KEY(SP_KN, duty->u.duty.notice->decl->index)));
-        uint32_t key = KEY(SP_U, y * nact(E) + slot);
-        vs_put(out, key, rd_bdd_or(m, vs_get(out, key), early));
+        vs_or(m, out, KEY(SP_U, y * nact(E) + slot), early);
     }
     for (uint32_t q = 0; q < E->nprops; q++) {
         prop *P = &E->props[q];
@@ -754,7 +765,7 @@ static void flow_to(engine *E, const vstate *in, uint32_t node, uint32_t r, rd_b
         uint32_t t = in->b[i].key & 0xFFFFFFu;
         prop *P = &E->props[E->taints[t].prop];
         if (!P->actor[r]) continue;
-        fail(E, E->taints[t].prop, node, rd_bdd_and(E->V->m, when, in->b[i].v), UINT32_MAX, r);
+        fail(E, E->taints[t].prop, node, rd_bdd_and(E->V->m, when, in->b[i].v), UINT32_MAX, r); /* when is within R */
     }
 }
 
@@ -790,7 +801,7 @@ static void visit(engine *E, uint32_t n, const vstate *in, vstate *out)
         for (uint32_t i = 0; i < node->ndata; i++) acquire(E, out, n, node->performer, node->data[i], R, ACQ_COLLECT);
         break;
     case RD_N_INFORM:
-        if (node->subject) vs_put(out, KEY(SP_KN, node->subject->index), R);
+        if (node->subject) vs_put(out, KEY(SP_KN, node->subject->index), RD_BDD_TRUE);
         break;
     case RD_N_REFER:
     case RD_N_SHARE:
@@ -852,7 +863,7 @@ static void visit(engine *E, uint32_t n, const vstate *in, vstate *out)
         }
         break;
     case RD_N_BRANCH:
-        for (uint32_t i = E->taint_at_start[n]; i < E->taint_at_start[n + 1]; i++) vs_put(out, KEY(SP_P, E->taint_at[i]), R);
+        for (uint32_t i = E->taint_at_start[n]; i < E->taint_at_start[n + 1]; i++) vs_put(out, KEY(SP_P, E->taint_at[i]), RD_BDD_TRUE);
         break;
     default: break;
     }
@@ -878,25 +889,26 @@ static rd_bdd guard(engine *E, const rd_gedge *e)
     return gd;
 }
 
-/* State `base` sent along edge e: narrowed by its guard, with what taking it establishes. */
+/* State `base` sent along edge e: narrowed by its guard, with what taking it establishes. Only R
+ * changes; the other bits are relative to it. */
 static void along(engine *E, const rd_gedge *e, const vstate *base, vstate *out)
 {
     verifier *V = E->V;
     rd_bdd gd = guard(E, e);
+    rd_bdd R = rd_bdd_and(V->m, R_of(base), gd);
     out->n = 0;
-    /* Many bits are the reach set itself (after a record, an inform, a consent): narrowing them is
-     * narrowing R, done once. */
-    rd_bdd R0 = vs_get(base, KEY(SP_R, 0)), R1 = gd == RD_BDD_TRUE ? R0 : rd_bdd_and(V->m, R0, gd);
+    if (R == RD_BDD_FALSE) return;
     for (uint32_t i = 0; i < base->n; i++) {
-        rd_bdd b = base->b[i].v;
-        rd_bdd v = gd == RD_BDD_TRUE ? b : b == R0 ? R1 : rd_bdd_and(V->m, b, gd);
-        if (v != RD_BDD_FALSE) vs_put(out, base->b[i].key, v);
+        rd_bdd rel = base->b[i].v;
+        if (base->b[i].key == KEY(SP_R, 0)) rel = R;
+        /* A replay follows one valuation, and tells states apart by which bits they hold. */
+        else if (E->witness && rel != RD_BDD_TRUE) rel = rd_bdd_and(V->m, R, rel) == RD_BDD_FALSE ? RD_BDD_FALSE : RD_BDD_TRUE;
+        if (rel != RD_BDD_FALSE) vs_put(out, base->b[i].key, rel);
     }
-    rd_bdd R = vs_get(out, KEY(SP_R, 0));
     const rd_gnode *from = &V->g->nodes[e->from];
     if (e->kind == RD_G_GRANTED && from->subject) {
         uint32_t c = from->subject->index;
-        for (uint32_t i = 0; i < E->nsets_of_consent[c]; i++) vs_put(out, KEY(SP_K, E->sets_of_consent[c][i]), R);
+        for (uint32_t i = 0; i < E->nsets_of_consent[c]; i++) vs_put(out, KEY(SP_K, E->sets_of_consent[c][i]), RD_BDD_TRUE);
     }
     /* Control no longer depends on a branch once its post-dominator is reached. */
     for (uint32_t i = E->clear_at_start[e->to]; i < E->clear_at_start[e->to + 1]; i++)
@@ -904,11 +916,12 @@ static void along(engine *E, const rd_gedge *e, const vstate *base, vstate *out)
 }
 
 /* Joins `in` into the stored state of a node; returns 1 when it grew. Must bits are joined through
- * their complement: a path that reaches without them takes them away. */
+ * their complement: a path that reaches without them takes them away. Bits are relative to R (see
+ * the top); two equal relative bits join to themselves. */
 static int join(engine *E, vstate *st, const vstate *in)
 {
     rd_bdd_mgr *m = E->V->m;
-    rd_bdd R_old = vs_get(st, KEY(SP_R, 0)), R_in = vs_get(in, KEY(SP_R, 0));
+    rd_bdd R_old = R_of(st), R_in = R_of(in);
     if (R_old == RD_BDD_FALSE) {
         /* first arrival: the state is what arrives */
         if (R_in == RD_BDD_FALSE) return 0;
@@ -924,21 +937,23 @@ static int join(engine *E, vstate *st, const vstate *in)
         uint32_t k = ki < kj ? ki : kj;
         rd_bdd a = ki == k ? st->b[i++].v : RD_BDD_FALSE, b = kj == k ? in->b[j++].v : RD_BDD_FALSE;
         rd_bdd v;
-        if (IS_MUST(k)) {
-            /* granted (or told) on every way from both sides: the whole new reach */
-            if (a == R_old && b == R_in) {
-                v = R_new;
-            } else {
-                rd_bdd ng = rd_bdd_or(m, rd_bdd_andnot(m, R_old, a), rd_bdd_andnot(m, R_in, b));
-                v = rd_bdd_andnot(m, R_new, ng);
-            }
+        if (k == KEY(SP_R, 0)) {
+            v = R_new;
+        } else if (a == b) {
+            v = a;
         } else {
-            v = a == R_old && b == R_in ? R_new : rd_bdd_or(m, a, b);
+            rd_bdd abs_old = rd_bdd_and(m, R_old, a), abs_new;
+            if (IS_MUST(k)) {
+                rd_bdd ng = rd_bdd_or(m, rd_bdd_andnot(m, R_old, a), rd_bdd_andnot(m, R_in, b));
+                abs_new = rd_bdd_andnot(m, R_new, ng);
+            } else {
+                abs_new = rd_bdd_or(m, abs_old, rd_bdd_and(m, R_in, b));
+            }
+            if (abs_new != abs_old) grew = 1;
+            v = abs_new == R_new ? RD_BDD_TRUE : abs_new == abs_old ? a : abs_new;
         }
-        if (v != a) grew = 1;
         if (vs_put(&next, k, v) != 0) E->V->budget_hit = 1;
     }
-    /* must bits present in neither input stay absent (FALSE); nothing else to add */
     vs_free(st);
     *st = next;
     return grew;
