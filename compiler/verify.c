@@ -1798,37 +1798,43 @@ static int report_flow_props(engine *E)
     return errors;
 }
 
-/* From node `from`, whether every way on leads to seeking consent c again before the case can end
- * (1), or some way ends or goes on without asking again (0). Structural: it does not read facts. */
-static int only_asks_again(rd_graph *g, uint32_t from, const rd_decl *c)
+/* For consent c: the nodes from which the case can end without seeking c again (1), found backward
+ * from every end with c's seek nodes as walls. A refusal whose way on cannot escape only asks her
+ * again (or loops, which the cycle check reports). One pass per consent, not one per refusal. */
+static unsigned char *escapes_without(rd_graph *g, const rd_decl *c)
 {
-    unsigned char *seen = calloc(g->nnodes + 1, 1);
-    uint32_t *stack = malloc((g->nnodes + 1) * sizeof *stack), sp = 0;
-    int escapes = 0, asks = 0;
-    if (!seen || !stack) {
-        free(seen);
-        free(stack);
-        return 0;
+    uint32_t n = g->nnodes;
+    unsigned char *esc = calloc(n + 1, 1);
+    uint32_t *pstart = calloc(n + 2, sizeof *pstart), *pfrom = malloc((g->nedges + 1) * sizeof *pfrom);
+    uint32_t *fill = calloc(n + 1, sizeof *fill), *stack = malloc((n + 1) * sizeof *stack), sp = 0;
+    if (!esc || !pstart || !pfrom || !fill || !stack) {
+        free(esc);
+        esc = NULL;
+        goto done;
     }
-    stack[sp++] = from;
-    seen[from] = 1;
-    while (sp && !escapes) {
-        uint32_t v = stack[--sp];
-        const rd_gnode *n = &g->nodes[v];
-        if (n->kind == RD_N_SEEK && n->subject == c) {
-            asks = 1;
-            continue;
+    for (uint32_t e = 0; e < g->nedges; e++) pstart[g->edges[e].to + 1]++;
+    for (uint32_t i = 0; i < n; i++) pstart[i + 1] += pstart[i];
+    for (uint32_t e = 0; e < g->nedges; e++) pfrom[pstart[g->edges[e].to] + fill[g->edges[e].to]++] = g->edges[e].from;
+    for (uint32_t i = 0; i < n; i++)
+        if (g->nodes[i].nout == 0) {
+            esc[i] = 1;
+            stack[sp++] = i;
         }
-        if (n->nout == 0) escapes = 1;
-        for (uint32_t e = n->first_out; e < n->first_out + n->nout; e++)
-            if (!seen[g->edges[e].to]) {
-                seen[g->edges[e].to] = 1;
-                stack[sp++] = g->edges[e].to;
-            }
+    while (sp) {
+        uint32_t v = stack[--sp];
+        for (uint32_t k = pstart[v]; k < pstart[v + 1]; k++) {
+            uint32_t u = pfrom[k];
+            if (esc[u] || (g->nodes[u].kind == RD_N_SEEK && g->nodes[u].subject == c)) continue;
+            esc[u] = 1;
+            stack[sp++] = u;
+        }
     }
-    free(seen);
+done:
+    free(pstart);
+    free(pfrom);
+    free(fill);
     free(stack);
-    return asks && !escapes;
+    return esc;
 }
 
 /* `never D reaches T` for permits: a permit whose recipients are in T and whose data is protected
@@ -1879,7 +1885,12 @@ static int check_refusals(engine *E, prop *P, uint32_t q)
     verifier *V = E->V;
     rd_graph *g = V->g;
     rd_bdd *W = service_reach(E, P->pr->services);
-    if (!W) return 0;
+    unsigned char **esc = calloc(g->nconsents + 1, sizeof *esc);
+    if (!W || !esc) {
+        free(W);
+        free(esc);
+        return 0;
+    }
     int errors = 0;
     uint32_t shown = 0;
     for (uint32_t n = 0; n < g->nnodes && shown < RD_VERIFY_MAX_REPORTS; n++) {
@@ -1891,7 +1902,12 @@ static int check_refusals(engine *E, prop *P, uint32_t q)
             rd_bdd refused = rd_bdd_andnot(V->m, rd_bdd_and(V->m, R, guard(E, &g->edges[e])), P->unless);
             /* Asking again after a refusal, with no other way on, is pressure, not a choice: a
              * failure even when services lie beyond the next `yes`. */
-            int again = node->subject && only_asks_again(g, g->edges[e].to, node->subject);
+            int again = 0;
+            if (node->subject) {
+                uint32_t ci = node->subject->index;
+                if (!esc[ci]) esc[ci] = escapes_without(g, node->subject);
+                again = esc[ci] && !esc[ci][g->edges[e].to];
+            }
             rd_bdd bad = again ? refused : rd_bdd_andnot(V->m, refused, W[g->edges[e].to]);
             if (bad == RD_BDD_FALSE) continue;
             const char *c = node->subject ? node->subject->id : "?";
@@ -1903,6 +1919,8 @@ static int check_refusals(engine *E, prop *P, uint32_t q)
             shown++;
         }
     }
+    for (uint32_t i = 0; i < g->nconsents; i++) free(esc[i]);
+    free(esc);
     free(W);
     return errors;
 }
