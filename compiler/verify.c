@@ -47,6 +47,7 @@
  * valuation), so a duty fed by two options still fires in the analysis, but its printed witness
  * then shows one option's path. */
 #include "verify.h"
+#include "audit.h"
 #include "bdd.h"
 #include "check.h"
 #include "parse.h"
@@ -2055,6 +2056,36 @@ done:
     return errors;
 }
 
+/* Principles written as Lua audit checks: each node a check returns is a failure there. */
+static int check_audits(engine *E)
+{
+    verifier *V = E->V;
+    int errors = 0;
+    for (rd_decl *pd = V->p->decls; pd; pd = pd->next) {
+        if (pd->kind != RD_D_PRINCIPLE || !pd->u.principle.lua) continue;
+        uint32_t *nodes;
+        size_t n;
+        char err[512];
+        if (rd_audit_run(V->p, V->g, pd, &nodes, &n, err, sizeof err) != 0) {
+            RD_ERROR(V->p, "audit-failed", pd->u.principle.lua_span,
+                     "fix the check (a Lua error), or remove it from the principle",
+                     "the Lua check of principle `%s` could not run: %s", pd->id, err);
+            errors++;
+            continue;
+        }
+        prop P = {.principle = pd, .warning = pd->u.principle.severity && strcmp(pd->u.principle.severity->id, "warning") == 0};
+        for (size_t i = 0; i < n && i < RD_VERIFY_MAX_REPORTS; i++) {
+            rd_bdd R = vs_get(&E->state[nodes[i]], KEY(SP_R, 0));
+            const char *msg = rd_arena_printf(&V->p->arena, "the audit check `%s` flags this: %s", pd->u.principle.lua,
+                                              pd->label ? pd->label : pd->id);
+            errors += report(E, &P, UINT32_MAX, nodes[i], R != RD_BDD_FALSE ? R : V->domain, msg,
+                             "see the check's own comments for what it looks for", UINT32_MAX, NULL);
+        }
+        free(nodes);
+    }
+    return errors;
+}
+
 int rd_verify_program(rd_program *p, rd_graph *g, rd_diagnostics *d)
 {
     verifier V = {.p = p, .g = g, .d = d, .domain = RD_BDD_TRUE};
@@ -2078,11 +2109,7 @@ int rd_verify_program(rd_program *p, rd_graph *g, rd_diagnostics *d)
     }
     errors += report_flow_props(&E);
     errors += check_permits(&E);
-    /* Audit checks written in Lua are not run by this version: say so, rather than pass them. */
-    for (rd_decl *pd = p->decls; pd; pd = pd->next)
-        if (pd->kind == RD_D_PRINCIPLE && pd->u.principle.lua)
-            RD_WARN(p, "not-checked", pd->u.principle.lua_span, "until Lua checks are supported, check this principle by hand",
-                    "principle `%s` is a Lua check, which this version of rightdoor does not run: it is NOT verified", pd->id);
+    errors += check_audits(&E);
     for (uint32_t q = 0; q < E.nprops; q++) {
         prop *P = &E.props[q];
         if (P->pr->kind == RD_P_REFUSAL_REACHES) errors += check_refusals(&E, P, q);

@@ -322,9 +322,65 @@ static int rd_lua_facts_pairs(lua_State *L)
     return 3;
 }
 
-/* Pushes `facts`: an empty table whose locked metatable reads from a table of the values. The
- * chunk never gets that table, so neither assignment nor rawset (which is not offered anyway)
- * can change a fact. */
+/* __len of a read-only table: the length of the hidden table of values. */
+static int rd_lua_ro_len(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)lua_rawlen(L, lua_upvalueindex(1)));
+    return 1;
+}
+
+/* Replaces the table of values on top of the stack with an empty table whose locked metatable
+ * reads from it. The chunk never gets the table of values, so neither assignment nor rawset
+ * (which is not offered anyway) can change one. */
+static void rd_lua_wrap_readonly(lua_State *L)
+{
+    int data = lua_gettop(L);
+    lua_newtable(L);
+    lua_createtable(L, 0, 5);
+    lua_pushvalue(L, data);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, rd_lua_facts_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushvalue(L, data);
+    lua_pushcclosure(L, rd_lua_facts_pairs, 1);
+    lua_setfield(L, -2, "__pairs");
+    lua_pushvalue(L, data);
+    lua_pushcclosure(L, rd_lua_ro_len, 1);
+    lua_setfield(L, -2, "__len");
+    lua_pushstring(L, rd_lua_kreadonly);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    lua_remove(L, data);
+}
+
+/* Pushes a tree as nested read-only tables (scalars as they are). */
+static void rd_lua_push_tree(lua_State *L, const rd_lua_tree *t, int depth)
+{
+    switch (t->kind) {
+    case RD_LT_NIL: lua_pushnil(L); return;
+    case RD_LT_BOOL: lua_pushboolean(L, t->i != 0); return;
+    case RD_LT_INT: lua_pushinteger(L, (lua_Integer)t->i); return;
+    case RD_LT_STRING: lua_pushstring(L, t->s ? t->s : ""); return;
+    case RD_LT_LIST:
+    case RD_LT_MAP: break;
+    }
+    if (depth >= RD_LUA_TREE_DEPTH) {
+        lua_pushnil(L);
+        return;
+    }
+    luaL_checkstack(L, 4, NULL);
+    lua_newtable(L);
+    lua_Integer i = 1;
+    for (const rd_lua_tree *e = t->first; e; e = e->next) {
+        rd_lua_push_tree(L, e, depth + 1);
+        if (t->kind == RD_LT_LIST) lua_rawseti(L, -2, i++);
+        else if (e->key) lua_setfield(L, -2, e->key);
+        else lua_pop(L, 1);
+    }
+    rd_lua_wrap_readonly(L);
+}
+
+/* Pushes `facts`: a read-only table of the values. */
 static void rd_lua_push_facts(lua_State *L, const rd_lua_arg *args, size_t n)
 {
     lua_newtable(L);
@@ -338,19 +394,7 @@ static void rd_lua_push_facts(lua_State *L, const rd_lua_arg *args, size_t n)
         }
         lua_setfield(L, data, args[i].key);
     }
-    lua_newtable(L);
-    lua_createtable(L, 0, 4);
-    lua_pushvalue(L, data);
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, rd_lua_facts_newindex);
-    lua_setfield(L, -2, "__newindex");
-    lua_pushvalue(L, data);
-    lua_pushcclosure(L, rd_lua_facts_pairs, 1);
-    lua_setfield(L, -2, "__pairs");
-    lua_pushstring(L, rd_lua_kreadonly);
-    lua_setfield(L, -2, "__metatable");
-    lua_setmetatable(L, -2);
-    lua_remove(L, data);
+    rd_lua_wrap_readonly(L);
 }
 
 /* Pushes a new table with the contents of the table at idx. */
@@ -512,6 +556,8 @@ typedef struct rd_lua_job {
     int fn;
     const rd_lua_arg *args;
     size_t nargs;
+    const char *tree_name; /* rd_lua_call_tree: the global the tree goes in */
+    const rd_lua_tree *tree;
 } rd_lua_job;
 
 /* Protected part of rd_lua_call: gives the chunk a fresh environment (its own copies of the
@@ -536,6 +582,10 @@ static int rd_lua_prepare(lua_State *L)
     lua_setfield(L, 3, "_G");
     rd_lua_push_facts(L, job->args, job->nargs);
     lua_setfield(L, 3, "facts");
+    if (job->tree) {
+        rd_lua_push_tree(L, job->tree, 0);
+        lua_setfield(L, 3, job->tree_name);
+    }
     lua_rawgeti(L, LUA_REGISTRYINDEX, sb->chunks);
     lua_rawgeti(L, -1, job->fn + 1);
     lua_pushvalue(L, 3);
@@ -610,6 +660,41 @@ static void rd_lua_forget(rd_lua *sb, int fn)
     lua_gc(L, LUA_GCCOLLECT);
 }
 
+/* Runs a job: prepares its environment and calls its chunk under the limits. Returns the Lua status;
+ * on LUA_OK the chunk's first result is at stack index 2. */
+static int rd_lua_run(rd_lua *sb, const rd_lua_job *job)
+{
+    lua_State *L = sb->L;
+    lua_settop(L, 0);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, sb->chunks);
+    lua_rawgeti(L, -1, job->fn + 1);
+    lua_Debug ar;
+    lua_getinfo(L, ">S", &ar);
+    snprintf(sb->src, sizeof sb->src, "%s", ar.short_src);
+    lua_settop(L, 0);
+    sb->refused = 0;
+    sb->stop = RD_LUA_RUNNING;
+    sb->kind = rd_lua_kruntime;
+    sb->line = 0;
+    sb->executed = 0;
+    lua_pushcfunction(L, rd_lua_on_error);
+    lua_pushcfunction(L, rd_lua_prepare);
+    lua_pushlightuserdata(L, (void *)job);
+    int st = lua_pcall(L, 1, 1, 0);
+    if (st == LUA_OK) {
+        unsigned long long now = rd_lua_now();
+        /* A caller may pass ULONG_MAX for "no time limit": the deadline must not wrap around. */
+        sb->deadline = sb->lim.milliseconds > ULLONG_MAX - now ? ULLONG_MAX
+                                                               : now + sb->lim.milliseconds;
+        sb->every = sb->lim.instructions < RD_LUA_HOOK_EVERY ? (int)sb->lim.instructions
+                                                             : RD_LUA_HOOK_EVERY;
+        lua_sethook(L, rd_lua_hook, RD_LUA_HOOK_MASK, sb->every);
+        st = lua_pcall(L, 0, 1, 1);
+        lua_sethook(L, NULL, 0, 0);
+    }
+    return st;
+}
+
 int rd_lua_call(rd_lua *sb, int fn, const rd_lua_arg *args, size_t nargs, rd_lua_value *out,
                 char *err, size_t errlen)
 {
@@ -624,42 +709,53 @@ int rd_lua_call(rd_lua *sb, int fn, const rd_lua_arg *args, size_t nargs, rd_lua
             (v->type != RD_LV_STRING || !v->s))
             return rd_lua_fail(err, errlen, "fact `%s` has an invalid value", args[i].key);
     }
+    rd_lua_job job = {fn, args, nargs, NULL, NULL};
+    int st = rd_lua_run(sb, &job);
     lua_State *L = sb->L;
-    lua_settop(L, 0);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, sb->chunks);
-    lua_rawgeti(L, -1, fn + 1);
-    lua_Debug ar;
-    lua_getinfo(L, ">S", &ar);
-    snprintf(sb->src, sizeof sb->src, "%s", ar.short_src);
-    lua_settop(L, 0);
-    sb->refused = 0;
-    sb->stop = RD_LUA_RUNNING;
-    sb->kind = rd_lua_kruntime;
-    sb->line = 0;
-    sb->executed = 0;
-
-    rd_lua_job job = {fn, args, nargs};
-    lua_pushcfunction(L, rd_lua_on_error);
-    lua_pushcfunction(L, rd_lua_prepare);
-    lua_pushlightuserdata(L, &job);
-    int st = lua_pcall(L, 1, 1, 0);
-    if (st == LUA_OK) {
-        unsigned long long now = rd_lua_now();
-        /* A caller may pass ULONG_MAX for "no time limit": the deadline must not wrap around. */
-        sb->deadline = sb->lim.milliseconds > ULLONG_MAX - now ? ULLONG_MAX
-                                                               : now + sb->lim.milliseconds;
-        sb->every = sb->lim.instructions < RD_LUA_HOOK_EVERY ? (int)sb->lim.instructions
-                                                             : RD_LUA_HOOK_EVERY;
-        lua_sethook(L, rd_lua_hook, RD_LUA_HOOK_MASK, sb->every);
-        st = lua_pcall(L, 0, 1, 1);
-        lua_sethook(L, NULL, 0, 0);
-    }
     int rc = st == LUA_OK ? rd_lua_result(sb, 2, out, err, errlen)
                           : rd_lua_report(sb, st, err, errlen);
     if (rc != 0) {
         *out = (rd_lua_value){RD_LV_NIL, 0, NULL};
         lua_settop(L, 0);
     } /* else a string result stays on the stack, which keeps it alive */
+    rd_lua_forget(sb, fn);
+    return rc;
+}
+
+int rd_lua_call_tree(rd_lua *sb, int fn, const char *name, const rd_lua_tree *tree, long long *ids,
+                     size_t cap, size_t *n, char *err, size_t errlen)
+{
+    if (!sb || !name || !tree || !n || (cap && !ids))
+        return rd_lua_fail(err, errlen, "rd_lua_call_tree: invalid arguments");
+    *n = 0;
+    if (fn < 0 || fn >= sb->nchunks) return rd_lua_fail(err, errlen, "there is no chunk %d", fn);
+    rd_lua_job job = {fn, NULL, 0, name, tree};
+    int st = rd_lua_run(sb, &job);
+    lua_State *L = sb->L;
+    int rc = 0;
+    if (st != LUA_OK) {
+        rc = rd_lua_report(sb, st, err, errlen);
+    } else if (lua_type(L, 2) == LUA_TTABLE) {
+        /* raw reads: the chunk's own table, no metamethod of its runs here */
+        size_t len = (size_t)lua_rawlen(L, 2);
+        if (len > cap) {
+            rc = rd_lua_fail(err, errlen, "%s: returned %zu items, more than the %zu allowed", sb->src, len, cap);
+        } else {
+            for (size_t i = 0; i < len && rc == 0; i++) {
+                int ok;
+                lua_rawgeti(L, 2, (lua_Integer)i + 1);
+                lua_Integer v = lua_tointegerx(L, -1, &ok);
+                lua_pop(L, 1);
+                if (!ok) rc = rd_lua_fail(err, errlen, "%s: item %zu of the list it returned is not an integer", sb->src, i + 1);
+                else ids[(*n)++] = (long long)v;
+            }
+        }
+    } else if (lua_type(L, 2) != LUA_TNIL) {
+        rc = rd_lua_fail(err, errlen, "%s: returned a %s where a list of node ids or nil was expected", sb->src,
+                         lua_typename(L, lua_type(L, 2)));
+    }
+    if (rc != 0) *n = 0;
+    lua_settop(L, 0);
     rd_lua_forget(sb, fn);
     return rc;
 }

@@ -91,4 +91,28 @@ typedef struct rd_lua_arg {
 int rd_lua_call(rd_lua *sb, int fn, const rd_lua_arg *args, size_t nargs, rd_lua_value *out,
                 char *err, size_t errlen);
 
+/* A read-only tree handed to a chunk (an audit check reads the decision graph this way): a list
+ * or a map of entries, each a scalar or a tree. An entry of a map has a key; a list's entries are
+ * numbered from 1. */
+typedef enum rd_lua_tkind { RD_LT_NIL, RD_LT_BOOL, RD_LT_INT, RD_LT_STRING, RD_LT_LIST, RD_LT_MAP } rd_lua_tkind;
+
+typedef struct rd_lua_tree {
+    rd_lua_tkind kind;
+    long long i;                     /* RD_LT_BOOL (0 or 1), RD_LT_INT */
+    const char *s;                   /* RD_LT_STRING */
+    const char *key;                 /* when this is an entry of a map */
+    const struct rd_lua_tree *first; /* RD_LT_LIST, RD_LT_MAP: the entries */
+    const struct rd_lua_tree *next;  /* the next entry of the same list or map */
+} rd_lua_tree;
+
+/* Trees nest at most this deep; deeper subtrees are handed over as nil. */
+#define RD_LUA_TREE_DEPTH 16
+
+/* Runs chunk `fn` like rd_lua_call, with the read-only global `name` built from `tree` (in every
+ * table of it, assignment fails, `#` and pairs/ipairs work). The chunk returns nil (nothing to
+ * report) or a list of integers: up to cap of them go to ids, their number to *n (more than cap
+ * counts as a failure). Returns 0, or -1 with a message in err as rd_lua_call does. */
+int rd_lua_call_tree(rd_lua *sb, int fn, const char *name, const rd_lua_tree *tree, long long *ids,
+                     size_t cap, size_t *n, char *err, size_t errlen);
+
 #endif
