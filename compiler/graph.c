@@ -18,6 +18,7 @@ typedef struct builder {
     uint32_t performer;       /* of the step being lowered */
     const rd_gpathway *pw;
     const rd_decl **duties, **permits; /* collected once: statements are many, duties few */
+    uint32_t **sector_members, *sector_count; /* actors of each sector, by sector index, on first use */
     uint32_t nduties, npermits;
     int failed;
 } builder;
@@ -74,16 +75,38 @@ int rd_graph_actor_in(const rd_graph *g, uint32_t a, const rd_ref *t)
     return 0;
 }
 
-/* Actor indexes named by a target list, `sector X` expanded; each once. */
+/* Actor indexes named by a target list, `sector X` expanded; each once, in index order. A list
+ * that is a single `sector X` or a single actor (nearly all of them) needs no scan of the actors. */
 static const uint32_t *targets(builder *b, const rd_ref *t, uint32_t *n)
 {
     rd_graph *g = b->g;
-    uint32_t *out = rd_arena_alloc(&b->p->arena, (g->nactors + 1) * sizeof *out);
     *n = 0;
-    if (!out) {
-        b->failed = 1;
-        return NULL;
+    if (t && !t->next && t->tag == RD_REF_NAME && t->decl) {
+        uint32_t *one = rd_arena_alloc(&b->p->arena, sizeof *one);
+        if (!one) return b->failed = 1, NULL;
+        one[0] = t->decl->index;
+        *n = 1;
+        return one;
     }
+    if (t && !t->next && t->tag == RD_REF_SECTOR && t->decl) {
+        const rd_decl *sec = t->decl;
+        if (!b->sector_members[sec->index]) {
+            uint32_t count = 0;
+            for (uint32_t a = 0; a < g->nactors; a++)
+                count += g->actors[a]->u.actor.sector && g->actors[a]->u.actor.sector->decl == sec;
+            uint32_t *v = rd_arena_alloc(&b->p->arena, (count + 1) * sizeof *v);
+            if (!v) return b->failed = 1, NULL;
+            count = 0;
+            for (uint32_t a = 0; a < g->nactors; a++)
+                if (g->actors[a]->u.actor.sector && g->actors[a]->u.actor.sector->decl == sec) v[count++] = a;
+            b->sector_members[sec->index] = v;
+            b->sector_count[sec->index] = count;
+        }
+        *n = b->sector_count[sec->index];
+        return b->sector_members[sec->index];
+    }
+    uint32_t *out = rd_arena_alloc(&b->p->arena, (g->nactors + 1) * sizeof *out);
+    if (!out) return b->failed = 1, NULL;
     for (uint32_t a = 0; a < g->nactors; a++)
         if (rd_graph_actor_in(g, a, t)) out[(*n)++] = a;
     return out;
@@ -317,10 +340,15 @@ rd_graph *rd_graph_build(rd_program *p)
     b.duties = rd_arena_alloc(&p->arena, (p->ndecls + 1) * sizeof *b.duties);
     b.permits = rd_arena_alloc(&p->arena, (p->ndecls + 1) * sizeof *b.permits);
     if (!b.duties || !b.permits) return NULL;
+    uint32_t nsectors = 0;
     for (rd_decl *d = p->decls; d; d = d->next) {
         if (d->kind == RD_D_DUTY) b.duties[b.nduties++] = d;
         if (d->kind == RD_D_PERMIT) b.permits[b.npermits++] = d;
+        if (d->kind == RD_D_SECTOR) d->index = nsectors++;
     }
+    b.sector_members = rd_arena_alloc(&p->arena, (nsectors + 1) * sizeof *b.sector_members);
+    b.sector_count = rd_arena_alloc(&p->arena, (nsectors + 1) * sizeof *b.sector_count);
+    if (!b.sector_members || !b.sector_count) return NULL;
     g->actors = index_kind(p, RD_D_ACTOR, &g->nactors);
     g->data = index_kind(p, RD_D_DATA, &g->ndata);
     g->facts = index_kind(p, RD_D_FACT, &g->nfacts);

@@ -600,7 +600,7 @@ typedef struct engine {
     const rd_decl **duties, **notices;
     uint32_t nduties, nnotices;
     /* consent sets: for share (data, recipient) and refer (recipient) sites */
-    rd_map set_ids;
+    uint32_t *set_cache;     /* by (data, recipient): consent set id + 1 */
     uint32_t nsets;
     uint32_t **sets_of_consent; /* by consent: ids of the sets it belongs to */
     uint32_t *nsets_of_consent;
@@ -615,6 +615,7 @@ typedef struct engine {
     rd_bdd *edge_guard;      /* cached guard of each edge */
     unsigned char *guard_done;
     rd_map set_by_content;   /* consent sets, by their members */
+    rd_bdd *spec_reach;      /* service_reach for `specialist`, shared by refusals and entries */
     uint32_t *ipdom;
     vstate *state;           /* by node */
     /* witness mode: stop when property `goal_prop` fails at node `goal_node` */
@@ -631,10 +632,10 @@ static uint32_t actor_slot(const engine *E, uint32_t a) { return a == RD_PROVIDE
 static uint32_t consent_set(engine *E, uint32_t data, uint32_t r)
 {
     rd_graph *g = E->V->g;
-    char key[64];
-    snprintf(key, sizeof key, "%u:%u", data, r);
-    void *got = rd_map_get(&E->set_ids, key);
-    if (got) return (uint32_t)(uintptr_t)got - 1;
+    /* dense cache by (data or "any", recipient): ids stored plus one, 0 for not yet */
+    size_t slot = (size_t)(data == UINT32_MAX ? g->ndata : data) * (g->nactors + 1) + (r == RD_PROVIDER ? g->nactors : r);
+    if (E->set_cache[slot]) return E->set_cache[slot] - 1;
+    void *got;
     /* The members, as text: sites covered by the same consents share one set. */
     size_t cap = 16 + (size_t)g->nconsents * 11, off = 0;
     char *members = rd_arena_alloc(&E->V->p->arena, cap);
@@ -668,8 +669,7 @@ static uint32_t consent_set(engine *E, uint32_t data, uint32_t r)
             E->sets_of_consent[ci] = v;
         }
     }
-    char *k = rd_arena_strdup(&E->V->p->arena, key);
-    if (!k || rd_map_put(&E->set_ids, k, (void *)(uintptr_t)(id + 1)) != 0) E->V->budget_hit = 1;
+    E->set_cache[slot] = id + 1;
     return id;
 }
 
@@ -1100,8 +1100,9 @@ static int setup(engine *E)
     E->sets_of_consent = calloc(g->nconsents + 1, sizeof *E->sets_of_consent);
     E->nsets_of_consent = calloc(g->nconsents + 1, sizeof *E->nsets_of_consent);
     if (!E->props || !E->sets_of_consent || !E->nsets_of_consent) return -1;
-    rd_map_init(&E->set_ids);
     rd_map_init(&E->set_by_content);
+    E->set_cache = rd_arena_alloc(a, (size_t)(g->ndata + 1) * (g->nactors + 1) * sizeof *E->set_cache);
+    if (!E->set_cache) return -1;
     uint32_t nd = 0, nn = 0;
     for (rd_decl *d = p->decls; d; d = d->next) {
         if (d->kind == RD_D_DUTY) d->index = nd++;
@@ -1228,7 +1229,7 @@ static void teardown(engine *E)
     free(E->nsets_of_consent);
     free(E->taints);
     free(E->ipdom);
-    rd_map_free(&E->set_ids);
+    free(E->spec_reach);
     rd_map_free(&E->set_by_content);
 }
 
@@ -1879,16 +1880,28 @@ static int check_permits(engine *E)
     return errors;
 }
 
+/* service_reach for a list of services; the common `specialist` alone is computed once. The result
+ * belongs to the engine when shared (*owned 0), else to the caller. */
+static rd_bdd *reach_of(engine *E, const rd_ref *services, int *owned)
+{
+    int spec = services && !services->next && services->tag == RD_REF_SPECIALIST;
+    *owned = !spec;
+    if (!spec) return service_reach(E, services);
+    if (!E->spec_reach) E->spec_reach = service_reach(E, services);
+    return E->spec_reach;
+}
+
 /* `every refusal reaches S`: from each refused branch, some service of S stays reachable, and she
  * is not simply asked again. */
 static int check_refusals(engine *E, prop *P, uint32_t q)
 {
     verifier *V = E->V;
     rd_graph *g = V->g;
-    rd_bdd *W = service_reach(E, P->pr->services);
+    int owned;
+    rd_bdd *W = reach_of(E, P->pr->services, &owned);
     unsigned char **esc = calloc(g->nconsents + 1, sizeof *esc);
     if (!W || !esc) {
-        free(W);
+        if (owned) free(W);
         free(esc);
         return 0;
     }
@@ -1922,7 +1935,7 @@ static int check_refusals(engine *E, prop *P, uint32_t q)
     }
     for (uint32_t i = 0; i < g->nconsents; i++) free(esc[i]);
     free(esc);
-    free(W);
+    if (owned) free(W);
     return errors;
 }
 
@@ -1932,7 +1945,8 @@ static int check_entries(engine *E, prop *P)
     verifier *V = E->V;
     rd_graph *g = V->g;
     rd_ref spec = {.tag = RD_REF_SPECIALIST, .id = "specialist"};
-    rd_bdd *W = service_reach(E, &spec);
+    int owned;
+    rd_bdd *W = reach_of(E, &spec, &owned);
     if (!W) return 0;
     int errors = 0;
     for (uint32_t i = 0; i < g->npathways; i++) {
@@ -1950,7 +1964,7 @@ static int check_entries(engine *E, prop *P)
             errors += sev == RD_SEV_ERROR;
         }
     }
-    free(W);
+    if (owned) free(W);
     return errors;
 }
 
