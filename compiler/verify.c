@@ -56,6 +56,9 @@
 
 /* ---- encoding facts, consents and the provider as variables ---------------------------------- */
 
+/* Marks a cache entry not computed yet: no set the verifier builds has this many nodes. */
+#define RD_BDD_ONE_UNSET UINT32_MAX
+
 typedef struct enc {
     unsigned first, nbits;
     uint32_t ncodes;         /* valid codes are 0..ncodes-1; the last is "unknown" */
@@ -72,6 +75,9 @@ typedef struct verifier {
     enc *facts;              /* by fact index */
     unsigned *consent_var;   /* by consent index */
     enc provider;            /* codes: actor indexes; the last code unused */
+    rd_bdd *provider_cube;   /* by actor: where she opened the case there */
+    rd_bdd *provider_duty;   /* by duty: where it applies to the provider (RD_BDD_ONE_UNSET: not yet) */
+    uint32_t nduty_cache;
     struct relvar *rel;      /* int facts compared with each other */
     uint32_t nrel;
     unsigned nvars;
@@ -86,26 +92,6 @@ static unsigned bits_for(uint32_t n)
     return b ? b : 1;
 }
 
-static void collect_cuts(const rd_expr *e, long long **cuts, uint32_t *n, uint32_t *cap, const rd_decl *f)
-{
-    if (!e) return;
-    if (e->kind == RD_E_CMP) {
-        const rd_expr *fs = e->a->fact == f ? e->a : e->b->fact == f ? e->b : NULL;
-        const rd_expr *v = fs == e->a ? e->b : e->a;
-        if (fs && v->kind == RD_E_INT) {
-            if (*n == *cap) {
-                *cap = *cap ? *cap * 2 : 8;
-                long long *c = realloc(*cuts, *cap * sizeof *c);
-                if (!c) return;
-                *cuts = c;
-            }
-            (*cuts)[(*n)++] = v->value;
-        }
-    }
-    collect_cuts(e->a, cuts, n, cap, f);
-    collect_cuts(e->b, cuts, n, cap, f);
-}
-
 static int cmp_ll(const void *a, const void *b)
 {
     long long x = *(const long long *)a, y = *(const long long *)b;
@@ -115,12 +101,30 @@ static int cmp_ll(const void *a, const void *b)
 /* Every condition of the program, for gathering the constants an int fact is compared with. */
 static void each_cond(rd_program *p, void (*f)(const rd_expr *, void *), void *ctx);
 
-typedef struct cut_ctx { const rd_decl *fact; long long *cuts; uint32_t n, cap; } cut_ctx;
+typedef struct cut_ctx { long long **cuts; uint32_t *n, *cap; } cut_ctx;
 
+/* Every constant compared with an int fact, filed under that fact: one walk over the program. */
 static void cut_visit(const rd_expr *e, void *ctx)
 {
     cut_ctx *c = ctx;
-    collect_cuts(e, &c->cuts, &c->n, &c->cap, c->fact);
+    if (!e) return;
+    if (e->kind == RD_E_CMP) {
+        const rd_expr *f = e->a->fact && e->a->type == RD_T_INT ? e->a : e->b->fact && e->b->type == RD_T_INT ? e->b : NULL;
+        const rd_expr *v = f == e->a ? e->b : e->a;
+        if (f && v->kind == RD_E_INT && !f->fact->u.fact.derived) {
+            uint32_t i = f->fact->index;
+            if (c->n[i] == c->cap[i]) {
+                uint32_t cap = c->cap[i] ? c->cap[i] * 2 : 8;
+                long long *nc = realloc(c->cuts[i], cap * sizeof *nc);
+                if (!nc) return;
+                c->cuts[i] = nc;
+                c->cap[i] = cap;
+            }
+            c->cuts[i][c->n[i]++] = v->value;
+        }
+    }
+    cut_visit(e->a, ctx);
+    cut_visit(e->b, ctx);
 }
 
 static void walk_block_conds(const rd_block *b, void (*f)(const rd_expr *, void *), void *ctx)
@@ -217,6 +221,8 @@ static void find_relations(const rd_expr *e, void *ctx)
     find_relations(e->b, ctx);
 }
 
+static rd_bdd code_is(verifier *V, const enc *e, uint32_t code);
+
 static int encode(verifier *V)
 {
     rd_graph *g = V->g;
@@ -225,6 +231,15 @@ static int encode(verifier *V)
     V->consent_var = rd_arena_alloc(&V->p->arena, (g->nconsents + 1) * sizeof *V->consent_var);
     V->rel = rd_arena_alloc(&V->p->arena, RD_VERIFY_MAX_RELATIONS * sizeof *V->rel);
     if (!V->facts || !V->consent_var || !V->rel) return -1;
+    cut_ctx cc = {calloc(g->nfacts + 1, sizeof *cc.cuts), calloc(g->nfacts + 1, sizeof *cc.n),
+                  calloc(g->nfacts + 1, sizeof *cc.cap)};
+    if (!cc.cuts || !cc.n || !cc.cap) {
+        free(cc.cuts);
+        free(cc.n);
+        free(cc.cap);
+        return -1;
+    }
+    each_cond(V->p, cut_visit, &cc);
     for (uint32_t i = 0; i < g->nfacts; i++) {
         const rd_decl *f = g->facts[i];
         enc *e = &V->facts[i];
@@ -236,25 +251,29 @@ static int encode(verifier *V)
             for (const rd_ref *r = f->u.fact.values; r; r = r->next) k++;
             e->ncodes = k + 1;
         } else {
-            cut_ctx c = {f, NULL, 0, 0};
-            each_cond(V->p, cut_visit, &c);
-            if (c.n) qsort(c.cuts, c.n, sizeof *c.cuts, cmp_ll);
+            long long *cuts = cc.cuts[i];
+            uint32_t n = cc.n[i];
+            if (n) qsort(cuts, n, sizeof *cuts, cmp_ll);
             uint32_t u = 0;
-            for (uint32_t j = 0; j < c.n; j++)
-                if (u == 0 || c.cuts[u - 1] != c.cuts[j]) c.cuts[u++] = c.cuts[j];
+            for (uint32_t j = 0; j < n; j++)
+                if (u == 0 || cuts[u - 1] != cuts[j]) cuts[u++] = cuts[j];
             long long *kept = rd_arena_alloc(&V->p->arena, (u + 1) * sizeof *kept);
             if (!kept) {
-                free(c.cuts);
-                return -1;
+                V->budget_hit = 1; /* reported as out of memory by the caller */
+                u = 0;
             }
-            if (u) memcpy(kept, c.cuts, u * sizeof *kept);
-            free(c.cuts);
+            if (u) memcpy(kept, cuts, u * sizeof *kept);
             e->cuts = kept;
             e->ncuts = u;
             e->ncodes = 2 * u + 2; /* intervals and points between the cuts, and unknown */
         }
         e->nbits = bits_for(e->ncodes);
     }
+    for (uint32_t i = 0; i < g->nfacts; i++) free(cc.cuts[i]);
+    free(cc.cuts);
+    free(cc.n);
+    free(cc.cap);
+    if (V->budget_hit) return -1;
     /* number the variables in order of first use */
     order_ctx o = {V, rd_arena_alloc(&V->p->arena, g->nfacts + 1), rd_arena_alloc(&V->p->arena, g->nconsents + 1),
                    rd_arena_alloc(&V->p->arena, (g->nfacts + g->nconsents + 1) * sizeof *o.items), 0};
@@ -288,6 +307,10 @@ static int encode(verifier *V)
     V->nvars = var;
     V->m = rd_bdd_new(var ? var : 1, RD_VERIFY_MAX_BDD_NODES);
     if (!V->m) return -1;
+    rd_bdd *cubes = rd_arena_alloc(&V->p->arena, (g->nactors + 1) * sizeof *cubes);
+    if (!cubes) return -1;
+    for (uint32_t a = 0; a < g->nactors; a++) cubes[a] = code_is(V, &V->provider, a);
+    V->provider_cube = cubes;
     /* Codes that stand for nothing stay out of every set: past the last valid code, and the open
      * interval between two whole numbers that are neighbours (between 72 and 73 there is none). */
     V->domain = RD_BDD_TRUE;
@@ -313,7 +336,11 @@ static rd_bdd code_is(verifier *V, const enc *e, uint32_t code)
     return rd_bdd_cube(V->m, e->first, e->nbits, code);
 }
 
-static rd_bdd provider_is(verifier *V, uint32_t actor) { return code_is(V, &V->provider, actor); }
+static rd_bdd provider_is(verifier *V, uint32_t actor)
+{
+    if (V->provider_cube && actor < V->g->nactors) return V->provider_cube[actor];
+    return code_is(V, &V->provider, actor);
+}
 
 static rd_bdd unknown(verifier *V, const rd_decl *f) { return code_is(V, &V->facts[f->index], V->facts[f->index].ncodes - 1); }
 
@@ -584,7 +611,7 @@ typedef struct prop {
     unsigned char *tfact;    /* by fact index: facts whose value reveals protected data */
     rd_bdd unless;           /* where `unless` holds */
     rd_bdd provider_in;      /* the provider is one of the targets */
-    rd_bdd *viol;            /* by node: valuations under which it fails there */
+    rd_bdd *viol;            /* by node: valuations under which it fails there (NULL until it fails) */
     uint32_t *vdata, *vactor;/* by node: the data and actor of the first failure seen there */
     uint32_t *order;         /* nodes in the order their failure was first found */
     uint32_t norder;
@@ -697,6 +724,20 @@ static void fail(engine *E, uint32_t q, uint32_t node, rd_bdd when, uint32_t dat
         if (q == E->goal_prop && node == E->goal_node) E->found = 1;
         return;
     }
+    if (!P->viol) {
+        /* first failure of this principle: its per-node records (most principles never need them) */
+        rd_arena *a = &E->V->p->arena;
+        uint32_t nn = E->V->g->nnodes + 1;
+        P->viol = rd_arena_alloc(a, nn * sizeof *P->viol);
+        P->vdata = rd_arena_alloc(a, nn * sizeof *P->vdata);
+        P->vactor = rd_arena_alloc(a, nn * sizeof *P->vactor);
+        P->order = rd_arena_alloc(a, nn * sizeof *P->order);
+        if (!P->viol || !P->vdata || !P->vactor || !P->order) {
+            P->viol = NULL;
+            E->V->budget_hit = 1;
+            return;
+        }
+    }
     if (P->viol[node] == RD_BDD_FALSE) {
         P->order[P->norder++] = node;
         P->vdata[node] = data;
@@ -711,9 +752,12 @@ static void fail(engine *E, uint32_t q, uint32_t node, rd_bdd when, uint32_t dat
 static rd_bdd duty_applies(verifier *V, const rd_decl *duty, uint32_t a)
 {
     if (a != RD_PROVIDER) return rd_graph_actor_in(V->g, a, duty->u.duty.applies) ? RD_BDD_TRUE : RD_BDD_FALSE;
+    if (V->provider_duty && duty->index < V->nduty_cache && V->provider_duty[duty->index] != RD_BDD_ONE_UNSET)
+        return V->provider_duty[duty->index];
     rd_bdd out = RD_BDD_FALSE;
     for (uint32_t c = 0; c < V->g->nactors; c++)
         if (rd_graph_actor_in(V->g, c, duty->u.duty.applies)) out = rd_bdd_or(V->m, out, provider_is(V, c));
+    if (V->provider_duty && duty->index < V->nduty_cache) V->provider_duty[duty->index] = out;
     return out;
 }
 
@@ -1115,6 +1159,10 @@ static int setup(engine *E)
             E->duties[E->nduties++] = d;
         }
     E->nnotices = nn;
+    V->provider_duty = rd_arena_alloc(a, (nd + 1) * sizeof *V->provider_duty);
+    if (!V->provider_duty) return -1;
+    for (uint32_t y = 0; y < nd; y++) V->provider_duty[y] = RD_BDD_ONE_UNSET;
+    V->nduty_cache = nd;
     for (rd_decl *d = p->decls; d; d = d->next) {
         if (d->kind != RD_D_PRINCIPLE || !d->u.principle.props) continue;
         const rd_prop *pr = d->u.principle.props;
@@ -1125,11 +1173,7 @@ static int setup(engine *E)
         P->data = rd_arena_alloc(a, g->ndata + 1);
         P->actor = rd_arena_alloc(a, g->nactors + 1);
         P->tfact = rd_arena_alloc(a, g->nfacts + 1);
-        P->viol = rd_arena_alloc(a, (g->nnodes + 1) * sizeof *P->viol);
-        P->vdata = rd_arena_alloc(a, (g->nnodes + 1) * sizeof *P->vdata);
-        P->vactor = rd_arena_alloc(a, (g->nnodes + 1) * sizeof *P->vactor);
-        P->order = rd_arena_alloc(a, (g->nnodes + 1) * sizeof *P->order);
-        if (!P->data || !P->actor || !P->tfact || !P->viol || !P->vdata || !P->vactor || !P->order) return -1;
+        if (!P->data || !P->actor || !P->tfact) return -1;
         data_closure(g, pr->data, P->data);
         P->provider_in = RD_BDD_FALSE;
         for (uint32_t i = 0; i < g->nactors; i++)
