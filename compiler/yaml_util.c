@@ -1,0 +1,200 @@
+/* YAML with positions (yaml_util.h). */
+#include "yaml_util.h"
+#include "check.h"
+#include <stdarg.h>
+#include <string.h>
+
+rd_span rd_y_span(const ydoc *y, const yaml_node_t *n)
+{
+    rd_span s = {y->file, (uint32_t)n->start_mark.line + 1, (uint32_t)n->start_mark.column + 1, 0, 0};
+    s.end_line = (uint32_t)n->end_mark.line + 1;
+    s.end_col = n->end_mark.column ? (uint32_t)n->end_mark.column : s.col;
+    if (s.end_line != s.line) {
+        s.end_line = s.line;
+        s.end_col = s.col;
+    }
+    return s;
+}
+
+static const char *type_word(const yaml_node_t *n)
+{
+    switch (n->type) {
+    case YAML_SCALAR_NODE: return "a single value";
+    case YAML_SEQUENCE_NODE: return "a list";
+    case YAML_MAPPING_NODE: return "a set of `key: value` lines";
+    default: return "nothing";
+    }
+}
+
+int rd_y_expect(ydoc *y, yaml_node_t *n, yaml_node_type_t t, const char *what)
+{
+    if (n && n->type == t) return 0;
+    static const char *const want[] = {"", "a single value", "a list", "a set of `key: value` lines"};
+    const char *help = t == YAML_SEQUENCE_NODE ? "write a list as [a, b] or as lines starting with `- `"
+                     : t == YAML_MAPPING_NODE ? "write `key: value` lines indented under it" : NULL;
+    rd_y_error(y, n, "yaml-type", help, "%s should be %s, not %s", what, want[t], type_word(n));
+    return -1;
+}
+
+const char *rd_y_scalar(ydoc *y, yaml_node_t *n, const char *what)
+{
+    if (rd_y_expect(y, n, YAML_SCALAR_NODE, what) != 0) return NULL;
+    return rd_arena_strndup(&y->p->arena, (const char *)n->data.scalar.value, n->data.scalar.length);
+}
+
+int rd_y_boolean(ydoc *y, yaml_node_t *n, const char *what, int *out)
+{
+    const char *s = rd_y_scalar(y, n, what);
+    if (!s) return -1;
+    if (!strcmp(s, "true") || !strcmp(s, "yes")) *out = 1;
+    else if (!strcmp(s, "false") || !strcmp(s, "no")) *out = 0;
+    else {
+        rd_y_error(y, n, "yaml-type", "write `true` or `false`", "%s should be true or false", what);
+        return -1;
+    }
+    return 0;
+}
+
+static int is_name(const char *s)
+{
+    if (!s || !*s || !((*s >= 'a' && *s <= 'z') || *s == '_')) return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_')) return 0;
+    return 1;
+}
+
+/* A name from YAML, held to the same rules as in .sop text. */
+const char *rd_y_name(ydoc *y, yaml_node_t *n, const char *what)
+{
+    const char *s = rd_y_scalar(y, n, what);
+    if (!s) return NULL;
+    if (!is_name(s) || rd_is_keyword(s)) {
+        if (y->private_)
+            rd_y_error(y, n, "bad-name", "use lower case letters, digits and _ , not a reserved word",
+                       "this value cannot be used as a name");
+        else
+            rd_y_error(y, n, "bad-name", "use lower case letters, digits and _ , not a reserved word",
+                       "`%s` cannot be used as a name", s);
+        return NULL;
+    }
+    return rd_intern(y->p, s, strlen(s));
+}
+
+rd_ref *rd_y_name_list(ydoc *y, yaml_node_t *n, const char *what)
+{
+    if (rd_y_expect(y, n, YAML_SEQUENCE_NODE, what) != 0) return NULL;
+    rd_ref *head = NULL, **tail = &head;
+    for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+        yaml_node_t *e = yaml_document_get_node(&y->doc, *it);
+        const char *id = rd_y_name(y, e, what);
+        if (!id) continue;
+        rd_ref *r = rd_arena_alloc(&y->p->arena, sizeof *r);
+        if (!r) return head;
+        r->id = id;
+        r->span = rd_y_span(y, e);
+        *tail = r;
+        tail = &r->next;
+    }
+    return head;
+}
+
+
+/* Calls f for each `key: value`; keys must be unique and in `allowed` (NULL: any key). */
+void rd_y_each_pair(ydoc *y, yaml_node_t *map, const char *what, const char *const *allowed, rd_y_pair_fn f, void *ctx)
+{
+    if (rd_y_expect(y, map, YAML_MAPPING_NODE, what) != 0) return;
+    yaml_node_pair_t *start = map->data.mapping.pairs.start;
+    for (yaml_node_pair_t *pr = start; pr < map->data.mapping.pairs.top; pr++) {
+        yaml_node_t *k = yaml_document_get_node(&y->doc, pr->key);
+        yaml_node_t *v = yaml_document_get_node(&y->doc, pr->value);
+        const char *key = rd_y_scalar(y, k, "a key");
+        if (!key) continue;
+        int dup = 0;
+        for (yaml_node_pair_t *q = start; q < pr && !dup; q++) {
+            yaml_node_t *k2 = yaml_document_get_node(&y->doc, q->key);
+            dup = k2->type == YAML_SCALAR_NODE && strcmp((const char *)k2->data.scalar.value, key) == 0;
+        }
+        if (dup) {
+            rd_y_error(y, k, "duplicate-field", "keep one of them", "`%s` appears twice in %s", key, what);
+            continue;
+        }
+        if (allowed) {
+            size_t n = 0;
+            int ok = 0;
+            for (; allowed[n]; n++) ok |= strcmp(allowed[n], key) == 0;
+            if (!ok) {
+                const char *m = rd_did_you_mean(key, allowed, n);
+                const char *list = rd_quoted_list(&y->p->arena, allowed, n);
+                const char *help = m ? rd_arena_printf(&y->p->arena, "did you mean `%s`?", m)
+                                     : rd_arena_printf(&y->p->arena, "%s takes %s", what, list);
+                rd_y_error(y, k, "unknown-field", help, "%s has no `%s`", what, key);
+                continue;
+            }
+        }
+        f(y, ctx, key, k, v);
+    }
+}
+
+/* libyaml's wording, said the way a committee member would understand it. */
+static const char *yaml_problem(const char *problem)
+{
+    static const struct { const char *yaml, *plain; } words[] = {
+        {"did not find expected key", "this line is indented differently from the lines above it"},
+        {"did not find expected '-' indicator", "this line is indented differently from the list items above it"},
+        {"mapping values are not allowed in this context", "a `key: value` cannot start here; check the indentation and quotes"},
+        {"found character that cannot start any token", "this character cannot start a value; put the value in quotes"},
+        {"found undefined alias", "`*` starts a YAML alias; put the value in quotes"},
+        {"found unexpected end of stream", "the file ends in the middle of a value; check for an unclosed quote"},
+    };
+    for (size_t i = 0; problem && i < sizeof words / sizeof *words; i++)
+        if (strcmp(problem, words[i].yaml) == 0) return words[i].plain;
+    return "this YAML cannot be read";
+}
+
+yaml_node_t *rd_y_open(rd_program *p, const char *path, rd_span at, int has_at, ydoc *y, const char *what, int private_)
+{
+    memset(y, 0, sizeof *y);
+    y->p = p;
+    y->private_ = private_;
+    if (rd_load_source(p, path, at, has_at, &y->file) < 0) return NULL;
+    rd_source *src = &p->sources.v[y->file];
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) {
+        p->arena.failed = 1;
+        return NULL;
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)src->text, src->len);
+    int ok = yaml_parser_load(&parser, &y->doc);
+    if (!ok) {
+        rd_span sp = {y->file, (uint32_t)parser.problem_mark.line + 1, (uint32_t)parser.problem_mark.column + 1, 0, 0};
+        sp.end_line = sp.line;
+        sp.end_col = sp.col;
+        rd_diagnostic *g = RD_ERROR(p, "yaml-syntax", sp,
+                                    "check the indentation, and that each `key: value` has a space after the colon",
+                                    "%s (YAML: %s)", yaml_problem(parser.problem), parser.problem ? parser.problem : "syntax error");
+        if (g && private_) g->source_line = NULL;
+        yaml_parser_delete(&parser);
+        return NULL;
+    }
+    yaml_parser_delete(&parser);
+    yaml_node_t *root = yaml_document_get_root_node(&y->doc);
+    if (!root) {
+        rd_span sp = {y->file, 1, 1, 1, 1};
+        RD_ERROR(p, "yaml-empty", sp, NULL, "this %s is empty", what);
+        yaml_document_delete(&y->doc);
+        return NULL;
+    }
+    return root;
+}
+
+rd_diagnostic *rd_y_error(ydoc *y, const yaml_node_t *n, const char *code, const char *help, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    rd_diagnostic *g = rd_diag_at(y->p->diags, &y->p->sources, RD_SEV_ERROR, code, rd_y_span(y, n), help, "%s", msg);
+    if (g && y->private_) g->source_line = NULL;
+    return g;
+}

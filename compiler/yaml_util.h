@@ -1,0 +1,33 @@
+/* Reading YAML files with positions: the helpers shared by the service directory, translation and
+ * case loaders. Every mistake is reported at its file, line and column. A document opened as
+ * private (a case file: her facts) never has a value or a source line copied into a message. */
+#ifndef RD_YAML_UTIL_H
+#define RD_YAML_UTIL_H
+#include "program.h"
+#include <yaml.h>
+
+typedef struct ydoc {
+    rd_program *p;
+    uint32_t file;
+    int private_;
+    yaml_document_t doc;
+} ydoc;
+
+typedef void (*rd_y_pair_fn)(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yaml_node_t *v);
+
+rd_span rd_y_span(const ydoc *y, const yaml_node_t *n);
+/* An error at node n (help may be NULL); in a private document without the source line. */
+rd_diagnostic *rd_y_error(ydoc *y, const yaml_node_t *n, const char *code, const char *help, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+int rd_y_expect(ydoc *y, yaml_node_t *n, yaml_node_type_t t, const char *what);
+const char *rd_y_scalar(ydoc *y, yaml_node_t *n, const char *what);
+int rd_y_boolean(ydoc *y, yaml_node_t *n, const char *what, int *out);
+const char *rd_y_name(ydoc *y, yaml_node_t *n, const char *what);
+rd_ref *rd_y_name_list(ydoc *y, yaml_node_t *n, const char *what);
+/* Calls f for each `key: value`; keys must be unique and in `allowed` (NULL: any key). */
+void rd_y_each_pair(ydoc *y, yaml_node_t *map, const char *what, const char *const *allowed, rd_y_pair_fn f, void *ctx);
+/* Reads and parses the file at path (found already). Returns the root node, or NULL (reported at
+ * `at` when has_at, else as an unreadable file). The caller deletes y->doc when it got a root. */
+yaml_node_t *rd_y_open(rd_program *p, const char *path, rd_span at, int has_at, ydoc *y, const char *what, int private_);
+
+#endif
