@@ -1,10 +1,12 @@
 /* rightdoor: the command line. Parses arguments, calls the library, decides exit codes:
  * 0 clean, 1 errors in the program, 2 usage or unreadable file, 3 out of memory. */
+#include "case_cmd.h"
 #include "rightdoor.h"
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_SEARCH 32
@@ -24,12 +26,24 @@ static const char usage[] =
     "  check FILE.sop     read and check an SOP and everything it uses, then prove its\n"
     "                     principles; each failure comes with a counterexample path\n"
     "  graph FILE.sop     write the decision graph (--format json)\n"
+    "  next FILE.sop CASE.yaml\n"
+    "                     what to do now for a case: questions, notices, consents, choices,\n"
+    "                     referrals (with directory entries), reports due\n"
+    "  may-share FILE.sop CASE.yaml DATA FROM TO\n"
+    "                     may DATA go from actor FROM to actor TO now? allow or deny, and why\n"
+    "  case FILE.sop CASE.yaml CHANGES...\n"
+    "                     record what was done and save the case (safely: a crash leaves the\n"
+    "                     old file or the new one). CHANGES: --set FACT=VALUE, --grant C,\n"
+    "                     --refuse C, --withdraw C, --choose STEP.OPTION, --informed NOTICE,\n"
+    "                     --referred ACTOR, --shared DATA:ACTOR, --reported DUTY, --step STEP,\n"
+    "                     --permit P --reason TEXT (break-glass), --told P\n"
     "\n"
     "options:\n"
     "  -I DIR             also look for `use`d modules in DIR (may be repeated)\n"
     "  --max-errors N     show at most N errors (default 20)\n"
     "  --format F         text (default, on stderr), json or sarif (SARIF 2.1.0): json and\n"
     "                     sarif write one document with every diagnostic to stdout\n"
+    "  --now TIME         the time for time-limited consents (2024-05-01T10:00:00Z); default now\n"
     "  -h, --help         show this help\n"
     "\n"
     "exit status: 0 no errors, 1 errors in the program or a principle fails, 2 bad usage or\n"
@@ -124,9 +138,18 @@ int main(int argc, char **argv)
     char exe_buf[PATH_MAX], lib_buf[PATH_MAX + 8];
     unsigned max_errors = 20;
     out_format fmt = FMT_TEXT;
-    const char *cmd = NULL, *file = NULL;
+    const char *pos[8];
+    size_t npos = 0;
+    cli_change changes[64];
+    size_t nchanges = 0;
+    const char *reason = NULL;
+    long long now = (long long)time(NULL);
+    static const char *const change_opts[] = {"--set", "--grant", "--refuse", "--withdraw", "--choose", "--informed",
+                                              "--referred", "--shared", "--reported", "--permit", "--told", "--step"};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        int is_change = 0;
+        for (size_t k = 0; k < sizeof change_opts / sizeof *change_opts; k++) is_change |= !strcmp(a, change_opts[k]);
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(usage, stdout);
             return 0;
@@ -153,37 +176,62 @@ int main(int argc, char **argv)
                 fprintf(stderr, "rightdoor: --format takes text, json or sarif\n");
                 return 2;
             }
+        } else if (!strcmp(a, "--now") && i + 1 < argc) {
+            now = rd_time_parse(argv[++i]);
+            if (now < 0) {
+                fprintf(stderr, "rightdoor: --now takes a time such as 2024-05-01T10:00:00Z\n");
+                return 2;
+            }
+        } else if (!strcmp(a, "--reason") && i + 1 < argc) {
+            reason = argv[++i];
+        } else if (is_change && i + 1 < argc) {
+            if (nchanges == sizeof changes / sizeof *changes) {
+                fprintf(stderr, "rightdoor: too many changes at once\n");
+                return 2;
+            }
+            changes[nchanges++] = (cli_change){a + 2, argv[++i]};
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "rightdoor: unknown option `%s`\n\n%s", a, usage);
+            fprintf(stderr, "rightdoor: unknown option `%s`, or it lacks its argument\n\n%s", a, usage);
             return 2;
-        } else if (!cmd) {
-            cmd = a;
-        } else if (!file) {
-            file = a;
+        } else if (npos < sizeof pos / sizeof *pos) {
+            pos[npos++] = a;
         } else {
             fprintf(stderr, "rightdoor: unexpected argument `%s`\n\n%s", a, usage);
             return 2;
         }
     }
-    if (!cmd) {
+    if (!npos) {
         fputs(usage, stderr);
         return 2;
     }
+    const char *cmd = pos[0];
     default_search(search, &nsearch, exe_buf, sizeof exe_buf, lib_buf, sizeof lib_buf);
     rd_options opt = {search, nsearch};
-    if (!strcmp(cmd, "check")) {
-        if (!file) {
-            fprintf(stderr, "rightdoor: `check` needs a .sop file\n\n%s", usage);
+    static const struct { const char *name; size_t args; } cmds[] = {
+        {"check", 1}, {"graph", 1}, {"next", 2}, {"may-share", 5}, {"case", 2},
+    };
+    for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++) {
+        if (strcmp(cmd, cmds[k].name)) continue;
+        if (npos - 1 != cmds[k].args) {
+            fprintf(stderr, "rightdoor: `%s` takes %zu argument%s\n\n%s", cmd, cmds[k].args, cmds[k].args == 1 ? "" : "s", usage);
             return 2;
         }
-        return cmd_check(file, &opt, max_errors, fmt);
-    }
-    if (!strcmp(cmd, "graph")) {
-        if (!file) {
-            fprintf(stderr, "rightdoor: `graph` needs a .sop file\n\n%s", usage);
+        if (nchanges && strcmp(cmd, "case")) {
+            fprintf(stderr, "rightdoor: changes like --%s go with `rightdoor case`\n", changes[0].what);
             return 2;
         }
-        return cmd_graph(file, &opt, fmt);
+        switch (k) {
+        case 0: return cmd_check(pos[1], &opt, max_errors, fmt);
+        case 1: return cmd_graph(pos[1], &opt, fmt);
+        case 2: return cmd_next(pos[1], pos[2], &opt, fmt == FMT_JSON, now);
+        case 3: return cmd_may_share(pos[1], pos[2], pos[3], pos[4], pos[5], &opt, fmt == FMT_JSON, now);
+        default:
+            if (!nchanges) {
+                fprintf(stderr, "rightdoor: `case` needs at least one change, such as --set safe_now=false\n");
+                return 2;
+            }
+            return cmd_case(pos[1], pos[2], &opt, changes, nchanges, reason, now);
+        }
     }
     fprintf(stderr, "rightdoor: unknown command `%s`\n\n%s", cmd, usage);
     return 2;

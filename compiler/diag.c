@@ -300,3 +300,11 @@ void rd_diag_set_path(rd_diagnostics *d, rd_sources *src, rd_diagnostic *diag, c
     diag->path_len = n;
     diag->citation = citation ? rd_arena_strdup(&d->arena, citation) : NULL;
 }
+
+void rd_diag_scrub_lines(rd_diagnostics *d, size_t from)
+{
+    for (size_t i = from; d && i < d->n; i++) {
+        d->v[i]->pub.source_line = NULL;
+        d->v[i]->note_storage.source_line = NULL;
+    }
+}

@@ -164,3 +164,34 @@ bad:
     *col = cl;
     return -1;
 }
+
+rd_read_status rd_sources_reload(rd_sources *s, uint32_t index)
+{
+    rd_source *src = &s->v[index];
+    if (!src->real) return RD_READ_MISSING;
+    FILE *f = fopen(src->real, "rb");
+    struct stat st;
+    if (!f || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (f) fclose(f);
+        return RD_READ_MISSING;
+    }
+    if ((unsigned long long)st.st_size > RD_MAX_FILE_SIZE) {
+        fclose(f);
+        return RD_READ_TOO_BIG;
+    }
+    char *text = malloc((size_t)st.st_size + 1);
+    if (!text) {
+        fclose(f);
+        return RD_READ_NOMEM;
+    }
+    size_t got = fread(text, 1, (size_t)st.st_size, f);
+    fclose(f);
+    text[got] = '\0';
+    free(src->text);
+    free(src->line_starts);
+    src->text = text;
+    src->len = got;
+    src->line_starts = NULL;
+    src->nlines = 0;
+    return RD_READ_OK;
+}

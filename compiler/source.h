@@ -32,6 +32,8 @@ typedef enum rd_read_status { RD_READ_OK, RD_READ_MISSING, RD_READ_TOO_BIG, RD_R
 /* Reads a file into the table. *index receives its slot; a file already present (same real path)
  * is not read again and `*fresh` is set to 0. */
 rd_read_status rd_sources_load(rd_sources *s, const char *path, uint32_t *index, int *fresh);
+/* Reads file `index` from disk again (a case file changes between loads; SOP files do not). */
+rd_read_status rd_sources_reload(rd_sources *s, uint32_t index);
 /* Adds text that did not come from disk (tests, fuzzers). */
 int  rd_sources_add_text(rd_sources *s, const char *name, const char *text, size_t len, uint32_t *index);
 void rd_sources_free(rd_sources *s);

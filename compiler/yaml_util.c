@@ -156,7 +156,28 @@ yaml_node_t *rd_y_open(rd_program *p, const char *path, rd_span at, int has_at, 
     memset(y, 0, sizeof *y);
     y->p = p;
     y->private_ = private_;
-    if (rd_load_source(p, path, at, has_at, &y->file) < 0) return NULL;
+    size_t before = rd_diagnostics_len(p->diags);
+    int fresh = rd_load_source(p, path, at, has_at, &y->file);
+    if (fresh < 0) {
+        if (private_) rd_diag_scrub_lines(p->diags, before);
+        return NULL;
+    }
+    if (!fresh && private_) {
+        /* a case file read before: read it again, it may have changed */
+        uint32_t line, col;
+        if (rd_sources_reload(&p->sources, y->file) != RD_READ_OK) {
+            rd_diag_file(p->diags, RD_SEV_ERROR, "unreadable-file", path, NULL, "cannot read this file again");
+            rd_diag_set_status(p->diags, RD_ERR_IO);
+            return NULL;
+        }
+        rd_source *s2 = &p->sources.v[y->file];
+        if (rd_utf8_check(s2->text, s2->len, &line, &col) != 0) {
+            rd_span sp = {y->file, line, col, line, col};
+            rd_diagnostic *g = RD_ERROR(p, "encoding", sp, "save the file as UTF-8", "this file is not valid UTF-8 text");
+            if (g) g->source_line = NULL;
+            return NULL;
+        }
+    }
     rd_source *src = &p->sources.v[y->file];
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) {

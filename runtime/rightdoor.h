@@ -145,6 +145,85 @@ rd_status rd_diagnostics_write_json(const rd_diagnostics *d, FILE *out);
  * invocations[0].executionSuccessful is false when the status is RD_ERR_IO or RD_ERR_NOMEM. */
 rd_status rd_diagnostics_write_sarif(const rd_diagnostics *d, FILE *out, const char *tool_version);
 
+/* ---- cases at run time ------------------------------------------------------------------------
+ * A case is one survivor's way through a pathway: what is known of her situation (facts; one may
+ * be unknown when she declined to answer), her answers to consents (as she gave them: narrowed,
+ * time-limited, withdrawn), and what was done. Apps load one, ask what to do next and whether a
+ * piece of information may go to someone, record what was done, and save it.
+ * Privacy: no message from these functions contains a fact's value, a name or any data value. */
+
+typedef struct rd_case rd_case;
+
+/* Seconds since 1970 (UTC) for "2024-05-01T10:00:00Z" or "2024-05-01"; -1 when it is not one. */
+long long rd_time_parse(const char *s);
+
+/* Reads a case file (language.md section 8) for program p. NULL on error, with the reasons (file,
+ * line, column and key; never a value, never the line's text) added to d. */
+rd_case *rd_case_load(rd_program *p, const char *path, rd_diagnostics *d);
+void     rd_case_free(rd_case *c);
+/* Writes the case to path through a temporary file that is flushed and renamed, so a crash leaves
+ * the old file or the new one. RD_OK, RD_ERR_IO or RD_ERR_NOMEM. */
+rd_status rd_case_save(const rd_case *c, const char *path);
+
+/* Changes a worker makes. Each returns RD_OK, or RD_ERR_PROGRAM with a message in err (naming the
+ * fact, consent or kind, never a value). Times are seconds since 1970, UTC. */
+rd_status rd_case_set_fact(rd_case *c, const char *fact, const char *value, char *err, size_t errlen);
+/* granted 1 or 0; -1 withdraws a consent she gave, from `at` on. */
+rd_status rd_case_decide(rd_case *c, const char *consent, int granted, long long at, char *err, size_t errlen);
+/* kind: "step", "inform", "choose" (a = step, b = option), "refer" (a = actor), "share" (a = data,
+ * b = actor), "report" (a = duty), "permit" (a = permit; reason required: the break-glass record). */
+rd_status rd_case_record(rd_case *c, const char *kind, const char *a, const char *b, const char *reason, long long at,
+                         char *err, size_t errlen);
+
+typedef enum rd_action_kind {
+    RD_ACT_ASK, RD_ACT_INFORM, RD_ACT_SEEK, RD_ACT_CHOOSE, RD_ACT_REFER, RD_ACT_SHARE, RD_ACT_REPORT,
+    RD_ACT_TELL_AFTER, RD_ACT_END
+} rd_action_kind;
+
+/* One thing to do now. `name` is the fact, notice, consent, step, actor, data or duty concerned;
+ * `text` what to say or do, in the case's language when there is a text in it (`fallback` 1 when
+ * the SOP's first language had to be used instead); `detail` more (what a consent would share
+ * with whom, a duty's legal basis, the directory entries for a referral, ranked); `breach` 1 when
+ * the case departs from the SOP (a report is due but she was not told first). `file`:`line` is
+ * the rule in the SOP. Strings belong to the list. */
+typedef struct rd_action {
+    rd_action_kind kind;
+    const char *name, *text, *detail;
+    int fallback, breach;
+    const char *file;
+    unsigned line;
+} rd_action;
+
+typedef struct rd_action_list rd_action_list;
+
+/* What the worker must do now for case c at time `now` (seconds since 1970; it decides whether a
+ * time-limited consent still holds), in order: questions, notices, consents to seek, choices to
+ * offer, referrals, shares, reports due, ends of branches. Several branches can be open at once.
+ * NULL when out of memory. */
+rd_action_list *rd_case_next(rd_case *c, long long now);
+size_t rd_actions_len(const rd_action_list *l);
+const rd_action *rd_actions_get(const rd_action_list *l, size_t i);
+void rd_actions_free(rd_action_list *l);
+
+typedef enum rd_decision { RD_DENY = 0, RD_ALLOW = 1 } rd_decision;
+
+/* Why a may-share answer is what it is: the rule that decided (a principle, consent, permit or
+ * duty, or "default" when none allows it), its kind, where it is written, and a sentence. Strings
+ * live as long as the case. `break_glass` is set when the answer rests on a permit: using it must
+ * be recorded with a reason, and she must be told afterwards. */
+typedef struct rd_reason {
+    const char *rule, *kind, *file;
+    unsigned line;
+    const char *text;
+    int break_glass;
+} rd_reason;
+
+/* May `data` go from actor `from` to actor `to` in case c at time `now`? Denied unless a rule
+ * allows it: `never ... reaches` principles deny whatever any consent says; a consent applies as
+ * she gave it (narrowed, time-limited, withdrawn); a permit only while its condition holds; a duty
+ * only where it applies. Unknown names are denied, with the reason saying so. */
+rd_decision rd_may_share(rd_case *c, const char *data, const char *from, const char *to, long long now, rd_reason *why);
+
 #ifdef __cplusplus
 }
 #endif

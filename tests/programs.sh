@@ -35,5 +35,18 @@ expect_exit 0 "help" "$RD" --help
 : >"$tmp/empty.sop"
 expect_exit 0 "an empty file" "$RD" check "$tmp/empty.sop"
 
+# The runtime commands on a fictional case (examples/annex1a/cases/c-0001.yaml).
+sop=examples/annex1a/annex1a.sop
+cp examples/annex1a/cases/c-0001.yaml "$tmp/case.yaml"
+out=$(${RUN:-} "$RD" next "$sop" "$tmp/case.yaml" --format json 2>&1)
+if printf '%s' "$out" | grep -q '"actions"' && printf '%s' "$out" | grep -q '"kind": "inform"'; then ok; else bad "next --format json"; fi
+out=$(${RUN:-} "$RD" may-share "$sop" "$tmp/case.yaml" survivor_name vaw_centre district_police --format json 2>&1)
+if printf '%s' "$out" | grep -q '"decision": "deny"' && printf '%s' "$out" | grep -q '"rule": "police_referral"'; then ok; else bad "may-share refused consent"; fi
+expect_exit 0 "case: record a notice" "$RD" case "$sop" "$tmp/case.yaml" --informed right_to_refuse --now 2024-05-01T10:05:00Z
+if grep -q "inform: right_to_refuse" "$tmp/case.yaml" && [ -z "$(ls "$tmp" | grep '\.tmp\.')" ]; then ok; else bad "case: saved, no temporary file left"; fi
+expect_exit 1 "case: an unknown fact" "$RD" case "$sop" "$tmp/case.yaml" --set no_such_fact=true
+expect_exit 2 "case: no change asked" "$RD" case "$sop" "$tmp/case.yaml"
+expect_exit 2 "next: missing case file" "$RD" next "$sop" "$tmp/none.yaml"
+
 echo "programs: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

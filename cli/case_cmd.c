@@ -1,0 +1,169 @@
+/* `rightdoor next`, `rightdoor may-share` and `rightdoor case`: load the SOP and the case, ask the
+ * library, print (text for people, JSON for programs). Exit codes as everywhere: 0 done, 1 errors
+ * in the SOP or the case, 2 usage or an unreadable file, 3 out of memory. */
+#include "case_cmd.h"
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+static int status_code(rd_status st) { return st == RD_OK ? 0 : st == RD_ERR_PROGRAM ? 1 : st == RD_ERR_IO ? 2 : 3; }
+
+/* Compiles the SOP and loads the case; on failure prints why and returns the exit code. */
+static int open_case(const char *sop, const char *case_path, const rd_options *opt, rd_program **p, rd_case **c,
+                     rd_diagnostics **d)
+{
+    *c = NULL;
+    *p = rd_compile(sop, opt, d);
+    if (!*p) {
+        rd_diagnostics_print(*d, stderr, 0);
+        return status_code(*d ? rd_diagnostics_status(*d) : RD_ERR_NOMEM);
+    }
+    *c = rd_case_load(*p, case_path, *d);
+    if (!*c) {
+        rd_diagnostics_print(*d, stderr, 0);
+        rd_status st = rd_diagnostics_status(*d);
+        return status_code(st == RD_OK ? RD_ERR_PROGRAM : st);
+    }
+    return 0;
+}
+
+static const char *const kind_name[] = {"ask", "inform", "seek", "choose", "refer", "share", "report", "tell_after", "end"};
+
+int cmd_next(const char *sop, const char *case_path, const rd_options *opt, int json, long long now)
+{
+    rd_program *p;
+    rd_case *c;
+    rd_diagnostics *d = NULL;
+    int rc = open_case(sop, case_path, opt, &p, &c, &d);
+    if (rc) goto out;
+    rd_action_list *l = rd_case_next(c, now);
+    if (!l) {
+        rc = 3;
+        goto out;
+    }
+    if (json) {
+        json_t *root = json_object(), *acts = json_array();
+        for (size_t i = 0; i < rd_actions_len(l); i++) {
+            const rd_action *a = rd_actions_get(l, i);
+            json_t *o = json_object();
+            json_object_set_new(o, "kind", json_string(kind_name[a->kind]));
+            json_object_set_new(o, "name", json_string(a->name ? a->name : ""));
+            json_object_set_new(o, "text", a->text ? json_string(a->text) : json_null());
+            json_object_set_new(o, "detail", a->detail ? json_string(a->detail) : json_null());
+            json_object_set_new(o, "language_fallback", json_boolean(a->fallback));
+            json_object_set_new(o, "breach", json_boolean(a->breach));
+            json_object_set_new(o, "file", a->file ? json_string(a->file) : json_null());
+            json_object_set_new(o, "line", json_integer(a->line));
+            json_array_append_new(acts, o);
+        }
+        json_object_set_new(root, "actions", acts);
+        rc = json_dumpf(root, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER) == 0 && fputc('\n', stdout) != EOF ? 0 : 2;
+        json_decref(root);
+    } else {
+        for (size_t i = 0; i < rd_actions_len(l); i++) {
+            const rd_action *a = rd_actions_get(l, i);
+            printf("%s %s: %s%s\n", kind_name[a->kind], a->name ? a->name : "", a->text ? a->text : "",
+                   a->fallback ? " [not translated into the case's language]" : "");
+            if (a->detail) printf("    %s\n", a->detail);
+            if (a->file) printf("    (%s:%u)\n", a->file, a->line);
+        }
+        if (!rd_actions_len(l)) printf("nothing to do now\n");
+    }
+    rd_actions_free(l);
+out:
+    rd_case_free(c);
+    rd_program_free(p);
+    rd_diagnostics_free(d);
+    return rc;
+}
+
+int cmd_may_share(const char *sop, const char *case_path, const char *data, const char *from, const char *to,
+                  const rd_options *opt, int json, long long now)
+{
+    rd_program *p;
+    rd_case *c;
+    rd_diagnostics *d = NULL;
+    int rc = open_case(sop, case_path, opt, &p, &c, &d);
+    if (rc) goto out;
+    rd_reason why;
+    rd_decision dec = rd_may_share(c, data, from, to, now, &why);
+    if (json) {
+        json_t *o = json_object();
+        json_object_set_new(o, "decision", json_string(dec == RD_ALLOW ? "allow" : "deny"));
+        json_object_set_new(o, "reason", json_string(why.text ? why.text : ""));
+        json_object_set_new(o, "rule", json_string(why.rule ? why.rule : ""));
+        json_object_set_new(o, "rule_kind", json_string(why.kind ? why.kind : ""));
+        json_object_set_new(o, "file", why.file ? json_string(why.file) : json_null());
+        json_object_set_new(o, "line", json_integer(why.line));
+        json_object_set_new(o, "break_glass", json_boolean(why.break_glass));
+        rc = json_dumpf(o, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER) == 0 && fputc('\n', stdout) != EOF ? 0 : 2;
+        json_decref(o);
+    } else {
+        printf("%s: %s\n", dec == RD_ALLOW ? "allow" : "deny", why.text ? why.text : "");
+        if (why.file) printf("    (%s:%u)\n", why.file, why.line);
+    }
+out:
+    rd_case_free(c);
+    rd_program_free(p);
+    rd_diagnostics_free(d);
+    return rc;
+}
+
+int cmd_case(const char *sop, const char *case_path, const rd_options *opt, const cli_change *ch, size_t n,
+             const char *reason, long long now)
+{
+    rd_program *p;
+    rd_case *c;
+    rd_diagnostics *d = NULL;
+    int rc = open_case(sop, case_path, opt, &p, &c, &d);
+    if (rc) goto out;
+    char err[256];
+    for (size_t i = 0; i < n && !rc; i++) {
+        const char *w = ch[i].what, *arg = ch[i].arg;
+        char buf[256];
+        snprintf(buf, sizeof buf, "%s", arg);
+        char *sep = strpbrk(buf, "=.:");
+        rd_status st;
+        if (!strcmp(w, "set")) {
+            if (!sep || *sep != '=') {
+                fprintf(stderr, "rightdoor: --set takes FACT=VALUE\n");
+                rc = 2;
+                break;
+            }
+            *sep = '\0';
+            st = rd_case_set_fact(c, buf, sep + 1, err, sizeof err);
+        } else if (!strcmp(w, "grant") || !strcmp(w, "refuse") || !strcmp(w, "withdraw")) {
+            st = rd_case_decide(c, arg, w[0] == 'g' ? 1 : w[0] == 'r' ? 0 : -1, now, err, sizeof err);
+        } else if (!strcmp(w, "choose") || !strcmp(w, "shared")) {
+            if (!sep) {
+                fprintf(stderr, "rightdoor: --%s takes %s\n", w, w[0] == 'c' ? "STEP.OPTION" : "DATA:ACTOR");
+                rc = 2;
+                break;
+            }
+            *sep = '\0';
+            st = rd_case_record(c, w[0] == 'c' ? "choose" : "share", buf, sep + 1, NULL, now, err, sizeof err);
+        } else {
+            static const struct { const char *opt, *kind; } map[] = {{"informed", "inform"}, {"referred", "refer"},
+                                                                     {"reported", "report"}, {"permit", "permit"},
+                                                                     {"told", "told"},       {"step", "step"}};
+            const char *kind = NULL;
+            for (size_t k = 0; k < sizeof map / sizeof *map; k++)
+                if (!strcmp(w, map[k].opt)) kind = map[k].kind;
+            st = rd_case_record(c, kind, arg, NULL, !strcmp(w, "permit") ? reason : NULL, now, err, sizeof err);
+        }
+        if (st != RD_OK) {
+            fprintf(stderr, "rightdoor: %s: %s\n", case_path, err);
+            rc = status_code(st);
+        }
+    }
+    if (!rc) {
+        rd_status st = rd_case_save(c, case_path);
+        if (st != RD_OK) fprintf(stderr, "rightdoor: could not save %s; the file is unchanged\n", case_path);
+        rc = status_code(st);
+    }
+out:
+    rd_case_free(c);
+    rd_program_free(p);
+    rd_diagnostics_free(d);
+    return rc;
+}

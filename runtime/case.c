@@ -1,0 +1,696 @@
+#define _DEFAULT_SOURCE /* timegm, gmtime_r */
+/* Cases: loading and checking the YAML of language.md section 8, saving it so that a crash leaves
+ * either the old file or the new one, and the changes a worker makes. Messages about a case name
+ * the file, line, column and key, never a value: a case holds a survivor's facts. */
+#include "case.h"
+#include "../compiler/check.h"
+#include "../compiler/yaml_util.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+long long rd_time_parse(const char *s)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    int y, mo, d, h = 0, mi = 0, se = 0;
+    char z = 'Z';
+    int n = sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &se, &z);
+    if (n != 3 && n != 7) return -1;
+    if (n == 7 && z != 'Z') return -1;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return -1;
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = se;
+    return (long long)timegm(&tm);
+}
+
+int rd_case_add_event(rd_case *c, rd_event ev)
+{
+    if (c->nevents == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 16;
+        rd_event *v = rd_arena_alloc(&c->arena, cap * sizeof *v);
+        if (!v) return -1;
+        if (c->nevents) memcpy(v, c->events, c->nevents * sizeof *v);
+        c->events = v;
+        c->cap = cap;
+    }
+    c->events[c->nevents++] = ev;
+    return 0;
+}
+
+/* ---- evaluating conditions on a case (Kleene logic: unknown is neither true nor false) ------- */
+
+static int fact_value(const rd_case *c, const rd_decl *f, long long *v)
+{
+    if (f->u.fact.derived) {
+        int r = rd_case_cond(c, f->u.fact.derived);
+        if (r < 0) return 0;
+        *v = r;
+        return 1;
+    }
+    const rd_fact_value *fv = &c->facts[f->index];
+    if (fv->state != RD_FV_SET) return 0;
+    *v = fv->v;
+    return 1;
+}
+
+int rd_case_cond(const rd_case *c, const rd_expr *e)
+{
+    int a, b;
+    long long x, y;
+    switch (e->kind) {
+    case RD_E_OR:
+        a = rd_case_cond(c, e->a);
+        b = rd_case_cond(c, e->b);
+        return a == 1 || b == 1 ? 1 : a == 0 && b == 0 ? 0 : -1;
+    case RD_E_AND:
+        a = rd_case_cond(c, e->a);
+        b = rd_case_cond(c, e->b);
+        return a == 0 || b == 0 ? 0 : a == 1 && b == 1 ? 1 : -1;
+    case RD_E_NOT:
+        a = rd_case_cond(c, e->a);
+        return a < 0 ? -1 : !a;
+    case RD_E_BOOL: return e->value != 0;
+    case RD_E_INT: return -1;
+    case RD_E_KNOWN: return e->fact ? fact_value(c, e->fact, &x) : 0;
+    case RD_E_NAME: return e->fact && fact_value(c, e->fact, &x) ? x != 0 : -1;
+    case RD_E_IN:
+        if (!e->fact || !fact_value(c, e->fact, &x)) return -1;
+        for (const rd_ref *r = e->set; r; r = r->next) {
+            long long i = 0;
+            for (const rd_ref *v = e->fact->u.fact.values; v && v->id != r->id; v = v->next) i++;
+            if (i == x) return 1;
+        }
+        return 0;
+    case RD_E_CMP: {
+        /* each side: a fact's value or a constant (an enum value's index, a number, a bool) */
+        const rd_expr *l = e->a, *r = e->b;
+        if (l->fact && l->type != RD_T_ENUMVAL) {
+            if (!fact_value(c, l->fact, &x)) return -1;
+        } else {
+            x = l->value;
+        }
+        if (r->fact && r->type != RD_T_ENUMVAL) {
+            if (!fact_value(c, r->fact, &y)) return -1;
+        } else {
+            y = r->value;
+        }
+        switch (e->op) {
+        case RD_OP_EQ: return x == y;
+        case RD_OP_NE: return x != y;
+        case RD_OP_LT: return x < y;
+        case RD_OP_LE: return x <= y;
+        case RD_OP_GT: return x > y;
+        case RD_OP_GE: return x >= y;
+        }
+    }
+    }
+    return -1;
+}
+
+int rd_case_consent_active(const rd_case *c, uint32_t k, long long now)
+{
+    const rd_consent_value *cv = &c->consents[k];
+    if (cv->state != RD_CS_GRANTED) return 0;
+    if (cv->withdrawn && cv->withdrawn <= now) return 0;
+    if (cv->until && cv->until < now) return 0;
+    return 1;
+}
+
+/* ---- loading ---------------------------------------------------------------------------------- */
+
+static const char *const case_keys[] = {"sop", "case", "language", "opened_by", "pathway", "facts", "consents",
+                                        "events", NULL};
+static const char *const consent_keys[] = {"granted", "at", "until", "except", "only", "withdrawn", NULL};
+static const char *const event_keys[] = {"step", "by", "at", "inform", "choose", "refer", "share", "with",
+                                         "report", "permit", "reason", "told", NULL};
+
+typedef struct loader {
+    rd_case *c;
+    int bad;
+} loader;
+
+static void fact_pair(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yaml_node_t *v)
+{
+    loader *L = ctx;
+    rd_program *p = y->p;
+    rd_decl *f = rd_lookup(p, RD_D_FACT, rd_intern(p, key, strlen(key)));
+    if (!f) {
+        rd_y_error(y, k, "unknown-name", "check the spelling against the SOP's `fact` declarations",
+                   "the SOP has no fact `%s`", key);
+        L->bad = 1;
+        return;
+    }
+    if (f->u.fact.derived || f->u.fact.lua) {
+        rd_y_error(y, k, "computed-fact", "give the facts it is computed from instead", "`%s` is computed, not given", key);
+        L->bad = 1;
+        return;
+    }
+    rd_fact_value *fv = &L->c->facts[f->index];
+    if (v->type == YAML_SCALAR_NODE && (!strcmp((const char *)v->data.scalar.value, "unknown") ||
+                                        !strcmp((const char *)v->data.scalar.value, "~") || v->data.scalar.length == 0)) {
+        fv->state = RD_FV_UNKNOWN; /* she declined to answer */
+        return;
+    }
+    const char *s = rd_y_scalar(y, v, key);
+    if (!s) {
+        L->bad = 1;
+        return;
+    }
+    char *end;
+    switch (f->u.fact.type) {
+    case RD_T_BOOL:
+        if (!strcmp(s, "true") || !strcmp(s, "false")) {
+            fv->state = RD_FV_SET;
+            fv->v = s[0] == 't';
+            return;
+        }
+        rd_y_error(y, v, "type-mismatch", "write true, false or unknown", "`%s` is a yes/no fact; this value is not one", key);
+        break;
+    case RD_T_INT:
+        errno = 0;
+        fv->v = strtoll(s, &end, 10);
+        if (*s && !*end && errno == 0) {
+            fv->state = RD_FV_SET;
+            return;
+        }
+        rd_y_error(y, v, "type-mismatch", "write a whole number, or unknown", "`%s` is a number; this value is not one", key);
+        break;
+    case RD_T_ENUM: {
+        long long i = 0;
+        for (const rd_ref *r = f->u.fact.values; r; r = r->next, i++)
+            if (!strcmp(r->id, s)) {
+                fv->state = RD_FV_SET;
+                fv->v = i;
+                return;
+            }
+        const char *names[64];
+        size_t n = 0;
+        for (const rd_ref *r = f->u.fact.values; r && n < 64; r = r->next) names[n++] = r->id;
+        rd_y_error(y, v, "unknown-value", rd_arena_printf(&p->arena, "`%s` can be %s", key, rd_quoted_list(&p->arena, names, n)),
+                   "this value is not one of the values of `%s`", key);
+        break;
+    }
+    default: break;
+    }
+    L->bad = 1;
+}
+
+static unsigned char *name_set(ydoc *y, yaml_node_t *v, const char *what, rd_decl_kind kind, uint32_t n, loader *L)
+{
+    rd_ref *list = rd_y_name_list(y, v, what);
+    unsigned char *set = rd_arena_alloc(&L->c->arena, n + 1);
+    if (!set) return NULL;
+    for (rd_ref *r = list; r; r = r->next) {
+        rd_decl *d = rd_lookup(y->p, kind, r->id);
+        if (!d) {
+            rd_unknown_name(y->p, r->span, r->id, kind, NULL);
+            L->bad = 1;
+            continue;
+        }
+        set[d->index] = 1;
+    }
+    return set;
+}
+
+typedef struct consent_ctx { loader *L; rd_consent_value *cv; } consent_ctx;
+
+static long long when_of(ydoc *y, yaml_node_t *v, const char *what, loader *L)
+{
+    const char *s = rd_y_scalar(y, v, what);
+    long long t = s ? rd_time_parse(s) : -1;
+    if (t < 0) {
+        rd_y_error(y, v, "bad-time", "write a time as 2024-05-01T10:00:00Z (UTC) or a date as 2024-05-01",
+                   "`%s` is not a time", what);
+        L->bad = 1;
+        return 0;
+    }
+    return t;
+}
+
+static void consent_field(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yaml_node_t *v)
+{
+    (void)k;
+    consent_ctx *cc = ctx;
+    rd_case *c = cc->L->c;
+    int b;
+    if (!strcmp(key, "granted")) {
+        if (rd_y_boolean(y, v, "granted", &b) == 0) cc->cv->state = b ? RD_CS_GRANTED : RD_CS_REFUSED;
+        else cc->L->bad = 1;
+    } else if (!strcmp(key, "at")) {
+        cc->cv->at = when_of(y, v, "at", cc->L);
+    } else if (!strcmp(key, "until")) {
+        cc->cv->until = when_of(y, v, "until", cc->L);
+    } else if (!strcmp(key, "withdrawn")) {
+        cc->cv->withdrawn = when_of(y, v, "withdrawn", cc->L);
+    } else if (!strcmp(key, "except")) {
+        cc->cv->except = name_set(y, v, "except", RD_D_DATA, c->g->ndata, cc->L);
+    } else {
+        cc->cv->only = name_set(y, v, "only", RD_D_ACTOR, c->g->nactors, cc->L);
+    }
+}
+
+static void consent_pair(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yaml_node_t *v)
+{
+    loader *L = ctx;
+    rd_decl *d = rd_lookup(y->p, RD_D_CONSENT, rd_intern(y->p, key, strlen(key)));
+    if (!d) {
+        rd_unknown_name(y->p, rd_y_span(y, k), key, RD_D_CONSENT, NULL);
+        L->bad = 1;
+        return;
+    }
+    rd_consent_value *cv = &L->c->consents[d->index];
+    if (v->type == YAML_SCALAR_NODE) {
+        const char *s = (const char *)v->data.scalar.value;
+        if (!strcmp(s, "granted")) cv->state = RD_CS_GRANTED;
+        else if (!strcmp(s, "refused")) cv->state = RD_CS_REFUSED;
+        else {
+            rd_y_error(y, v, "unknown-value", "write granted, refused, or `{ granted: true, except: [...], until: ... }`",
+                       "the answer to `%s` must be granted or refused", key);
+            L->bad = 1;
+        }
+        return;
+    }
+    consent_ctx cc = {L, cv};
+    rd_y_each_pair(y, v, "a consent", consent_keys, consent_field, &cc);
+    if (cv->state == RD_CS_UNSET) {
+        rd_y_error(y, v, "missing-field", "add `granted: true` (or false)", "the answer to `%s` does not say whether she agreed", key);
+        L->bad = 1;
+    }
+}
+
+typedef struct event_ctx { loader *L; rd_event ev; int kinds; } event_ctx;
+
+static const char *name_at(ydoc *y, yaml_node_t *v, const char *what, rd_decl_kind kind, loader *L)
+{
+    const char *s = rd_y_name(y, v, what);
+    if (!s) {
+        L->bad = 1;
+        return NULL;
+    }
+    if ((int)kind >= 0 && !rd_lookup(y->p, kind, s)) {
+        rd_unknown_name(y->p, rd_y_span(y, v), s, kind, NULL);
+        L->bad = 1;
+        return NULL;
+    }
+    return s;
+}
+
+static void event_field(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yaml_node_t *v)
+{
+    (void)k;
+    event_ctx *ec = ctx;
+    rd_event *ev = &ec->ev;
+    if (!strcmp(key, "at")) {
+        ev->at = when_of(y, v, "at", ec->L);
+    } else if (!strcmp(key, "by")) {
+        ev->by = rd_y_scalar(y, v, "by");
+    } else if (!strcmp(key, "reason")) {
+        ev->reason = rd_y_scalar(y, v, "reason");
+    } else if (!strcmp(key, "with")) {
+        ev->b = name_at(y, v, "with", RD_D_ACTOR, ec->L);
+    } else if (!strcmp(key, "choose")) {
+        const char *s = rd_y_scalar(y, v, "choose");
+        const char *dot = s ? strchr(s, '.') : NULL;
+        ec->kinds++;
+        ev->kind = RD_EV_CHOOSE;
+        if (!dot) {
+            rd_y_error(y, v, "bad-name", "write step.option, as in `referrals.shelter`", "`choose` names a step and an option");
+            ec->L->bad = 1;
+            return;
+        }
+        ev->a = rd_intern(y->p, s, (size_t)(dot - s));
+        ev->b = rd_intern(y->p, dot + 1, strlen(dot + 1));
+    } else {
+        static const struct { const char *key; rd_event_kind kind; rd_decl_kind decl; } kinds[] = {
+            {"step", RD_EV_STEP, (rd_decl_kind)-1}, {"inform", RD_EV_INFORM, RD_D_NOTICE},
+            {"refer", RD_EV_REFER, RD_D_ACTOR},      {"share", RD_EV_SHARE, RD_D_DATA},
+            {"report", RD_EV_REPORT, RD_D_DUTY},     {"permit", RD_EV_PERMIT, RD_D_PERMIT},
+            {"told", RD_EV_TOLD, RD_D_PERMIT},
+        };
+        for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+            if (!strcmp(key, kinds[i].key)) {
+                ec->kinds++;
+                ev->kind = kinds[i].kind;
+                ev->a = name_at(y, v, key, kinds[i].decl, ec->L);
+            }
+    }
+}
+
+static void top_pair(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yaml_node_t *v)
+{
+    (void)k;
+    loader *L = ctx;
+    rd_case *c = L->c;
+    int empty = v->type == YAML_SCALAR_NODE && v->data.scalar.length == 0;
+    if (empty && (!strcmp(key, "facts") || !strcmp(key, "consents") || !strcmp(key, "events"))) return;
+    if (!strcmp(key, "sop")) {
+        c->sop = rd_y_scalar(y, v, "sop");
+    } else if (!strcmp(key, "case")) {
+        c->id = rd_y_scalar(y, v, "case");
+    } else if (!strcmp(key, "language")) {
+        c->language = rd_y_name(y, v, "language");
+    } else if (!strcmp(key, "opened_by")) {
+        const char *s = name_at(y, v, "opened_by", RD_D_ACTOR, L);
+        if (s) c->opened_by = rd_lookup(y->p, RD_D_ACTOR, s)->index;
+    } else if (!strcmp(key, "pathway")) {
+        const char *s = name_at(y, v, "pathway", RD_D_PATHWAY, L);
+        if (s) c->pathway = rd_lookup(y->p, RD_D_PATHWAY, s);
+    } else if (!strcmp(key, "facts")) {
+        rd_y_each_pair(y, v, "facts", NULL, fact_pair, L);
+    } else if (!strcmp(key, "consents")) {
+        rd_y_each_pair(y, v, "consents", NULL, consent_pair, L);
+    } else {
+        if (rd_y_expect(y, v, YAML_SEQUENCE_NODE, "events") != 0) {
+            L->bad = 1;
+            return;
+        }
+        for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+            yaml_node_t *e = yaml_document_get_node(&y->doc, *it);
+            event_ctx ec = {L, {0}, 0};
+            rd_y_each_pair(y, e, "an event", event_keys, event_field, &ec);
+            if (ec.kinds != 1) {
+                rd_y_error(y, e, "bad-event", "an event is one of step, inform, choose, refer, share, report, permit or told",
+                           "this event must say exactly one thing that was done");
+                L->bad = 1;
+                continue;
+            }
+            if (rd_case_add_event(c, ec.ev) != 0) L->bad = 1;
+        }
+    }
+}
+
+/* The pathway a case runs: named in the file, or the first whose entry includes the actor that
+ * opened it. */
+static const rd_decl *pathway_for(rd_case *c)
+{
+    for (uint32_t i = 0; i < c->g->npathways; i++)
+        for (uint32_t k = 0; k < c->g->pathways[i].nentry; k++)
+            if (c->g->pathways[i].entry[k] == c->opened_by) return c->g->pathways[i].decl;
+    return NULL;
+}
+
+static rd_case *case_new(rd_program *p)
+{
+    if (!p->graph) p->graph = rd_graph_build(p);
+    if (!p->graph) return NULL;
+    rd_case *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    rd_arena_init(&c->arena);
+    c->p = p;
+    c->g = p->graph;
+    c->opened_by = UINT32_MAX;
+    c->facts = rd_arena_alloc(&c->arena, (c->g->nfacts + 1) * sizeof *c->facts);
+    c->consents = rd_arena_alloc(&c->arena, (c->g->nconsents + 1) * sizeof *c->consents);
+    if (!c->facts || !c->consents) {
+        rd_arena_release(&c->arena);
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+rd_case *rd_case_load(rd_program *p, const char *path, rd_diagnostics *d)
+{
+    if (!p || !path || !d) return NULL;
+    rd_diagnostics *saved = p->diags;
+    p->diags = d;
+    rd_case *c = case_new(p);
+    if (!c) {
+        rd_diag_set_status(d, RD_ERR_NOMEM);
+        p->diags = saved;
+        return NULL;
+    }
+    size_t errors_before = rd_diagnostics_count(d, RD_SEV_ERROR);
+    ydoc y;
+    rd_span none = {0, 0, 0, 0, 0};
+    yaml_node_t *root = rd_y_open(p, path, none, 0, &y, "case file", 1);
+    loader L = {c, root == NULL};
+    if (root) {
+        rd_y_each_pair(&y, root, "a case", case_keys, top_pair, &L);
+        if (!L.bad && c->opened_by == UINT32_MAX) {
+            rd_y_error(&y, root, "missing-field", "add `opened_by: <actor>`: where she came in", "the case does not say who opened it");
+            L.bad = 1;
+        }
+        if (!L.bad && !c->pathway && !(c->pathway = pathway_for(c))) {
+            rd_y_error(&y, root, "missing-field", "add `pathway: <name>`",
+                       "no pathway of the SOP starts at the actor that opened this case");
+            L.bad = 1;
+        }
+        if (!L.bad && !c->language) c->language = p->first_language;
+        yaml_document_delete(&y.doc);
+    }
+    p->diags = saved;
+    /* any error reported while reading it, wherever it was found, and the case is refused */
+    if (L.bad || p->arena.failed || rd_diagnostics_count(d, RD_SEV_ERROR) > errors_before) {
+        rd_case_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void rd_case_free(rd_case *c)
+{
+    if (!c) return;
+    rd_arena_release(&c->arena);
+    free(c);
+}
+
+/* ---- saving ----------------------------------------------------------------------------------- */
+
+static void put_quoted(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; s && *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\') fprintf(f, "\\%c", ch);
+        else if (ch < 0x20) fprintf(f, "\\x%02x", ch);
+        else fputc(ch, f);
+    }
+    fputc('"', f);
+}
+
+static void put_time(FILE *f, const char *key, long long t)
+{
+    if (!t) return;
+    time_t tt = (time_t)t;
+    struct tm tm;
+    char buf[32];
+    gmtime_r(&tt, &tm);
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    fprintf(f, ", %s: \"%s\"", key, buf);
+}
+
+static void put_set(FILE *f, const char *key, const unsigned char *set, const rd_decl *const *decls, uint32_t n)
+{
+    if (!set) return;
+    fprintf(f, ", %s: [", key);
+    int first = 1;
+    for (uint32_t i = 0; i < n; i++)
+        if (set[i]) {
+            fprintf(f, "%s%s", first ? "" : ", ", decls[i]->id);
+            first = 0;
+        }
+    fputc(']', f);
+}
+
+static int write_case(const rd_case *c, FILE *f)
+{
+    const rd_graph *g = c->g;
+    if (c->sop) {
+        fputs("sop: ", f);
+        put_quoted(f, c->sop);
+        fputc('\n', f);
+    }
+    fputs("case: ", f);
+    put_quoted(f, c->id ? c->id : "");
+    fprintf(f, "\nlanguage: %s\nopened_by: %s\npathway: %s\nfacts:", c->language ? c->language : "",
+            g->actors[c->opened_by]->id, c->pathway->id);
+    /* an empty section is written {} or [], which YAML reads back as empty, not as null */
+    int any = 0;
+    for (uint32_t i = 0; i < g->nfacts; i++) any |= c->facts[i].state != RD_FV_UNSET;
+    fputs(any ? "\n" : " {}\n", f);
+    for (uint32_t i = 0; i < g->nfacts; i++) {
+        const rd_fact_value *fv = &c->facts[i];
+        const rd_decl *fd = g->facts[i];
+        if (fv->state == RD_FV_UNSET) continue;
+        fprintf(f, "  %s: ", fd->id);
+        if (fv->state == RD_FV_UNKNOWN) fputs("unknown", f);
+        else if (fd->u.fact.type == RD_T_BOOL) fputs(fv->v ? "true" : "false", f);
+        else if (fd->u.fact.type == RD_T_INT) fprintf(f, "%lld", fv->v);
+        else {
+            const rd_ref *r = fd->u.fact.values;
+            for (long long k = 0; r && k < fv->v; k++) r = r->next;
+            fputs(r ? r->id : "unknown", f);
+        }
+        fputc('\n', f);
+    }
+    any = 0;
+    for (uint32_t i = 0; i < g->nconsents; i++) any |= c->consents[i].state != RD_CS_UNSET;
+    fputs(any ? "consents:\n" : "consents: {}\n", f);
+    for (uint32_t i = 0; i < g->nconsents; i++) {
+        const rd_consent_value *cv = &c->consents[i];
+        if (cv->state == RD_CS_UNSET) continue;
+        fprintf(f, "  %s: { granted: %s", g->consents[i]->id, cv->state == RD_CS_GRANTED ? "true" : "false");
+        put_time(f, "at", cv->at);
+        put_time(f, "until", cv->until);
+        put_time(f, "withdrawn", cv->withdrawn);
+        put_set(f, "except", cv->except, g->data, g->ndata);
+        put_set(f, "only", cv->only, g->actors, g->nactors);
+        fputs(" }\n", f);
+    }
+    fputs(c->nevents ? "events:\n" : "events: []\n", f);
+    static const char *const key[] = {"step", "inform", "choose", "refer", "share", "report", "permit", "told"};
+    for (size_t i = 0; i < c->nevents; i++) {
+        const rd_event *e = &c->events[i];
+        fprintf(f, "  - { %s: ", key[e->kind]);
+        if (e->kind == RD_EV_CHOOSE) fprintf(f, "%s.%s", e->a, e->b);
+        else fputs(e->a ? e->a : "", f);
+        if (e->kind == RD_EV_SHARE && e->b) fprintf(f, ", with: %s", e->b);
+        if (e->by) {
+            fputs(", by: ", f);
+            put_quoted(f, e->by);
+        }
+        if (e->reason) {
+            fputs(", reason: ", f);
+            put_quoted(f, e->reason);
+        }
+        put_time(f, "at", e->at);
+        fputs(" }\n", f);
+    }
+    return ferror(f) ? -1 : 0;
+}
+
+rd_status rd_case_save(const rd_case *c, const char *path)
+{
+    /* A temporary file in the same folder, flushed to disk, then renamed over the case: a crash
+     * at any moment leaves the old case or the new one, never half of one. */
+    size_t n = strlen(path);
+    char *tmp = malloc(n + 16);
+    if (!tmp) return RD_ERR_NOMEM;
+    snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        free(tmp);
+        return RD_ERR_IO;
+    }
+    FILE *f = fdopen(fd, "w");
+    int ok = f && write_case(c, f) == 0 && fflush(f) == 0 && fsync(fd) == 0;
+    if (f) ok &= fclose(f) == 0;
+    else close(fd);
+    if (ok) ok = rename(tmp, path) == 0;
+    if (!ok) unlink(tmp);
+    if (ok) {
+        /* the rename itself must survive a crash: sync the folder */
+        char *dir = strdup(path);
+        if (dir) {
+            char *slash = strrchr(dir, '/');
+            if (slash) *slash = '\0';
+            int dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY);
+            if (dfd >= 0) {
+                fsync(dfd);
+                close(dfd);
+            }
+            free(dir);
+        }
+    }
+    free(tmp);
+    return ok ? RD_OK : RD_ERR_IO;
+}
+
+/* ---- changes a worker makes ------------------------------------------------------------------ */
+
+static rd_status fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static rd_status fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (err && errlen) vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return RD_ERR_PROGRAM;
+}
+
+rd_status rd_case_set_fact(rd_case *c, const char *fact, const char *value, char *err, size_t errlen)
+{
+    rd_decl *f = rd_lookup(c->p, RD_D_FACT, rd_intern(c->p, fact, strlen(fact)));
+    if (!f) return fail(err, errlen, "the SOP has no fact `%s`", fact);
+    if (f->u.fact.derived || f->u.fact.lua) return fail(err, errlen, "`%s` is computed, not given", fact);
+    rd_fact_value *fv = &c->facts[f->index];
+    if (!strcmp(value, "unknown")) {
+        fv->state = RD_FV_UNKNOWN;
+        return RD_OK;
+    }
+    char *end;
+    switch (f->u.fact.type) {
+    case RD_T_BOOL:
+        if (strcmp(value, "true") && strcmp(value, "false"))
+            return fail(err, errlen, "`%s` is a yes/no fact: give true, false or unknown", fact);
+        fv->state = RD_FV_SET;
+        fv->v = value[0] == 't';
+        return RD_OK;
+    case RD_T_INT:
+        errno = 0;
+        fv->v = strtoll(value, &end, 10);
+        if (!*value || *end || errno) return fail(err, errlen, "`%s` is a number: give a whole number or unknown", fact);
+        fv->state = RD_FV_SET;
+        return RD_OK;
+    case RD_T_ENUM: {
+        long long i = 0;
+        for (const rd_ref *r = f->u.fact.values; r; r = r->next, i++)
+            if (!strcmp(r->id, value)) {
+                fv->state = RD_FV_SET;
+                fv->v = i;
+                return RD_OK;
+            }
+        return fail(err, errlen, "the value given is not one of the values of `%s`", fact);
+    }
+    default: return fail(err, errlen, "`%s` cannot be set", fact);
+    }
+}
+
+rd_status rd_case_decide(rd_case *c, const char *consent, int granted, long long at, char *err, size_t errlen)
+{
+    rd_decl *d = rd_lookup(c->p, RD_D_CONSENT, rd_intern(c->p, consent, strlen(consent)));
+    if (!d) return fail(err, errlen, "the SOP has no consent `%s`", consent);
+    rd_consent_value *cv = &c->consents[d->index];
+    if (granted < 0) {
+        /* withdrawal: only of a consent she gave */
+        if (cv->state != RD_CS_GRANTED) return fail(err, errlen, "`%s` was not granted, so it cannot be withdrawn", consent);
+        cv->withdrawn = at;
+        return RD_OK;
+    }
+    memset(cv, 0, sizeof *cv);
+    cv->state = granted ? RD_CS_GRANTED : RD_CS_REFUSED;
+    cv->at = at;
+    return RD_OK;
+}
+
+rd_status rd_case_record(rd_case *c, const char *kind, const char *a, const char *b, const char *reason, long long at,
+                         char *err, size_t errlen)
+{
+    static const struct { const char *name; rd_event_kind kind; int decl; } kinds[] = {
+        {"step", RD_EV_STEP, -1},      {"inform", RD_EV_INFORM, RD_D_NOTICE}, {"choose", RD_EV_CHOOSE, -1},
+        {"refer", RD_EV_REFER, RD_D_ACTOR}, {"share", RD_EV_SHARE, RD_D_DATA}, {"report", RD_EV_REPORT, RD_D_DUTY},
+        {"permit", RD_EV_PERMIT, RD_D_PERMIT}, {"told", RD_EV_TOLD, RD_D_PERMIT},
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+        if (strcmp(kind, kinds[i].name)) continue;
+        rd_event ev = {kinds[i].kind, rd_intern(c->p, a, strlen(a)), b ? rd_intern(c->p, b, strlen(b)) : NULL, NULL,
+                       reason ? rd_arena_strdup(&c->arena, reason) : NULL, at};
+        if (kinds[i].decl >= 0 && !rd_lookup(c->p, (rd_decl_kind)kinds[i].decl, ev.a))
+            return fail(err, errlen, "the SOP has no %s `%s`", rd_decl_kind_name((rd_decl_kind)kinds[i].decl), a);
+        if (ev.kind == RD_EV_PERMIT && !reason)
+            return fail(err, errlen, "using a permit needs a stated reason");
+        return rd_case_add_event(c, ev) == 0 ? RD_OK : RD_ERR_NOMEM;
+    }
+    return fail(err, errlen, "unknown kind of event `%s`", kind);
+}

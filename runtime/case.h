@@ -1,0 +1,60 @@
+/* A case at run time: what is known of her situation, what she consented to (and on what terms),
+ * and what was done. Loaded from and saved to the YAML of language.md section 8. Internal to the
+ * library; the public handle is rd_case in rightdoor.h. */
+#ifndef RD_CASE_H
+#define RD_CASE_H
+#include "../compiler/graph.h"
+
+typedef enum rd_fact_state { RD_FV_UNSET, RD_FV_UNKNOWN, RD_FV_SET } rd_fact_state;
+
+/* A fact's value: bool 0/1, an enum value's index, or the number. */
+typedef struct rd_fact_value {
+    rd_fact_state state;
+    long long v;
+} rd_fact_value;
+
+typedef enum rd_consent_state { RD_CS_UNSET, RD_CS_REFUSED, RD_CS_GRANTED } rd_consent_state;
+
+/* Her answer to a consent, as she gave it: narrowed to fewer data (except) or recipients (only),
+ * limited in time (until) and possibly withdrawn. Times are seconds since 1970 (UTC); 0 is none. */
+typedef struct rd_consent_value {
+    rd_consent_state state;
+    long long at, until, withdrawn;
+    unsigned char *except; /* by data index, or NULL */
+    unsigned char *only;   /* by actor index, or NULL: everyone the consent names */
+} rd_consent_value;
+
+typedef enum rd_event_kind {
+    RD_EV_STEP, RD_EV_INFORM, RD_EV_CHOOSE, RD_EV_REFER, RD_EV_SHARE, RD_EV_REPORT, RD_EV_PERMIT, RD_EV_TOLD
+} rd_event_kind;
+
+/* Something done: a step (name), a notice given (name), an option she chose (step, option), a
+ * referral made (actor), data shared (data, actor), a report made (duty), a permit used (permit,
+ * reason), she was told afterwards what a permit let go (permit). */
+typedef struct rd_event {
+    rd_event_kind kind;
+    const char *a, *b;
+    const char *by, *reason;
+    long long at;
+} rd_event;
+
+struct rd_case {
+    rd_program *p;
+    rd_graph *g;
+    rd_arena arena;
+    const char *sop, *id, *language;
+    uint32_t opened_by;       /* actor index */
+    const rd_decl *pathway;
+    rd_fact_value *facts;     /* by fact index */
+    rd_consent_value *consents; /* by consent index */
+    rd_event *events;
+    size_t nevents, cap;
+};
+
+/* The value of fact f in case c under Kleene logic: 1 true, 0 false, -1 unknown. */
+int rd_case_cond(const rd_case *c, const rd_expr *e);
+/* Whether consent k is in force at time now: granted, not withdrawn, not expired. */
+int rd_case_consent_active(const rd_case *c, uint32_t k, long long now);
+int rd_case_add_event(rd_case *c, rd_event ev);
+
+#endif

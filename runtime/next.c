@@ -1,0 +1,339 @@
+/* Next actions for a case: the pathway is walked from its start with the case's facts, her answers
+ * and what was done; each branch stops where the worker is needed (a question not yet asked, a
+ * notice not yet given, a consent not yet sought, a choice not yet made, a referral or share not
+ * yet made) or where it ends. A `choose` can leave several branches open. Duties fire where the
+ * actor they apply to holds all they report and their condition holds; a report is then due. */
+#include "case.h"
+#include "../compiler/check.h"
+#include <stdlib.h>
+#include <string.h>
+
+struct rd_action_list {
+    rd_arena arena;
+    rd_action *v;
+    size_t n, cap;
+};
+
+size_t rd_actions_len(const rd_action_list *l) { return l ? l->n : 0; }
+const rd_action *rd_actions_get(const rd_action_list *l, size_t i) { return l && i < l->n ? &l->v[i] : NULL; }
+
+void rd_actions_free(rd_action_list *l)
+{
+    if (!l) return;
+    free(l->v);
+    rd_arena_release(&l->arena);
+    free(l);
+}
+
+typedef struct walker {
+    rd_case *c;
+    rd_action_list *out;
+    long long now;
+    unsigned char *visited;
+    unsigned char *held;         /* by actor * ndata + data */
+    const rd_stmt **offered;     /* choose statements already offered, so one action per choose */
+    size_t noffered;
+    int failed;
+} walker;
+
+static int done(const rd_case *c, rd_event_kind k, const char *a, const char *b)
+{
+    for (size_t i = 0; i < c->nevents; i++)
+        if (c->events[i].kind == k && c->events[i].a == a && (!b || c->events[i].b == b)) return 1;
+    return 0;
+}
+
+/* A text said to her, in the case's language when there is one; *fallback when not. */
+static const char *in_language(const rd_case *c, const char *own, const rd_text *texts, int from_library, int *fallback)
+{
+    for (const rd_text *t = texts; t; t = t->next)
+        if (c->language && !strcmp(t->lang, c->language)) return t->text;
+    const char *own_lang = from_library ? "en" : c->p->first_language;
+    *fallback = !(c->language && own_lang && !strcmp(c->language, own_lang));
+    return own;
+}
+
+static void act(walker *w, rd_action_kind kind, const char *name, const char *text, const char *detail, int fallback,
+                int breach, rd_span at)
+{
+    rd_action_list *l = w->out;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        rd_action *v = realloc(l->v, cap * sizeof *v);
+        if (!v) {
+            w->failed = 1;
+            return;
+        }
+        l->v = v;
+        l->cap = cap;
+    }
+    rd_program *p = w->c->p;
+    l->v[l->n++] = (rd_action){kind, name, text, detail, fallback, breach,
+                               at.line && at.file < p->sources.n ? p->sources.v[at.file].path : NULL, at.line};
+}
+
+static uint32_t actor_of(const walker *w, uint32_t performer) { return performer == RD_PROVIDER ? w->c->opened_by : performer; }
+
+static void hold(walker *w, uint32_t a, const uint32_t *data, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) w->held[(size_t)a * w->c->g->ndata + data[i]] = 1;
+}
+
+/* Directory entries for a referral, best first: served in her language, then open around the
+ * clock, then specialist. A confidential location (a safe shelter) is never shown. */
+static const char *entries(walker *w, const rd_gnode *n)
+{
+    rd_case *c = w->c;
+    rd_arena *a = &w->out->arena;
+    uint32_t best[64], nb = 0;
+    int score[64];
+    for (uint32_t j = 0; j < n->nto && nb < 64; j++) {
+        const rd_decl *d = c->g->actors[n->to[j]];
+        int provides = 0;
+        for (const rd_ref *r = d->u.actor.provides; r && !provides; r = r->next) provides = r->decl == n->subject;
+        if (!provides && n->nto > 1) continue;
+        int lang = 0;
+        for (const rd_ref *r = d->u.actor.languages; r && !lang; r = r->next) lang = c->language && !strcmp(r->id, c->language);
+        const char *hours = rd_field_get(d, "hours");
+        score[nb] = lang * 4 + (hours && !strcmp(hours, "24/7")) * 2 + (d->u.actor.specialist != 0);
+        best[nb++] = n->to[j];
+    }
+    for (uint32_t i = 1; i < nb; i++)
+        for (uint32_t k = i; k > 0 && score[k] > score[k - 1]; k--) {
+            int s = score[k];
+            score[k] = score[k - 1];
+            score[k - 1] = s;
+            uint32_t b = best[k];
+            best[k] = best[k - 1];
+            best[k - 1] = b;
+        }
+    char *out = rd_arena_strdup(a, "");
+    for (uint32_t i = 0; i < nb && out; i++) {
+        const rd_decl *d = c->g->actors[best[i]];
+        const char *contact = rd_field_get(d, "contact"), *hours = rd_field_get(d, "hours");
+        const char *loc = d->u.actor.location_confidential ? "(location confidential)" : rd_field_get(d, "location");
+        char langs[128] = "";
+        size_t off = 0;
+        for (const rd_ref *r = d->u.actor.languages; r && off < sizeof langs; r = r->next) {
+            int wr = snprintf(langs + off, sizeof langs - off, "%s%s", off ? " " : "", r->id);
+            if (wr > 0) off += (size_t)wr;
+        }
+        out = rd_arena_printf(a, "%s%s%d. %s (%s): %s%s%s%s%s [%s]", out, i ? "; " : "", (int)i + 1, d->label ? d->label : d->id,
+                              d->id, contact ? contact : "no contact listed", hours ? ", " : "", hours ? hours : "",
+                              loc ? ", " : "", loc ? loc : "", langs);
+    }
+    return out;
+}
+
+static void walk(walker *w, uint32_t n);
+
+static void follow(walker *w, uint32_t n, rd_gedge_kind kind)
+{
+    const rd_gnode *node = &w->c->g->nodes[n];
+    for (uint32_t e = node->first_out; e < node->first_out + node->nout; e++)
+        if (w->c->g->edges[e].kind == kind) walk(w, w->c->g->edges[e].to);
+}
+
+static void walk(walker *w, uint32_t n)
+{
+    rd_case *c = w->c;
+    rd_graph *g = c->g;
+    rd_program *p = c->p;
+    rd_arena *a = &w->out->arena;
+    if (w->failed || w->visited[n]) return;
+    w->visited[n] = 1; /* a loop comes round once: what waits in it is already listed */
+    const rd_gnode *node = &g->nodes[n];
+    const rd_stmt *s = node->stmt;
+    int fb = 0;
+    switch (node->kind) {
+    case RD_N_STEP:
+    case RD_N_RECORD:
+        if (node->kind == RD_N_RECORD) hold(w, actor_of(w, node->performer), node->data, node->ndata);
+        follow(w, n, RD_G_NEXT);
+        return;
+    case RD_N_ASK: {
+        int waiting = 0;
+        for (const rd_ref *r = s->names; r; r = r->next) {
+            if (!r->decl || c->facts[r->decl->index].state != RD_FV_UNSET) continue;
+            const char *q = in_language(c, r->decl->label ? r->decl->label : r->id, r->decl->texts, r->decl->in_library, &fb);
+            act(w, RD_ACT_ASK, r->id, q, NULL, fb, 0, node->span);
+            waiting = 1;
+        }
+        if (waiting) return;
+        hold(w, actor_of(w, node->performer), node->data, node->ndata);
+        follow(w, n, RD_G_NEXT);
+        return;
+    }
+    case RD_N_INFORM:
+        if (!node->subject || done(c, RD_EV_INFORM, node->subject->id, NULL)) {
+            follow(w, n, RD_G_NEXT);
+            return;
+        }
+    {
+        const char *text = in_language(c, node->subject->label, node->subject->texts, node->subject->in_library, &fb);
+        act(w, RD_ACT_INFORM, node->subject->id, text, NULL, fb, 0, node->span);
+        return;
+    }
+    case RD_N_SEEK: {
+        const rd_decl *k = node->subject;
+        const rd_consent_value *cv = &c->consents[k->index];
+        if (cv->state == RD_CS_UNSET) {
+            const char *purpose = rd_field_get(k, "purpose");
+            char shares[512];
+            size_t off = 0;
+            shares[0] = '\0';
+            for (const rd_ref *r = k->u.flow.shares; r && off < sizeof shares; r = r->next) {
+                int wr = snprintf(shares + off, sizeof shares - off, "%s%s", off ? ", " : "", r->decl && r->decl->label ? r->decl->label : r->id);
+                if (wr > 0) off += (size_t)wr;
+            }
+            char with[512];
+            off = 0;
+            with[0] = '\0';
+            for (const rd_ref *r = k->u.flow.with; r && off < sizeof with; r = r->next) {
+                int wr = snprintf(with + off, sizeof with - off, "%s%s", off ? ", " : "",
+                                  r->decl && r->decl->label ? r->decl->label : r->id);
+                if (wr > 0) off += (size_t)wr;
+            }
+            const char *text = in_language(c, k->label, k->texts, k->in_library, &fb);
+            act(w, RD_ACT_SEEK, k->id, text,
+                rd_arena_printf(a, "would share %s with %s%s%s", shares, with, purpose ? "; purpose: " : "", purpose ? purpose : ""),
+                fb, 0, node->span);
+            return;
+        }
+        follow(w, n, rd_case_consent_active(c, k->index, w->now) ? RD_G_GRANTED : RD_G_REFUSED);
+        return;
+    }
+    case RD_N_REFER:
+        {
+            int made = 0;
+            for (uint32_t j = 0; j < node->nto && !made; j++) made = done(c, RD_EV_REFER, g->actors[node->to[j]]->id, NULL);
+            if (made) {
+                for (uint32_t j = 0; j < node->nto; j++)
+                    if (done(c, RD_EV_REFER, g->actors[node->to[j]]->id, NULL)) hold(w, node->to[j], node->data, node->ndata);
+                follow(w, n, RD_G_NEXT);
+                return;
+            }
+        }
+        act(w, RD_ACT_REFER, node->subject ? node->subject->id : "", rd_graph_node_text(g, p, n), entries(w, node), 0, 0,
+            node->span);
+        return;
+    case RD_N_SHARE: {
+        int all = 1;
+        for (uint32_t i = 0; i < node->ndata && all; i++) {
+            int any = 0;
+            for (uint32_t j = 0; j < node->nto && !any; j++)
+                any = done(c, RD_EV_SHARE, g->data[node->data[i]]->id, g->actors[node->to[j]]->id);
+            all = any;
+        }
+        if (all) {
+            for (uint32_t j = 0; j < node->nto; j++) hold(w, node->to[j], node->data, node->ndata);
+            follow(w, n, RD_G_NEXT);
+            return;
+        }
+        act(w, RD_ACT_SHARE, "", rd_graph_node_text(g, p, n), NULL, 0, 0, node->span);
+        return;
+    }
+    case RD_N_CHOOSE: {
+        const rd_option *o = NULL;
+        for (uint32_t e = node->first_out; e < node->first_out + node->nout; e++)
+            if (g->edges[e].kind == RD_G_OPTION) o = g->edges[e].option;
+        const char *step = node->step->id;
+        int chose_any = 0;
+        for (size_t i = 0; i < c->nevents; i++) chose_any |= c->events[i].kind == RD_EV_CHOOSE && c->events[i].a == step;
+        if (!chose_any) {
+            /* one action for the whole choose, listing its options */
+            int seen = 0;
+            for (size_t i = 0; i < w->noffered && !seen; i++) seen = w->offered[i] == s;
+            if (seen) return;
+            const rd_stmt **v = realloc(w->offered, (w->noffered + 1) * sizeof *v);
+            if (!v) {
+                w->failed = 1;
+                return;
+            }
+            w->offered = v;
+            w->offered[w->noffered++] = s;
+            char *opts = rd_arena_strdup(a, "");
+            for (const rd_option *op = s->options; op && opts; op = op->next) {
+                int f2 = 0;
+                opts = rd_arena_printf(a, "%s%s%s: %s", opts, *opts ? "; " : "", op->id,
+                                       in_language(c, op->label, op->texts, node->step->pathway->in_library, &f2));
+            }
+            const char *text = in_language(c, node->step->label, NULL, node->step->pathway->in_library, &fb);
+            act(w, RD_ACT_CHOOSE, step, text, opts, fb, 0, s->span);
+            return;
+        }
+        follow(w, n, o && done(c, RD_EV_CHOOSE, step, o->id) ? RD_G_OPTION : RD_G_SKIP);
+        return;
+    }
+    case RD_N_BRANCH:
+        follow(w, n, rd_case_cond(c, node->cond) == 1 ? RD_G_TRUE : RD_G_FALSE);
+        return;
+    case RD_N_DUTY: {
+        const rd_decl *duty = node->subject;
+        uint32_t who = actor_of(w, node->performer);
+        int fires = rd_graph_actor_in(g, who, duty->u.duty.applies) && (!duty->u.duty.when || rd_case_cond(c, duty->u.duty.when) == 1);
+        for (uint32_t i = 0; i < node->ndata && fires; i++) fires = w->held[(size_t)who * g->ndata + node->data[i]];
+        if (fires && !done(c, RD_EV_REPORT, duty->id, NULL)) {
+            int told = duty->u.duty.notice && done(c, RD_EV_INFORM, duty->u.duty.notice->id, NULL);
+            const char *to = "";
+            for (uint32_t j = 0; j < node->nto; j++)
+                to = rd_arena_printf(a, "%s%s%s", to, j ? ", " : "", g->actors[node->to[j]]->id);
+            act(w, RD_ACT_REPORT, duty->id, duty->label,
+                told ? rd_arena_printf(a, "%s reports to %s", g->actors[who]->id, to)
+                     : rd_arena_printf(a, "%s reports to %s. THIS CASE BREACHED THE SOP: she was not told of this duty before she disclosed", g->actors[who]->id, to),
+                0, !told, duty->span);
+        }
+        if (fires) for (uint32_t j = 0; j < node->nto; j++) hold(w, node->to[j], node->data, node->ndata);
+        follow(w, n, RD_G_NEXT);
+        return;
+    }
+    case RD_N_END:
+        act(w, RD_ACT_END, node->step ? node->step->id : "", s && s->text ? s->text : "this branch ends", NULL, 0, 0, node->span);
+        return;
+    }
+}
+
+static int rank(rd_action_kind k)
+{
+    static const int order[] = {[RD_ACT_ASK] = 0, [RD_ACT_INFORM] = 1, [RD_ACT_SEEK] = 2, [RD_ACT_CHOOSE] = 3, [RD_ACT_REFER] = 4,
+                                [RD_ACT_SHARE] = 5, [RD_ACT_REPORT] = 6, [RD_ACT_TELL_AFTER] = 7, [RD_ACT_END] = 8};
+    return order[k];
+}
+
+rd_action_list *rd_case_next(rd_case *c, long long now)
+{
+    if (!c) return NULL;
+    rd_action_list *l = calloc(1, sizeof *l);
+    if (!l) return NULL;
+    rd_arena_init(&l->arena);
+    rd_graph *g = c->g;
+    walker w = {c, l, now, calloc(g->nnodes + 1, 1), calloc((size_t)(g->nactors + 1) * (g->ndata + 1), 1), NULL, 0, 0};
+    if (!w.visited || !w.held) w.failed = 1;
+    uint32_t start = 0;
+    for (uint32_t i = 0; i < g->npathways; i++)
+        if (g->pathways[i].decl == c->pathway) start = g->pathways[i].start;
+    if (!w.failed) walk(&w, start);
+    /* a permit used without telling her afterwards */
+    for (size_t i = 0; i < c->nevents && !w.failed; i++) {
+        const rd_event *e = &c->events[i];
+        if (e->kind != RD_EV_PERMIT || done(c, RD_EV_TOLD, e->a, NULL)) continue;
+        const rd_decl *pm = rd_lookup(c->p, RD_D_PERMIT, e->a);
+        act(&w, RD_ACT_TELL_AFTER, e->a, "tell her what was shared under the permit, with whom, and why",
+            pm ? pm->label : NULL, 0, 0, pm ? pm->span : (rd_span){0, 0, 0, 0, 0});
+    }
+    free(w.visited);
+    free(w.held);
+    free(w.offered);
+    if (w.failed) {
+        rd_actions_free(l);
+        return NULL;
+    }
+    /* stable: the walk's order within a kind */
+    for (size_t i = 1; i < l->n; i++)
+        for (size_t k = i; k > 0 && rank(l->v[k].kind) < rank(l->v[k - 1].kind); k--) {
+            rd_action t = l->v[k];
+            l->v[k] = l->v[k - 1];
+            l->v[k - 1] = t;
+        }
+    return l;
+}

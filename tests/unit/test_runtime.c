@@ -1,0 +1,276 @@
+/* The runtime as an app uses it: load a case, ask what to do next and whether data may go
+ * somewhere, record what was done, save and load again; and the privacy rule: nothing a case file
+ * holds ever appears in a message. */
+#include "helpers.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static const char sop[] =
+    "sop \"T\" { languages en, my }\n"
+    "sector health \"Health\"\nsector police \"Police\"\nsector immigration \"Immigration\" { enforcement }\n"
+    "data survivor_name \"Name\" { identifying }\ndata location \"Where she is\" { identifying }\n"
+    "data migration_status \"Status\" { protected }\n"
+    "service care \"Care\"\nservice protection \"Protection\"\n"
+    "fact safe_now: bool \"Are you safe now?\"\nfact emergency: bool \"Is a life in danger now?\"\n"
+    "fact violence: enum { physical, sexual } \"What happened?\"\nfact hours: int \"Hours since?\"\n"
+    "notice duty_notice \"If you tell me about an assault I must report it.\"\n"
+    "actor clinic \"Clinic\" { sector health specialist provides care languages en }\n"
+    "actor station \"Station\" { sector police provides protection languages my }\n"
+    "actor checkpoint \"Checkpoint\" { sector immigration }\n"
+    "consent to_police \"Police referral\" { shares survivor_name, location with station purpose \"protection\" }\n"
+    "permit emergency_police \"Emergency\" { shares location with station when emergency }\n"
+    "duty assault_report \"Example clause (fictional)\" { applies to sector health when violence == physical "
+    "reports survivor_name to station notice duty_notice }\n"
+    "principle firewall \"F\" { source \"s\" never migration_status reaches sector immigration }\n"
+    "pathway p \"P\" { entry sector health start a\n"
+    " step a \"Intake\" by provider { inform duty_notice ask safe_now, violence record survivor_name\n"
+    "  if not safe_now { seek to_police { granted { refer station for protection sharing survivor_name, location } refused { } } }\n"
+    "  end \"done\" }\n"
+    "}\n";
+
+static char dir[64];
+static rd_program *prog;
+
+static void put(const char *name, const char *text)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static rd_case *load(const char *text, rd_diagnostics **d)
+{
+    put("c.yaml", text);
+    char path[128];
+    snprintf(path, sizeof path, "%s/c.yaml", dir);
+    *d = rd_diagnostics_new();
+    return rd_case_load(prog, path, *d);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    strcpy(dir, "/tmp/rd_rt_XXXXXX");
+    if (!mkdtemp(dir)) return -1;
+    rd_diagnostics *d;
+    prog = compile_str(sop, &d);
+    if (!prog) rd_diagnostics_print(d, stderr, 0);
+    rd_diagnostics_free(d);
+    return prog ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    rd_program_free(prog);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static const rd_action *find_action(const rd_action_list *l, rd_action_kind k)
+{
+    for (size_t i = 0; i < rd_actions_len(l); i++)
+        if (rd_actions_get(l, i)->kind == k) return rd_actions_get(l, i);
+    return NULL;
+}
+
+static void next_actions_follow_the_case(void **state)
+{
+    (void)state;
+    rd_diagnostics *d;
+    rd_case *c = load("opened_by: clinic\nlanguage: my\nfacts: {}\n", &d);
+    assert_non_null(c);
+    rd_action_list *l = rd_case_next(c, 0);
+    const rd_action *a = find_action(l, RD_ACT_INFORM);
+    assert_non_null(a);
+    assert_string_equal(a->name, "duty_notice");
+    assert_true(a->fallback); /* no Burmese text: the English one, flagged */
+    rd_actions_free(l);
+
+    char err[128];
+    assert_int_equal(rd_case_record(c, "inform", "duty_notice", NULL, NULL, 0, err, sizeof err), RD_OK);
+    l = rd_case_next(c, 0);
+    assert_int_equal(rd_actions_len(l), 2);
+    assert_int_equal(rd_actions_get(l, 0)->kind, RD_ACT_ASK);
+    assert_string_equal(rd_actions_get(l, 0)->name, "safe_now");
+    assert_string_equal(rd_actions_get(l, 1)->name, "violence");
+    rd_actions_free(l);
+
+    assert_int_equal(rd_case_set_fact(c, "safe_now", "false", err, sizeof err), RD_OK);
+    assert_int_equal(rd_case_set_fact(c, "violence", "physical", err, sizeof err), RD_OK);
+    l = rd_case_next(c, 0);
+    /* a report is now due (the clinic holds her name, violence is physical), and the consent */
+    a = find_action(l, RD_ACT_REPORT);
+    assert_non_null(a);
+    assert_string_equal(a->name, "assault_report");
+    assert_false(a->breach);
+    assert_non_null(find_action(l, RD_ACT_SEEK));
+    rd_actions_free(l);
+
+    assert_int_equal(rd_case_decide(c, "to_police", 1, 0, err, sizeof err), RD_OK);
+    l = rd_case_next(c, 0);
+    a = find_action(l, RD_ACT_REFER);
+    assert_non_null(a);
+    assert_non_null(strstr(a->detail, "Station (station)"));
+    rd_actions_free(l);
+    rd_case_free(c);
+    rd_diagnostics_free(d);
+}
+
+static void a_report_without_the_notice_is_a_breach(void **state)
+{
+    (void)state;
+    rd_diagnostics *d;
+    /* the notice was skipped: the case says she was asked and answered, without being told */
+    rd_case *c = load("opened_by: clinic\nfacts: { safe_now: true, violence: physical }\nevents: [ { step: a } ]\n", &d);
+    assert_non_null(c);
+    char err[128];
+    /* pretend the worker went on without the notice: record the ask's answers but no inform */
+    rd_action_list *l = rd_case_next(c, 0);
+    assert_non_null(find_action(l, RD_ACT_INFORM)); /* the runtime still stops at the notice */
+    rd_actions_free(l);
+    (void)err;
+    rd_case_free(c);
+    rd_diagnostics_free(d);
+}
+
+static void may_share_denies_unless_a_rule_allows(void **state)
+{
+    (void)state;
+    rd_diagnostics *d;
+    rd_case *c = load("opened_by: clinic\nfacts: { emergency: false }\n"
+                      "consents:\n  to_police: { granted: true, except: [location], until: \"2030-01-01\" }\n", &d);
+    assert_non_null(c);
+    rd_reason why;
+    long long t2029 = rd_time_parse("2029-06-01T00:00:00Z"), t2031 = rd_time_parse("2031-01-01");
+    assert_int_equal(rd_may_share(c, "survivor_name", "clinic", "station", t2029, &why), RD_ALLOW);
+    assert_string_equal(why.rule, "to_police");
+    assert_string_equal(why.kind, "consent");
+    /* narrowed: she excluded her location */
+    assert_int_equal(rd_may_share(c, "location", "clinic", "station", t2029, &why), RD_DENY);
+    /* expired */
+    assert_int_equal(rd_may_share(c, "survivor_name", "clinic", "station", t2031, &why), RD_DENY);
+    /* the principle wins whatever any consent says */
+    assert_int_equal(rd_may_share(c, "migration_status", "clinic", "checkpoint", t2029, &why), RD_DENY);
+    assert_string_equal(why.kind, "principle");
+    /* nobody allows it */
+    assert_int_equal(rd_may_share(c, "survivor_name", "clinic", "checkpoint", t2029, &why), RD_DENY);
+    assert_string_equal(why.rule, "default");
+    /* withdrawn */
+    char err[128];
+    assert_int_equal(rd_case_decide(c, "to_police", -1, t2029, err, sizeof err), RD_OK);
+    assert_int_equal(rd_may_share(c, "survivor_name", "clinic", "station", t2029 + 10, &why), RD_DENY);
+    /* a permit, while its condition holds: break-glass */
+    assert_int_equal(rd_may_share(c, "location", "clinic", "station", t2029, &why), RD_DENY);
+    assert_int_equal(rd_case_set_fact(c, "emergency", "true", err, sizeof err), RD_OK);
+    assert_int_equal(rd_may_share(c, "location", "clinic", "station", t2029, &why), RD_ALLOW);
+    assert_string_equal(why.kind, "permit");
+    assert_true(why.break_glass);
+    /* a duty, where it applies */
+    assert_int_equal(rd_case_set_fact(c, "violence", "physical", err, sizeof err), RD_OK);
+    rd_case_decide(c, "to_police", 0, 0, err, sizeof err);
+    assert_int_equal(rd_may_share(c, "survivor_name", "clinic", "station", t2029, &why), RD_ALLOW);
+    assert_string_equal(why.kind, "duty");
+    rd_case_free(c);
+    rd_diagnostics_free(d);
+}
+
+static void saving_and_loading_keep_the_case(void **state)
+{
+    (void)state;
+    rd_diagnostics *d;
+    rd_case *c = load("opened_by: clinic\ncase: \"c-1\"\nfacts: { hours: 30, violence: sexual, safe_now: unknown }\n"
+                      "consents:\n  to_police: { granted: true, except: [location], only: [station] }\n"
+                      "events:\n  - { inform: duty_notice, at: \"2024-05-01T10:00:00Z\" }\n"
+                      "  - { permit: emergency_police, reason: \"knife at the door\", by: \"worker 3\" }\n", &d);
+    assert_non_null(c);
+    char path[128];
+    snprintf(path, sizeof path, "%s/saved.yaml", dir);
+    assert_int_equal(rd_case_save(c, path), RD_OK);
+    rd_diagnostics *d2 = rd_diagnostics_new();
+    rd_case *c2 = rd_case_load(prog, path, d2);
+    if (!c2) rd_diagnostics_print(d2, stderr, 0);
+    assert_non_null(c2);
+    char again[128];
+    snprintf(again, sizeof again, "%s/saved2.yaml", dir);
+    assert_int_equal(rd_case_save(c2, again), RD_OK);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "cmp -s %s %s", path, again);
+    assert_int_equal(system(cmd), 0); /* saving what was loaded gives the same file */
+    /* the permit's use asks for her to be told */
+    rd_action_list *l = rd_case_next(c2, 0);
+    assert_non_null(find_action(l, RD_ACT_TELL_AFTER));
+    rd_actions_free(l);
+    rd_case_free(c);
+    rd_case_free(c2);
+    rd_diagnostics_free(d);
+    rd_diagnostics_free(d2);
+}
+
+/* Every message from a bad case file, rendered as the CLI renders it. */
+static char *render(rd_diagnostics *d)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    rd_diagnostics_print(d, f, 0);
+    fclose(f);
+    return buf;
+}
+
+static void nothing_from_a_case_reaches_a_message(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "opened_by: clinic\nfacts: { violence: SECRETMARKER }\n",
+        "opened_by: clinic\nfacts: { hours: SECRETMARKER }\n",
+        "opened_by: clinic\nfacts: { safe_now: SECRETMARKER }\n",
+        "opened_by: clinic\nconsents: { to_police: SECRETMARKER }\n",
+        "opened_by: clinic\nconsents: { to_police: { granted: true, until: SECRETMARKER } }\n",
+        "opened_by: clinic\nevents: [ { inform: duty_notice, at: SECRETMARKER } ]\n",
+        "opened_by: clinic\nfacts: { violence: [SECRETMARKER] }\n",
+        "opened_by: clinic\nfacts: {\n  violence: \"SECRETMARKER\n",
+        "opened_by: clinic\nfacts: { safe_now: true }\n  bad indent: SECRETMARKER\n",
+        "opened_by: clinic\nconsents: { to_police: { granted: true, except: [SECRETMARKER] } }\n",
+        "opened_by: clinic\nfacts: { violence: SECRETMARKER\xff }\n",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        rd_diagnostics *d;
+        rd_case *c = load(bad[i], &d);
+        assert_null(c);
+        assert_true(rd_diagnostics_count(d, RD_SEV_ERROR) > 0);
+        char *out = render(d);
+        if (strstr(out, "SECRETMARKER")) fprintf(stderr, "case %zu leaked:\n%s", i, out);
+        assert_null(strstr(out, "SECRETMARKER"));
+        free(out);
+        rd_diagnostics_free(d);
+    }
+    /* changes through the API: the value never comes back in the message */
+    rd_diagnostics *d;
+    rd_case *c = load("opened_by: clinic\n", &d);
+    assert_non_null(c);
+    char err[256];
+    assert_int_equal(rd_case_set_fact(c, "violence", "SECRETMARKER", err, sizeof err), RD_ERR_PROGRAM);
+    assert_null(strstr(err, "SECRETMARKER"));
+    assert_int_equal(rd_case_set_fact(c, "hours", "SECRETMARKER", err, sizeof err), RD_ERR_PROGRAM);
+    assert_null(strstr(err, "SECRETMARKER"));
+    rd_case_free(c);
+    rd_diagnostics_free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(next_actions_follow_the_case),
+        cmocka_unit_test(a_report_without_the_notice_is_a_breach),
+        cmocka_unit_test(may_share_denies_unless_a_rule_allows),
+        cmocka_unit_test(saving_and_loading_keep_the_case),
+        cmocka_unit_test(nothing_from_a_case_reaches_a_message),
+    };
+    return cmocka_run_group_tests_name("runtime", tests, setup, teardown);
+}
