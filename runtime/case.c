@@ -5,6 +5,7 @@
 #include "case.h"
 #include "../compiler/check.h"
 #include "../compiler/yaml_util.h"
+#include "lua_sandbox.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -49,8 +50,74 @@ int rd_case_add_event(rd_case *c, rd_event ev)
 
 /* ---- evaluating conditions on a case (Kleene logic: unknown is neither true nor false) ------- */
 
+/* A fact computed by its Lua chunk from the case's other facts (in the sandbox; an enum's value
+ * comes back as its name). A chunk that fails, or returns something that is not a value of the
+ * fact's type, leaves the fact unknown, which a condition treats as neither true nor false. */
+static int lua_fact(rd_case *c, const rd_decl *f, long long *v)
+{
+    uint32_t i = f->index;
+    if (c->lua_gen[i] == c->gen + 1) goto cached;
+    if (!c->lua) {
+        c->lua = rd_lua_open(NULL);
+        if (!c->lua) return 0;
+    }
+    char err[256];
+    if (c->lua_fn[i] == 0) {
+        int via;
+        char *path = rd_find_file(c->p, f->span.file, f->u.fact.lua, &via);
+        uint32_t idx;
+        rd_span at = f->u.fact.lua_span;
+        int fn = -1;
+        if (path && rd_load_source(c->p, path, at, 1, &idx) >= 0) {
+            rd_source *src = &c->p->sources.v[idx];
+            fn = rd_lua_load(c->lua, src->path, src->text, src->len, err, sizeof err);
+            if (fn < 0) c->lua_error = rd_arena_strdup(&c->arena, err);
+        }
+        c->lua_fn[i] = fn + 1 > 0 ? fn + 1 : -1;
+    }
+    c->lua_value[i].state = RD_FV_UNKNOWN;
+    if (c->lua_fn[i] > 0) {
+        rd_lua_arg *args = rd_arena_alloc(&c->arena, (c->g->nfacts + 1) * sizeof *args);
+        size_t n = 0;
+        for (uint32_t k = 0; args && k < c->g->nfacts; k++) {
+            const rd_decl *d = c->g->facts[k];
+            const rd_fact_value *fv = &c->facts[k];
+            if (fv->state != RD_FV_SET || d->u.fact.lua || d->u.fact.derived) continue;
+            args[n].key = d->id;
+            if (d->u.fact.type == RD_T_BOOL) args[n].v = (rd_lua_value){RD_LV_BOOL, fv->v, NULL};
+            else if (d->u.fact.type == RD_T_INT) args[n].v = (rd_lua_value){RD_LV_INT, fv->v, NULL};
+            else {
+                const rd_ref *r = d->u.fact.values;
+                for (long long j = 0; r && j < fv->v; j++) r = r->next;
+                args[n].v = (rd_lua_value){RD_LV_STRING, 0, r ? r->id : ""};
+            }
+            n++;
+        }
+        rd_lua_value out;
+        if (args && rd_lua_call(c->lua, c->lua_fn[i] - 1, args, n, &out, err, sizeof err) == 0) {
+            if (f->u.fact.type == RD_T_BOOL && out.type == RD_LV_BOOL) c->lua_value[i] = (rd_fact_value){RD_FV_SET, out.i};
+            else if (f->u.fact.type == RD_T_INT && out.type == RD_LV_INT) c->lua_value[i] = (rd_fact_value){RD_FV_SET, out.i};
+            else if (f->u.fact.type == RD_T_ENUM && out.type == RD_LV_STRING) {
+                long long j = 0;
+                for (const rd_ref *r = f->u.fact.values; r; r = r->next, j++)
+                    if (!strcmp(r->id, out.s)) c->lua_value[i] = (rd_fact_value){RD_FV_SET, j};
+            }
+            if (c->lua_value[i].state != RD_FV_SET && out.type != RD_LV_NIL)
+                c->lua_error = rd_arena_printf(&c->arena, "%s: returned a value that does not fit fact `%s`", f->u.fact.lua, f->id);
+        } else if (args) {
+            c->lua_error = rd_arena_strdup(&c->arena, err);
+        }
+    }
+    c->lua_gen[i] = c->gen + 1;
+cached:
+    if (c->lua_value[i].state != RD_FV_SET) return 0;
+    *v = c->lua_value[i].v;
+    return 1;
+}
+
 static int fact_value(const rd_case *c, const rd_decl *f, long long *v)
 {
+    if (f->u.fact.lua) return lua_fact((rd_case *)c, f, v);
     if (f->u.fact.derived) {
         int r = rd_case_cond(c, f->u.fact.derived);
         if (r < 0) return 0;
@@ -411,7 +478,10 @@ static rd_case *case_new(rd_program *p)
     c->opened_by = UINT32_MAX;
     c->facts = rd_arena_alloc(&c->arena, (c->g->nfacts + 1) * sizeof *c->facts);
     c->consents = rd_arena_alloc(&c->arena, (c->g->nconsents + 1) * sizeof *c->consents);
-    if (!c->facts || !c->consents) {
+    c->lua_fn = rd_arena_alloc(&c->arena, (c->g->nfacts + 1) * sizeof *c->lua_fn);
+    c->lua_value = rd_arena_alloc(&c->arena, (c->g->nfacts + 1) * sizeof *c->lua_value);
+    c->lua_gen = rd_arena_alloc(&c->arena, (c->g->nfacts + 1) * sizeof *c->lua_gen);
+    if (!c->facts || !c->consents || !c->lua_fn || !c->lua_value || !c->lua_gen) {
         rd_arena_release(&c->arena);
         free(c);
         return NULL;
@@ -461,6 +531,7 @@ rd_case *rd_case_load(rd_program *p, const char *path, rd_diagnostics *d)
 void rd_case_free(rd_case *c)
 {
     if (!c) return;
+    rd_lua_close(c->lua);
     rd_arena_release(&c->arena);
     free(c);
 }
@@ -625,6 +696,7 @@ rd_status rd_case_set_fact(rd_case *c, const char *fact, const char *value, char
     if (!f) return fail(err, errlen, "the SOP has no fact `%s`", fact);
     if (f->u.fact.derived || f->u.fact.lua) return fail(err, errlen, "`%s` is computed, not given", fact);
     rd_fact_value *fv = &c->facts[f->index];
+    c->gen++;
     if (!strcmp(value, "unknown")) {
         fv->state = RD_FV_UNKNOWN;
         return RD_OK;

@@ -49,6 +49,13 @@ struct rd_case {
     rd_consent_value *consents; /* by consent index */
     rd_event *events;
     size_t nevents, cap;
+    /* facts computed by Lua: the sandbox, each fact's chunk and its last value */
+    struct rd_lua *lua;
+    int *lua_fn;               /* by fact index: chunk handle + 1, 0 not loaded, -1 failed */
+    rd_fact_value *lua_value;  /* by fact index */
+    unsigned *lua_gen;         /* the `gen` each value was computed at */
+    unsigned gen;              /* changes whenever a fact does */
+    const char *lua_error;     /* the last Lua failure (no case data in it), for the caller */
 };
 
 /* The value of fact f in case c under Kleene logic: 1 true, 0 false, -1 unknown. */

@@ -263,6 +263,50 @@ static void nothing_from_a_case_reaches_a_message(void **state)
     rd_diagnostics_free(d);
 }
 
+static void lua_facts_are_computed_in_the_sandbox(void **state)
+{
+    (void)state;
+    put("risk.lua", "if facts.violence == 'physical' and facts.hours and facts.hours < 72 then return 'high' end\n"
+                    "return 'low'\n");
+    put("escape.lua", "os.execute('touch /tmp/rd_escaped') return true\n");
+    char text[2048];
+    snprintf(text, sizeof text,
+             "sector health \"Health\"\nservice care \"Care\"\n"
+             "fact violence: enum { physical, sexual } \"What happened?\"\nfact hours: int \"Hours since?\"\n"
+             "fact risk: enum { low, high } = lua \"%s/risk.lua\"\n"
+             "fact broken: bool = lua \"%s/escape.lua\"\n"
+             "actor clinic \"Clinic\" { sector health specialist provides care }\n"
+             "pathway p \"P\" { entry sector health start a\n"
+             " step a \"A\" by provider { if risk == high { refer clinic for care } if broken { end \"x\" } end \"y\" } }\n",
+             dir, dir);
+    rd_diagnostics *d;
+    rd_program *p = compile_str(text, &d);
+    if (!p) rd_diagnostics_print(d, stderr, 0);
+    assert_non_null(p);
+    rd_diagnostics_free(d);
+    put("c.yaml", "opened_by: clinic\nfacts: { violence: physical, hours: 30 }\n");
+    char path[128];
+    snprintf(path, sizeof path, "%s/c.yaml", dir);
+    d = rd_diagnostics_new();
+    rd_case *c = rd_case_load(p, path, d);
+    assert_non_null(c);
+    rd_action_list *l = rd_case_next(c, 0);
+    assert_non_null(find_action(l, RD_ACT_REFER)); /* risk computed high: the referral waits */
+    rd_actions_free(l);
+    char err[128];
+    assert_int_equal(rd_case_set_fact(c, "hours", "100", err, sizeof err), RD_OK);
+    l = rd_case_next(c, 0);
+    assert_null(find_action(l, RD_ACT_REFER)); /* recomputed: low */
+    const rd_action *e = find_action(l, RD_ACT_END);
+    assert_non_null(e);
+    assert_string_equal(e->text, "y"); /* `broken` stayed unknown: its chunk was stopped */
+    rd_actions_free(l);
+    assert_int_equal(access("/tmp/rd_escaped", F_OK), -1);
+    rd_case_free(c);
+    rd_diagnostics_free(d);
+    rd_program_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -271,6 +315,7 @@ int main(void)
         cmocka_unit_test(may_share_denies_unless_a_rule_allows),
         cmocka_unit_test(saving_and_loading_keep_the_case),
         cmocka_unit_test(nothing_from_a_case_reaches_a_message),
+        cmocka_unit_test(lua_facts_are_computed_in_the_sandbox),
     };
     return cmocka_run_group_tests_name("runtime", tests, setup, teardown);
 }
