@@ -2,9 +2,14 @@
  * library, print (text for people, JSON for programs). Exit codes as everywhere: 0 done, 1 errors
  * in the SOP or the case, 2 usage or an unreadable file, 3 out of memory. */
 #include "case_cmd.h"
+#define _DEFAULT_SOURCE /* gmtime_r */
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 static int status_code(rd_status st) { return st == RD_OK ? 0 : st == RD_ERR_PROGRAM ? 1 : st == RD_ERR_IO ? 2 : 3; }
 
@@ -27,19 +32,75 @@ static int open_case(const char *sop, const char *case_path, const rd_options *o
     return 0;
 }
 
-static const char *const kind_name[] = {"ask", "inform", "seek", "choose", "refer", "share", "report", "tell_after", "end"};
+/* One line of the decision log (--decision-log): what was asked and answered, under which SOP,
+ * for which case, by which rule; never a fact, a name or any value from the case. One write(2)
+ * of one line with O_APPEND, so lines from several processes do not interleave. */
+static int log_decision(const char *path, const rd_program *p, const rd_case *c, json_t *entry)
+{
+    if (!path) return 0;
+    unsigned char rnd[8] = {0};
+    FILE *ur = fopen("/dev/urandom", "rb");
+    if (ur) {
+        if (fread(rnd, 1, sizeof rnd, ur) != sizeof rnd) memset(rnd, 0, sizeof rnd);
+        fclose(ur);
+    }
+    char id[20], hash[17], when[32];
+    snprintf(id, sizeof id, "d-%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+    rd_program_hash(p, hash);
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    json_object_set_new(entry, "id", json_string(id));
+    json_object_set_new(entry, "time", json_string(when));
+    json_object_set_new(entry, "sop_hash", json_string(hash));
+    const char *v = rd_program_version(p);
+    json_object_set_new(entry, "sop_version", v ? json_string(v) : json_null());
+    json_object_set_new(entry, "case", json_string(rd_case_id(c)));
+    char *line = json_dumps(entry, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (!line) return -1;
+    size_t n = strlen(line);
+    line[n] = '\n'; /* json_dumps leaves room: the terminator becomes the newline */
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0600);
+    int ok = fd >= 0 && write(fd, line, n + 1) == (ssize_t)(n + 1);
+    if (fd >= 0) ok &= close(fd) == 0;
+    free(line);
+    if (!ok) fprintf(stderr, "rightdoor: could not append to the decision log %s\n", path);
+    return ok ? 0 : -1;
+}
 
-int cmd_next(const char *sop, const char *case_path, const rd_options *opt, int json, long long now)
+static const char *const kind_name[] = {"ask", "inform", "seek", "choose", "refer", "share", "report", "tell_after", "end",
+                                        "trace"};
+
+int cmd_next(const char *sop, const char *case_path, const rd_options *opt, int json, long long now, int explain,
+             const char *log)
 {
     rd_program *p;
     rd_case *c;
     rd_diagnostics *d = NULL;
     int rc = open_case(sop, case_path, opt, &p, &c, &d);
     if (rc) goto out;
-    rd_action_list *l = rd_case_next(c, now);
+    rd_action_list *l = explain ? rd_case_explain(c, now) : rd_case_next(c, now);
     if (!l) {
         rc = 3;
         goto out;
+    }
+    if (log) {
+        json_t *e = json_object(), *acts = json_array();
+        json_object_set_new(e, "command", json_string(explain ? "explain" : "next"));
+        for (size_t i = 0; i < rd_actions_len(l); i++) {
+            const rd_action *a = rd_actions_get(l, i);
+            if (a->kind == RD_ACT_TRACE) continue;
+            json_t *o = json_object();
+            json_object_set_new(o, "kind", json_string(kind_name[a->kind]));
+            json_object_set_new(o, "name", json_string(a->name ? a->name : ""));
+            json_object_set_new(o, "rule_file", a->file ? json_string(a->file) : json_null());
+            json_object_set_new(o, "rule_line", json_integer(a->line));
+            json_array_append_new(acts, o);
+        }
+        json_object_set_new(e, "actions", acts);
+        if (log_decision(log, p, c, e) != 0) rc = 2;
+        json_decref(e);
     }
     if (json) {
         json_t *root = json_object(), *acts = json_array();
@@ -60,8 +121,15 @@ int cmd_next(const char *sop, const char *case_path, const rd_options *opt, int 
         rc = json_dumpf(root, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER) == 0 && fputc('\n', stdout) != EOF ? 0 : 2;
         json_decref(root);
     } else {
+        int pending = 0;
         for (size_t i = 0; i < rd_actions_len(l); i++) {
             const rd_action *a = rd_actions_get(l, i);
+            if (a->kind == RD_ACT_TRACE) {
+                printf("%s\n", a->text);
+                if (a->file) printf("    (%s:%u)\n", a->file, a->line);
+                continue;
+            }
+            if (explain && !pending++) printf("now:\n");
             printf("%s %s: %s%s\n", kind_name[a->kind], a->name ? a->name : "", a->text ? a->text : "",
                    a->fallback ? " [not translated into the case's language]" : "");
             if (a->detail) printf("    %s\n", a->detail);
@@ -78,7 +146,7 @@ out:
 }
 
 int cmd_may_share(const char *sop, const char *case_path, const char *data, const char *from, const char *to,
-                  const rd_options *opt, int json, long long now)
+                  const rd_options *opt, int json, long long now, const char *log)
 {
     rd_program *p;
     rd_case *c;
@@ -87,6 +155,21 @@ int cmd_may_share(const char *sop, const char *case_path, const char *data, cons
     if (rc) goto out;
     rd_reason why;
     rd_decision dec = rd_may_share(c, data, from, to, now, &why);
+    if (log) {
+        /* the question names SOP vocabulary (a data category, two actors), not her data */
+        json_t *e = json_object();
+        json_object_set_new(e, "command", json_string("may-share"));
+        json_object_set_new(e, "data", json_string(data));
+        json_object_set_new(e, "from", json_string(from));
+        json_object_set_new(e, "to", json_string(to));
+        json_object_set_new(e, "decision", json_string(dec == RD_ALLOW ? "allow" : "deny"));
+        json_object_set_new(e, "rule", json_string(why.rule ? why.rule : ""));
+        json_object_set_new(e, "rule_kind", json_string(why.kind ? why.kind : ""));
+        json_object_set_new(e, "rule_file", why.file ? json_string(why.file) : json_null());
+        json_object_set_new(e, "rule_line", json_integer(why.line));
+        if (log_decision(log, p, c, e) != 0) rc = 2;
+        json_decref(e);
+    }
     if (json) {
         json_t *o = json_object();
         json_object_set_new(o, "decision", json_string(dec == RD_ALLOW ? "allow" : "deny"));

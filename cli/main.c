@@ -31,6 +31,8 @@ static const char usage[] =
     "                     referrals (with directory entries), reports due\n"
     "  may-share FILE.sop CASE.yaml DATA FROM TO\n"
     "                     may DATA go from actor FROM to actor TO now? allow or deny, and why\n"
+    "  explain FILE.sop CASE.yaml\n"
+    "                     how the case got where it is, step by step, with the rules used\n"
     "  case FILE.sop CASE.yaml CHANGES...\n"
     "                     record what was done and save the case (safely: a crash leaves the\n"
     "                     old file or the new one). CHANGES: --set FACT=VALUE, --grant C,\n"
@@ -44,6 +46,8 @@ static const char usage[] =
     "  --format F         text (default, on stderr), json or sarif (SARIF 2.1.0): json and\n"
     "                     sarif write one document with every diagnostic to stdout\n"
     "  --now TIME         the time for time-limited consents (2024-05-01T10:00:00Z); default now\n"
+    "  --decision-log F   next, explain, may-share: append each answer to F as a JSON line (id,\n"
+    "                     time, SOP hash and version, case id, rule and its line; never facts)\n"
     "  -h, --help         show this help\n"
     "\n"
     "exit status: 0 no errors, 1 errors in the program or a principle fails, 2 bad usage or\n"
@@ -142,7 +146,7 @@ int main(int argc, char **argv)
     size_t npos = 0;
     cli_change changes[64];
     size_t nchanges = 0;
-    const char *reason = NULL;
+    const char *reason = NULL, *log = NULL;
     long long now = (long long)time(NULL);
     static const char *const change_opts[] = {"--set", "--grant", "--refuse", "--withdraw", "--choose", "--informed",
                                               "--referred", "--shared", "--reported", "--permit", "--told", "--step"};
@@ -182,6 +186,8 @@ int main(int argc, char **argv)
                 fprintf(stderr, "rightdoor: --now takes a time such as 2024-05-01T10:00:00Z\n");
                 return 2;
             }
+        } else if (!strcmp(a, "--decision-log") && i + 1 < argc) {
+            log = argv[++i];
         } else if (!strcmp(a, "--reason") && i + 1 < argc) {
             reason = argv[++i];
         } else if (is_change && i + 1 < argc) {
@@ -208,7 +214,7 @@ int main(int argc, char **argv)
     default_search(search, &nsearch, exe_buf, sizeof exe_buf, lib_buf, sizeof lib_buf);
     rd_options opt = {search, nsearch};
     static const struct { const char *name; size_t args; } cmds[] = {
-        {"check", 1}, {"graph", 1}, {"next", 2}, {"may-share", 5}, {"case", 2},
+        {"check", 1}, {"graph", 1}, {"next", 2}, {"may-share", 5}, {"case", 2}, {"explain", 2},
     };
     for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++) {
         if (strcmp(cmd, cmds[k].name)) continue;
@@ -223,9 +229,10 @@ int main(int argc, char **argv)
         switch (k) {
         case 0: return cmd_check(pos[1], &opt, max_errors, fmt);
         case 1: return cmd_graph(pos[1], &opt, fmt);
-        case 2: return cmd_next(pos[1], pos[2], &opt, fmt == FMT_JSON, now);
-        case 3: return cmd_may_share(pos[1], pos[2], pos[3], pos[4], pos[5], &opt, fmt == FMT_JSON, now);
-        default:
+        case 2: return cmd_next(pos[1], pos[2], &opt, fmt == FMT_JSON, now, 0, log);
+        case 5: return cmd_next(pos[1], pos[2], &opt, fmt == FMT_JSON, now, 1, log);
+        case 3: return cmd_may_share(pos[1], pos[2], pos[3], pos[4], pos[5], &opt, fmt == FMT_JSON, now, log);
+        case 4:
             if (!nchanges) {
                 fprintf(stderr, "rightdoor: `case` needs at least one change, such as --set safe_now=false\n");
                 return 2;

@@ -206,6 +206,10 @@ static rd_program *compile(const rd_options *opt, rd_diagnostics **diags, const 
         rd_check(p);
     }
     if (p->arena.failed) rd_diag_set_status(dg, RD_ERR_NOMEM);
+    /* the fingerprint decisions are logged under: every file read so far, all of them the SOP's */
+    p->hash = 1469598103934665603ull;
+    for (size_t i = 0; i < p->sources.n; i++)
+        for (size_t k = 0; k < p->sources.v[i].len; k++) p->hash = (p->hash ^ (unsigned char)p->sources.v[i].text[k]) * 1099511628211ull;
     int failed = rd_diagnostics_status(dg) != RD_OK;
     p->diags = NULL;
     if (diags) *diags = dg;

@@ -528,6 +528,12 @@ rd_case *rd_case_load(rd_program *p, const char *path, rd_diagnostics *d)
     return c;
 }
 
+const char *rd_case_id(const rd_case *c) { return c && c->id ? c->id : ""; }
+
+const char *rd_program_version(const rd_program *p) { return p && p->sop ? rd_field_get(p->sop, "version") : NULL; }
+
+void rd_program_hash(const rd_program *p, char out[17]) { snprintf(out, 17, "%016llx", p ? (unsigned long long)p->hash : 0ull); }
+
 void rd_case_free(rd_case *c)
 {
     if (!c) return;

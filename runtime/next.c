@@ -5,6 +5,8 @@
  * actor they apply to holds all they report and their condition holds; a report is then due. */
 #include "case.h"
 #include "../compiler/check.h"
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +35,7 @@ typedef struct walker {
     unsigned char *held;         /* by actor * ndata + data */
     const rd_stmt **offered;     /* choose statements already offered, so one action per choose */
     size_t noffered;
+    int explain;                 /* record how the walk went (rd_case_explain) */
     int failed;
 } walker;
 
@@ -70,6 +73,19 @@ static void act(walker *w, rd_action_kind kind, const char *name, const char *te
     rd_program *p = w->c->p;
     l->v[l->n++] = (rd_action){kind, name, text, detail, fallback, breach,
                                at.line && at.file < p->sources.n ? p->sources.v[at.file].path : NULL, at.line};
+}
+
+/* A line of the explanation, when one is asked for. */
+static void trace(walker *w, rd_span at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void trace(walker *w, rd_span at, const char *fmt, ...)
+{
+    if (!w->explain) return;
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    act(w, RD_ACT_TRACE, "", rd_arena_strdup(&w->out->arena, buf), NULL, 0, 0, at);
 }
 
 static uint32_t actor_of(const walker *w, uint32_t performer) { return performer == RD_PROVIDER ? w->c->opened_by : performer; }
@@ -148,6 +164,8 @@ static void walk(walker *w, uint32_t n)
     switch (node->kind) {
     case RD_N_STEP:
     case RD_N_RECORD:
+        if (node->kind == RD_N_STEP)
+            trace(w, node->span, "step `%s` (%s): %s", node->step->id, g->actors[actor_of(w, node->performer)]->id, node->step->label);
         if (node->kind == RD_N_RECORD) hold(w, actor_of(w, node->performer), node->data, node->ndata);
         follow(w, n, RD_G_NEXT);
         return;
@@ -166,6 +184,7 @@ static void walk(walker *w, uint32_t n)
     }
     case RD_N_INFORM:
         if (!node->subject || done(c, RD_EV_INFORM, node->subject->id, NULL)) {
+            if (node->subject) trace(w, node->span, "she was told `%s`", node->subject->id);
             follow(w, n, RD_G_NEXT);
             return;
         }
@@ -200,7 +219,10 @@ static void walk(walker *w, uint32_t n)
                 fb, 0, node->span);
             return;
         }
-        follow(w, n, rd_case_consent_active(c, k->index, w->now) ? RD_G_GRANTED : RD_G_REFUSED);
+        int yes = rd_case_consent_active(c, k->index, w->now);
+        trace(w, node->span, "consent `%s`: %s", k->id,
+              yes ? "granted" : cv->state == RD_CS_REFUSED ? "refused" : "granted, but not in force now (withdrawn or expired)");
+        follow(w, n, yes ? RD_G_GRANTED : RD_G_REFUSED);
         return;
     }
     case RD_N_REFER:
@@ -208,6 +230,7 @@ static void walk(walker *w, uint32_t n)
             int made = 0;
             for (uint32_t j = 0; j < node->nto && !made; j++) made = done(c, RD_EV_REFER, g->actors[node->to[j]]->id, NULL);
             if (made) {
+                trace(w, node->span, "done: %s", rd_graph_node_text(g, p, n));
                 for (uint32_t j = 0; j < node->nto; j++)
                     if (done(c, RD_EV_REFER, g->actors[node->to[j]]->id, NULL)) hold(w, node->to[j], node->data, node->ndata);
                 follow(w, n, RD_G_NEXT);
@@ -226,6 +249,7 @@ static void walk(walker *w, uint32_t n)
             all = any;
         }
         if (all) {
+            trace(w, node->span, "done: %s", rd_graph_node_text(g, p, n));
             for (uint32_t j = 0; j < node->nto; j++) hold(w, node->to[j], node->data, node->ndata);
             follow(w, n, RD_G_NEXT);
             return;
@@ -262,12 +286,17 @@ static void walk(walker *w, uint32_t n)
             act(w, RD_ACT_CHOOSE, step, text, opts, fb, 0, s->span);
             return;
         }
-        follow(w, n, o && done(c, RD_EV_CHOOSE, step, o->id) ? RD_G_OPTION : RD_G_SKIP);
+        int took = o && done(c, RD_EV_CHOOSE, step, o->id);
+        if (took) trace(w, o->span, "she chose `%s` (%s)", o->id, o->label);
+        follow(w, n, took ? RD_G_OPTION : RD_G_SKIP);
         return;
     }
-    case RD_N_BRANCH:
-        follow(w, n, rd_case_cond(c, node->cond) == 1 ? RD_G_TRUE : RD_G_FALSE);
+    case RD_N_BRANCH: {
+        int v = rd_case_cond(c, node->cond);
+        trace(w, node->span, "if %s: %s", rd_expr_text(p, node->cond), v == 1 ? "yes" : v == 0 ? "no" : "not known, so the `else` way");
+        follow(w, n, v == 1 ? RD_G_TRUE : RD_G_FALSE);
         return;
+    }
     case RD_N_DUTY: {
         const rd_decl *duty = node->subject;
         uint32_t who = actor_of(w, node->performer);
@@ -283,7 +312,11 @@ static void walk(walker *w, uint32_t n)
                      : rd_arena_printf(a, "%s reports to %s. THIS CASE BREACHED THE SOP: she was not told of this duty before she disclosed", g->actors[who]->id, to),
                 0, !told, duty->span);
         }
-        if (fires) for (uint32_t j = 0; j < node->nto; j++) hold(w, node->to[j], node->data, node->ndata);
+        if (fires) {
+            trace(w, duty->span, "duty `%s` applies at `%s` (%s): report %s", duty->id, g->actors[who]->id, duty->label,
+                  done(c, RD_EV_REPORT, duty->id, NULL) ? "made" : "due");
+            for (uint32_t j = 0; j < node->nto; j++) hold(w, node->to[j], node->data, node->ndata);
+        }
         follow(w, n, RD_G_NEXT);
         return;
     }
@@ -295,19 +328,25 @@ static void walk(walker *w, uint32_t n)
 
 static int rank(rd_action_kind k)
 {
-    static const int order[] = {[RD_ACT_ASK] = 0, [RD_ACT_INFORM] = 1, [RD_ACT_SEEK] = 2, [RD_ACT_CHOOSE] = 3, [RD_ACT_REFER] = 4,
-                                [RD_ACT_SHARE] = 5, [RD_ACT_REPORT] = 6, [RD_ACT_TELL_AFTER] = 7, [RD_ACT_END] = 8};
+    /* the explanation keeps its own order and comes first */
+    static const int order[] = {[RD_ACT_TRACE] = 0, [RD_ACT_ASK] = 1, [RD_ACT_INFORM] = 2, [RD_ACT_SEEK] = 3, [RD_ACT_CHOOSE] = 4,
+                                [RD_ACT_REFER] = 5, [RD_ACT_SHARE] = 6, [RD_ACT_REPORT] = 7, [RD_ACT_TELL_AFTER] = 8, [RD_ACT_END] = 9};
     return order[k];
 }
 
-rd_action_list *rd_case_next(rd_case *c, long long now)
+static rd_action_list *run(rd_case *c, long long now, int explain);
+
+rd_action_list *rd_case_next(rd_case *c, long long now) { return run(c, now, 0); }
+rd_action_list *rd_case_explain(rd_case *c, long long now) { return run(c, now, 1); }
+
+static rd_action_list *run(rd_case *c, long long now, int explain)
 {
     if (!c) return NULL;
     rd_action_list *l = calloc(1, sizeof *l);
     if (!l) return NULL;
     rd_arena_init(&l->arena);
     rd_graph *g = c->g;
-    walker w = {c, l, now, calloc(g->nnodes + 1, 1), calloc((size_t)(g->nactors + 1) * (g->ndata + 1), 1), NULL, 0, 0};
+    walker w = {c, l, now, calloc(g->nnodes + 1, 1), calloc((size_t)(g->nactors + 1) * (g->ndata + 1), 1), NULL, 0, explain, 0};
     if (!w.visited || !w.held) w.failed = 1;
     uint32_t start = 0;
     for (uint32_t i = 0; i < g->npathways; i++)

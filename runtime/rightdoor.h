@@ -145,6 +145,12 @@ rd_status rd_diagnostics_write_json(const rd_diagnostics *d, FILE *out);
  * invocations[0].executionSuccessful is false when the status is RD_ERR_IO or RD_ERR_NOMEM. */
 rd_status rd_diagnostics_write_sarif(const rd_diagnostics *d, FILE *out, const char *tool_version);
 
+/* The SOP's `version` field, or NULL. */
+const char *rd_program_version(const rd_program *p);
+/* A fingerprint of every file the program was read from (64-bit FNV-1a, 16 hex digits): two
+ * decisions with the same fingerprint were made under exactly the same SOP text. */
+void rd_program_hash(const rd_program *p, char out[17]);
+
 /* ---- cases at run time ------------------------------------------------------------------------
  * A case is one survivor's way through a pathway: what is known of her situation (facts; one may
  * be unknown when she declined to answer), her answers to consents (as she gave them: narrowed,
@@ -161,6 +167,8 @@ long long rd_time_parse(const char *s);
  * line, column and key; never a value, never the line's text) added to d. */
 rd_case *rd_case_load(rd_program *p, const char *path, rd_diagnostics *d);
 void     rd_case_free(rd_case *c);
+/* The case's identifier as the case file gives it (an app's reference, not her name), or "". */
+const char *rd_case_id(const rd_case *c);
 /* Writes the case to path through a temporary file that is flushed and renamed, so a crash leaves
  * the old file or the new one. RD_OK, RD_ERR_IO or RD_ERR_NOMEM. */
 rd_status rd_case_save(const rd_case *c, const char *path);
@@ -177,7 +185,8 @@ rd_status rd_case_record(rd_case *c, const char *kind, const char *a, const char
 
 typedef enum rd_action_kind {
     RD_ACT_ASK, RD_ACT_INFORM, RD_ACT_SEEK, RD_ACT_CHOOSE, RD_ACT_REFER, RD_ACT_SHARE, RD_ACT_REPORT,
-    RD_ACT_TELL_AFTER, RD_ACT_END
+    RD_ACT_TELL_AFTER, RD_ACT_END,
+    RD_ACT_TRACE /* rd_case_explain: one thing that happened on the way (text), with its rule */
 } rd_action_kind;
 
 /* One thing to do now. `name` is the fact, notice, consent, step, actor, data or duty concerned;
@@ -201,6 +210,11 @@ typedef struct rd_action_list rd_action_list;
  * offer, referrals, shares, reports due, ends of branches. Several branches can be open at once.
  * NULL when out of memory. */
 rd_action_list *rd_case_next(rd_case *c, long long now);
+/* How the case got where it is: each step entered, each condition and how it came out, her
+ * answers and choices, notices given, referrals and reports made (RD_ACT_TRACE items, in the order
+ * they happened on the pathway, each with the rule's file and line), then what is pending now (as
+ * rd_case_next). NULL when out of memory. */
+rd_action_list *rd_case_explain(rd_case *c, long long now);
 size_t rd_actions_len(const rd_action_list *l);
 const rd_action *rd_actions_get(const rd_action_list *l, size_t i);
 void rd_actions_free(rd_action_list *l);

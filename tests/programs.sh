@@ -47,6 +47,30 @@ if grep -q "inform: right_to_refuse" "$tmp/case.yaml" && [ -z "$(ls "$tmp" | gre
 expect_exit 1 "case: an unknown fact" "$RD" case "$sop" "$tmp/case.yaml" --set no_such_fact=true
 expect_exit 2 "case: no change asked" "$RD" case "$sop" "$tmp/case.yaml"
 expect_exit 2 "next: missing case file" "$RD" next "$sop" "$tmp/none.yaml"
+out=$(${RUN:-} "$RD" explain "$sop" "$tmp/case.yaml" 2>&1)
+if printf '%s' "$out" | grep -q "she was told \`right_to_refuse\`" && printf '%s' "$out" | grep -q "^now:"; then ok; else bad "explain"; fi
+${RUN:-} "$RD" may-share "$sop" "$tmp/case.yaml" survivor_name vaw_centre district_police --decision-log "$tmp/log.jsonl" >/dev/null 2>&1
+${RUN:-} "$RD" next "$sop" "$tmp/case.yaml" --decision-log "$tmp/log.jsonl" >/dev/null 2>&1
+if [ "$(wc -l <"$tmp/log.jsonl")" -eq 2 ] && grep -q '"sop_hash"' "$tmp/log.jsonl" && grep -q '"rule":"police_referral"' "$tmp/log.jsonl"; then ok; else bad "decision log"; fi
+
+# Privacy: a marker planted in a case never appears in what any command prints, on any error path.
+for planted in "facts: { violence: SECRETMARKER }" "facts: { safe_now: SECRETMARKER }" \
+               "consents: { police_referral: SECRETMARKER }" "events: [ { inform: SECRETMARKER } ]" \
+               "case: SECRETMARKER
+facts: { violence: nonsense }" "facts: { violence: \"SECRETMARKER"; do
+    printf 'opened_by: vaw_centre\n%s\n' "$planted" >"$tmp/leak.yaml"
+    leaked=""
+    for cmd in "next" "explain" "may-share" "case"; do
+        case $cmd in
+        may-share) more="survivor_name vaw_centre district_police" ;;
+        case) more="--set safe_now=true" ;;
+        *) more="" ;;
+        esac
+        # shellcheck disable=SC2086
+        if ${RUN:-} "$RD" $cmd "$sop" "$tmp/leak.yaml" $more 2>&1 | grep -q SECRETMARKER; then leaked="$cmd"; fi
+    done 2>/dev/null
+    if [ -z "$leaked" ]; then ok; else bad "privacy: $leaked printed a planted value"; fi
+done
 
 echo "programs: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
