@@ -1426,7 +1426,9 @@ static rd_bdd serves(engine *E, uint32_t n, const rd_ref *services)
 }
 
 /* W[n]: the valuations from which some path from n reaches a service of the set: a backward
- * worklist from the nodes that serve, each edge's guard read from the cache. */
+ * worklist from the nodes that serve. Facts keep their guards; consent outcomes do not: a service
+ * "stays reachable" when it is still offered, whatever she answers then (asking again for what she
+ * refused is caught separately, as coercion). */
 static rd_bdd *service_reach(engine *E, const rd_ref *services)
 {
     rd_graph *g = E->V->g;
@@ -1455,7 +1457,8 @@ static rd_bdd *service_reach(engine *E, const rd_ref *services)
         queued[v] = 0;
         for (uint32_t k = pstart[v]; k < pstart[v + 1]; k++) {
             const rd_gedge *e = &g->edges[pedge[k]];
-            rd_bdd w = rd_bdd_or(E->V->m, W[e->from], rd_bdd_and(E->V->m, guard(E, e), W[v]));
+            rd_bdd gd = e->kind == RD_G_GRANTED || e->kind == RD_G_REFUSED ? RD_BDD_TRUE : guard(E, e);
+            rd_bdd w = rd_bdd_or(E->V->m, W[e->from], rd_bdd_and(E->V->m, gd, W[v]));
             if (w == W[e->from]) continue;
             W[e->from] = w;
             if (!queued[e->from]) {
