@@ -15,4 +15,7 @@ int cmd_may_share(const char *sop, const char *case_path, const char *data, cons
 int cmd_case(const char *sop, const char *case_path, const rd_options *opt, const cli_change *ch, size_t n,
              const char *reason, long long now);
 
+/* `run`: a terminal walk-through of a case, saving after every round. */
+int cmd_run(const char *sop, const char *case_path, const rd_options *opt);
+
 #endif

@@ -33,6 +33,8 @@ static const char usage[] =
     "                     may DATA go from actor FROM to actor TO now? allow or deny, and why\n"
     "  explain FILE.sop CASE.yaml\n"
     "                     how the case got where it is, step by step, with the rules used\n"
+    "  run FILE.sop CASE.yaml\n"
+    "                     walk through a case in the terminal (training), saving as it goes\n"
     "  case FILE.sop CASE.yaml CHANGES...\n"
     "                     record what was done and save the case (safely: a crash leaves the\n"
     "                     old file or the new one). CHANGES: --set FACT=VALUE, --grant C,\n"
@@ -214,7 +216,7 @@ int main(int argc, char **argv)
     default_search(search, &nsearch, exe_buf, sizeof exe_buf, lib_buf, sizeof lib_buf);
     rd_options opt = {search, nsearch};
     static const struct { const char *name; size_t args; } cmds[] = {
-        {"check", 1}, {"graph", 1}, {"next", 2}, {"may-share", 5}, {"case", 2}, {"explain", 2},
+        {"check", 1}, {"graph", 1}, {"next", 2}, {"may-share", 5}, {"case", 2}, {"explain", 2}, {"run", 2},
     };
     for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++) {
         if (strcmp(cmd, cmds[k].name)) continue;
@@ -231,6 +233,7 @@ int main(int argc, char **argv)
         case 1: return cmd_graph(pos[1], &opt, fmt);
         case 2: return cmd_next(pos[1], pos[2], &opt, fmt == FMT_JSON, now, 0, log);
         case 5: return cmd_next(pos[1], pos[2], &opt, fmt == FMT_JSON, now, 1, log);
+        case 6: return cmd_run(pos[1], pos[2], &opt);
         case 3: return cmd_may_share(pos[1], pos[2], pos[3], pos[4], pos[5], &opt, fmt == FMT_JSON, now, log);
         case 4:
             if (!nchanges) {

@@ -53,6 +53,11 @@ ${RUN:-} "$RD" may-share "$sop" "$tmp/case.yaml" survivor_name vaw_centre distri
 ${RUN:-} "$RD" next "$sop" "$tmp/case.yaml" --decision-log "$tmp/log.jsonl" >/dev/null 2>&1
 if [ "$(wc -l <"$tmp/log.jsonl")" -eq 2 ] && grep -q '"sop_hash"' "$tmp/log.jsonl" && grep -q '"rule":"police_referral"' "$tmp/log.jsonl"; then ok; else bad "decision log"; fi
 
+# run: a training walk-through fed from a pipe records what the worker answered and saves it.
+cp examples/annex1a/cases/c-0001.yaml "$tmp/run.yaml"
+if printf 'y\ny\nfalse\nq\n' | ${RUN:-} "$RD" run "$sop" "$tmp/run.yaml" >/dev/null 2>&1 &&
+    grep -q "inform: services_regardless_of_status" "$tmp/run.yaml" && grep -q "emergency: false" "$tmp/run.yaml"; then ok; else bad "run"; fi
+
 # Privacy: a marker planted in a case never appears in what any command prints, on any error path.
 for planted in "facts: { violence: SECRETMARKER }" "facts: { safe_now: SECRETMARKER }" \
                "consents: { police_referral: SECRETMARKER }" "events: [ { inform: SECRETMARKER } ]" \
