@@ -20,3 +20,12 @@ echo "growth: 200 actors, 20 data categories, 10 duties, 16 facts"
 ./build/bench/bench_verify 1000 200 20 10 16 5 "$LIMIT"
 ./build/bench/bench_verify 10000 200 20 10 16 3 "$LIMIT"
 ./build/bench/bench_verify 100000 200 20 10 16 2 "$LIMIT"
+
+# The runtime, as an app embedding librightdoor sees it: rd_case_next and rd_may_share on Annex 1a
+# (the committed case c-0001 and the same case further along, built with the API), 1,000,000 calls
+# each, each call timed alone (baseline: an empty function through the same function pointer, i.e.
+# the clock's own cost) and may-share also in batches of 100; then `rightdoor next` as a whole
+# process, 200 runs interleaved with /bin/true. One process; its peak RSS is printed.
+make -s rightdoor build/bench/bench_runtime
+echo "runtime: targets next < 2 us, may-share < 200 ns, rightdoor next < 5 ms"
+./build/bench/bench_runtime 1000000 200

@@ -445,14 +445,16 @@ static void expr_text(const rd_expr *e, char *buf, size_t cap, size_t *off, int 
 #undef PUT
 }
 
-const char *rd_expr_text(rd_program *p, const rd_expr *e)
+const char *rd_expr_text_in(rd_arena *a, const rd_expr *e)
 {
     char buf[512];
     size_t off = 0;
     expr_text(e, buf, sizeof buf, &off, 0);
     if (off >= sizeof buf) off = sizeof buf - 1;
-    return rd_arena_strndup(&p->arena, buf, off);
+    return rd_arena_strndup(a, buf, off);
 }
+
+const char *rd_expr_text(rd_program *p, const rd_expr *e) { return rd_expr_text_in(&p->arena, e); }
 
 const char *rd_graph_actor_name(const rd_graph *g, uint32_t a)
 {
@@ -467,7 +469,7 @@ static void list_data(const rd_graph *g, const uint32_t *d, uint32_t n, char *bu
     }
 }
 
-static const char *ref_list(rd_program *p, const rd_ref *r)
+static const char *ref_list(rd_arena *a, const rd_ref *r)
 {
     char buf[512];
     size_t off = 0;
@@ -476,10 +478,15 @@ static const char *ref_list(rd_program *p, const rd_ref *r)
         if (w > 0) off += (size_t)w;
     }
     if (off >= sizeof buf) off = sizeof buf - 1;
-    return rd_arena_strndup(&p->arena, buf, off);
+    return rd_arena_strndup(a, buf, off);
 }
 
 const char *rd_graph_node_text(const rd_graph *g, rd_program *p, uint32_t i)
+{
+    return rd_graph_node_text_in(g, &p->arena, i);
+}
+
+const char *rd_graph_node_text_in(const rd_graph *g, rd_arena *ar, uint32_t i)
 {
     const rd_gnode *n = &g->nodes[i];
     const rd_stmt *s = n->stmt;
@@ -488,22 +495,22 @@ const char *rd_graph_node_text(const rd_graph *g, rd_program *p, uint32_t i)
     data[0] = '\0';
     list_data(g, n->data, n->ndata, data, sizeof data, &off);
     switch (n->kind) {
-    case RD_N_STEP: return rd_arena_printf(&p->arena, "%s (%s)", n->step->id, rd_graph_actor_name(g, n->performer));
-    case RD_N_ASK: return rd_arena_printf(&p->arena, "ask %s", ref_list(p, s->names));
-    case RD_N_INFORM: return rd_arena_printf(&p->arena, "inform %s", n->subject ? n->subject->id : "?");
-    case RD_N_RECORD: return rd_arena_printf(&p->arena, "%s records %s", rd_graph_actor_name(g, n->performer), data);
-    case RD_N_SEEK: return rd_arena_printf(&p->arena, "seek %s", n->subject ? n->subject->id : "?");
+    case RD_N_STEP: return rd_arena_printf(ar, "%s (%s)", n->step->id, rd_graph_actor_name(g, n->performer));
+    case RD_N_ASK: return rd_arena_printf(ar, "ask %s", ref_list(ar, s->names));
+    case RD_N_INFORM: return rd_arena_printf(ar, "inform %s", n->subject ? n->subject->id : "?");
+    case RD_N_RECORD: return rd_arena_printf(ar, "%s records %s", rd_graph_actor_name(g, n->performer), data);
+    case RD_N_SEEK: return rd_arena_printf(ar, "seek %s", n->subject ? n->subject->id : "?");
     case RD_N_REFER:
-        return n->ndata ? rd_arena_printf(&p->arena, "refer %s for %s (shares %s)", ref_list(p, s->targets), s->service->id, data)
-                        : rd_arena_printf(&p->arena, "refer %s for %s", ref_list(p, s->targets), s->service->id);
-    case RD_N_SHARE: return rd_arena_printf(&p->arena, "share %s with %s", data, ref_list(p, s->targets));
+        return n->ndata ? rd_arena_printf(ar, "refer %s for %s (shares %s)", ref_list(ar, s->targets), s->service->id, data)
+                        : rd_arena_printf(ar, "refer %s for %s", ref_list(ar, s->targets), s->service->id);
+    case RD_N_SHARE: return rd_arena_printf(ar, "share %s with %s", data, ref_list(ar, s->targets));
     case RD_N_CHOOSE: return "she chooses";
-    case RD_N_BRANCH: return rd_arena_printf(&p->arena, "if %s", rd_expr_text(p, n->cond));
+    case RD_N_BRANCH: return rd_arena_printf(ar, "if %s", rd_expr_text_in(ar, n->cond));
     case RD_N_END:
-        return s && s->text ? rd_arena_printf(&p->arena, "end \"%s\"", s->text) : rd_arena_printf(&p->arena, "end of step %s", n->step->id);
+        return s && s->text ? rd_arena_printf(ar, "end \"%s\"", s->text) : rd_arena_printf(ar, "end of step %s", n->step->id);
     case RD_N_DUTY:
-        return rd_arena_printf(&p->arena, "duty %s fires at %s (reports %s to %s)", n->subject->id,
-                               rd_graph_actor_name(g, n->performer), data, ref_list(p, n->subject->u.duty.to));
+        return rd_arena_printf(ar, "duty %s fires at %s (reports %s to %s)", n->subject->id,
+                               rd_graph_actor_name(g, n->performer), data, ref_list(ar, n->subject->u.duty.to));
     }
     return "?";
 }

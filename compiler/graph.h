@@ -78,8 +78,11 @@ int rd_graph_actor_in(const rd_graph *g, uint32_t a, const rd_ref *t);
 int rd_graph_write_json(const rd_graph *g, rd_program *p, FILE *out);
 /* A node in plain words ("ask safe_now", "refer district_police for police_protection"). */
 const char *rd_graph_node_text(const rd_graph *g, rd_program *p, uint32_t n);
+/* The same, written into arena `a` (the runtime's answers must not grow the program). */
+const char *rd_graph_node_text_in(const rd_graph *g, rd_arena *a, uint32_t n);
 const char *rd_graph_actor_name(const rd_graph *g, uint32_t a);
 /* A condition written back as source text. */
 const char *rd_expr_text(rd_program *p, const rd_expr *e);
+const char *rd_expr_text_in(rd_arena *a, const rd_expr *e);
 
 #endif

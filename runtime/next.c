@@ -75,11 +75,12 @@ static void act(walker *w, rd_action_kind kind, const char *name, const char *te
                                at.line && at.file < p->sources.n ? p->sources.v[at.file].path : NULL, at.line};
 }
 
-/* A line of the explanation, when one is asked for. */
-static void trace(walker *w, rd_span at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void trace(walker *w, rd_span at, const char *fmt, ...)
+/* A line of the explanation, when one is asked for; the macro keeps next from building the
+ * arguments at all. */
+#define trace(w, ...) do { if ((w)->explain) trace_line((w), __VA_ARGS__); } while (0)
+static void trace_line(walker *w, rd_span at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void trace_line(walker *w, rd_span at, const char *fmt, ...)
 {
-    if (!w->explain) return;
     char buf[1024];
     va_list ap;
     va_start(ap, fmt);
@@ -154,7 +155,6 @@ static void walk(walker *w, uint32_t n)
 {
     rd_case *c = w->c;
     rd_graph *g = c->g;
-    rd_program *p = c->p;
     rd_arena *a = &w->out->arena;
     if (w->failed || w->visited[n]) return;
     w->visited[n] = 1; /* a loop comes round once: what waits in it is already listed */
@@ -230,14 +230,14 @@ static void walk(walker *w, uint32_t n)
             int made = 0;
             for (uint32_t j = 0; j < node->nto && !made; j++) made = done(c, RD_EV_REFER, g->actors[node->to[j]]->id, NULL);
             if (made) {
-                trace(w, node->span, "done: %s", rd_graph_node_text(g, p, n));
+                trace(w, node->span, "done: %s", rd_graph_node_text_in(g, a, n));
                 for (uint32_t j = 0; j < node->nto; j++)
                     if (done(c, RD_EV_REFER, g->actors[node->to[j]]->id, NULL)) hold(w, node->to[j], node->data, node->ndata);
                 follow(w, n, RD_G_NEXT);
                 return;
             }
         }
-        act(w, RD_ACT_REFER, node->subject ? node->subject->id : "", rd_graph_node_text(g, p, n), entries(w, node), 0, 0,
+        act(w, RD_ACT_REFER, node->subject ? node->subject->id : "", rd_graph_node_text_in(g, a, n), entries(w, node), 0, 0,
             node->span);
         return;
     case RD_N_SHARE: {
@@ -249,12 +249,12 @@ static void walk(walker *w, uint32_t n)
             all = any;
         }
         if (all) {
-            trace(w, node->span, "done: %s", rd_graph_node_text(g, p, n));
+            trace(w, node->span, "done: %s", rd_graph_node_text_in(g, a, n));
             for (uint32_t j = 0; j < node->nto; j++) hold(w, node->to[j], node->data, node->ndata);
             follow(w, n, RD_G_NEXT);
             return;
         }
-        act(w, RD_ACT_SHARE, "", rd_graph_node_text(g, p, n), NULL, 0, 0, node->span);
+        act(w, RD_ACT_SHARE, "", rd_graph_node_text_in(g, a, n), NULL, 0, 0, node->span);
         return;
     }
     case RD_N_CHOOSE: {
@@ -293,7 +293,7 @@ static void walk(walker *w, uint32_t n)
     }
     case RD_N_BRANCH: {
         int v = rd_case_cond(c, node->cond);
-        trace(w, node->span, "if %s: %s", rd_expr_text(p, node->cond), v == 1 ? "yes" : v == 0 ? "no" : "not known, so the `else` way");
+        trace(w, node->span, "if %s: %s", rd_expr_text_in(a, node->cond), v == 1 ? "yes" : v == 0 ? "no" : "not known, so the `else` way");
         follow(w, n, v == 1 ? RD_G_TRUE : RD_G_FALSE);
         return;
     }
