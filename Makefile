@@ -59,8 +59,8 @@ test-unit: $(UNIT_BIN)
 test-golden: rightdoor
 	@RUN="$(RUN)" sh tests/golden/run.sh
 
-test-programs: rightdoor
-	@RUN="$(RUN)" sh tests/programs.sh
+test-programs: rightdoor $(B)/examples/embed
+	@RUN="$(RUN)" EMBED=$(B)/examples/embed sh tests/programs.sh
 
 # The verifier: SOPs that each break one principle (expected reports) and traps that must pass.
 test-verify: rightdoor
@@ -75,19 +75,19 @@ test-asan:
 	$(MAKE) B=build-asan CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    LDFLAGS="-fsanitize=address,undefined" RIGHTDOOR=build-asan/rightdoor test-unit-asan
 
-test-unit-asan: $(UNIT_BIN) $(B)/rightdoor
+test-unit-asan: $(UNIT_BIN) $(B)/rightdoor $(B)/examples/embed
 	@set -e; for t in $(UNIT_BIN); do $$t; done
 	@RIGHTDOOR=$(B)/rightdoor sh tests/golden/run.sh
-	@RIGHTDOOR=$(B)/rightdoor sh tests/programs.sh
+	@RIGHTDOOR=$(B)/rightdoor EMBED=$(B)/examples/embed sh tests/programs.sh
 	@RIGHTDOOR=$(B)/rightdoor RD_ULIMIT_KB=0 sh tests/violations.sh
 	@RIGHTDOOR=$(B)/rightdoor RD_ULIMIT_KB=0 sh tests/verify_ok.sh
 
 $(B)/rightdoor: $(B)/librightdoor.a $(CLI_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/librightdoor.a $(LIBS)
 
-test-valgrind: rightdoor $(UNIT_BIN)
+test-valgrind: rightdoor $(UNIT_BIN) $(B)/examples/embed
 	@set -e; for t in $(UNIT_BIN); do valgrind -q --error-exitcode=9 --leak-check=full $$t; done
-	@RUN="valgrind -q --error-exitcode=9 --leak-check=full" sh tests/programs.sh
+	@RUN="valgrind -q --error-exitcode=9 --leak-check=full" EMBED=$(B)/examples/embed sh tests/programs.sh
 
 bench: rightdoor
 	sh bench/run.sh
@@ -97,6 +97,11 @@ deps:
 
 clean:
 	rm -rf build build-asan rightdoor
+
+# The embedding example is built as an app would build it: against the public header and the library.
+$(B)/examples/embed: examples/embed/embed.c runtime/rightdoor.h $(B)/librightdoor.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/librightdoor.a $(LIBS)
 
 $(B)/bench/%: bench/%.c $(B)/librightdoor.a
 	@mkdir -p $(dir $@)

@@ -154,7 +154,9 @@ int cmd_may_share(const char *sop, const char *case_path, const char *data, cons
     int rc = open_case(sop, case_path, opt, &p, &c, &d);
     if (rc) goto out;
     rd_reason why;
+    char text[512];
     rd_decision dec = rd_may_share(c, data, from, to, now, &why);
+    rd_reason_text(&why, text, sizeof text);
     if (log) {
         /* the question names SOP vocabulary (a data category, two actors), not her data */
         json_t *e = json_object();
@@ -173,7 +175,7 @@ int cmd_may_share(const char *sop, const char *case_path, const char *data, cons
     if (json) {
         json_t *o = json_object();
         json_object_set_new(o, "decision", json_string(dec == RD_ALLOW ? "allow" : "deny"));
-        json_object_set_new(o, "reason", json_string(why.text ? why.text : ""));
+        json_object_set_new(o, "reason", json_string(text));
         json_object_set_new(o, "rule", json_string(why.rule ? why.rule : ""));
         json_object_set_new(o, "rule_kind", json_string(why.kind ? why.kind : ""));
         json_object_set_new(o, "file", why.file ? json_string(why.file) : json_null());
@@ -182,7 +184,7 @@ int cmd_may_share(const char *sop, const char *case_path, const char *data, cons
         rc = json_dumpf(o, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER) == 0 && fputc('\n', stdout) != EOF ? 0 : 2;
         json_decref(o);
     } else {
-        printf("%s: %s\n", dec == RD_ALLOW ? "allow" : "deny", why.text ? why.text : "");
+        printf("%s: %s\n", dec == RD_ALLOW ? "allow" : "deny", text);
         if (why.file) printf("    (%s:%u)\n", why.file, why.line);
     }
 out:

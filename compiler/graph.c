@@ -339,13 +339,17 @@ rd_graph *rd_graph_build(rd_program *p)
     builder b = {.p = p, .g = g};
     b.duties = rd_arena_alloc(&p->arena, (p->ndecls + 1) * sizeof *b.duties);
     b.permits = rd_arena_alloc(&p->arena, (p->ndecls + 1) * sizeof *b.permits);
-    if (!b.duties || !b.permits) return NULL;
+    g->principles = rd_arena_alloc(&p->arena, (p->ndecls + 1) * sizeof *g->principles);
+    if (!b.duties || !b.permits || !g->principles) return NULL;
     uint32_t nsectors = 0;
     for (rd_decl *d = p->decls; d; d = d->next) {
         if (d->kind == RD_D_DUTY) b.duties[b.nduties++] = d;
         if (d->kind == RD_D_PERMIT) b.permits[b.npermits++] = d;
+        if (d->kind == RD_D_PRINCIPLE) g->principles[g->nprinciples++] = d;
         if (d->kind == RD_D_SECTOR) d->index = nsectors++;
     }
+    g->duties = b.duties, g->nduties = b.nduties;
+    g->permits = b.permits, g->npermits = b.npermits;
     b.sector_members = rd_arena_alloc(&p->arena, (nsectors + 1) * sizeof *b.sector_members);
     b.sector_count = rd_arena_alloc(&p->arena, (nsectors + 1) * sizeof *b.sector_count);
     if (!b.sector_members || !b.sector_count) return NULL;

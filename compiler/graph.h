@@ -66,6 +66,8 @@ typedef struct rd_graph {
     uint32_t nfacts;
     const rd_decl **consents;
     uint32_t nconsents;
+    const rd_decl **duties, **permits, **principles; /* in source order, for the runtime's questions */
+    uint32_t nduties, npermits, nprinciples;
 } rd_graph;
 
 /* Builds the graph of a checked program in its arena; NULL when memory runs out. The indexes of

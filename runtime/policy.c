@@ -5,15 +5,20 @@
  * written. */
 #include "case.h"
 #include "../compiler/check.h"
+#include <stdio.h>
 #include <string.h>
 
-static void reason(const rd_case *c, rd_reason *why, const rd_decl *d, const char *kind, const char *text)
+static void reason(const rd_case *c, rd_reason *why, const rd_decl *d, const char *kind, rd_decision dec,
+                   const char *data, const char *to)
 {
     if (!why) return;
     memset(why, 0, sizeof *why);
     why->rule = d ? d->id : "default";
     why->kind = kind;
-    why->text = text;
+    why->label = d ? d->label : NULL;
+    why->decision = dec;
+    why->data = data;
+    why->to = to;
     if (d && d->span.file < c->p->sources.n) {
         why->file = c->p->sources.v[d->span.file].path;
         why->line = d->span.line;
@@ -47,24 +52,22 @@ rd_decision rd_may_share(rd_case *c, const char *data, const char *from, const c
 {
     rd_program *p = c->p;
     rd_graph *g = c->g;
-    rd_arena *a = &c->arena;
-    rd_decl *dd = rd_lookup(p, RD_D_DATA, rd_intern(p, data, strlen(data)));
-    rd_decl *fa = rd_lookup(p, RD_D_ACTOR, rd_intern(p, from, strlen(from)));
-    rd_decl *ta = rd_lookup(p, RD_D_ACTOR, rd_intern(p, to, strlen(to)));
+    /* Looked up, not interned: a question must not grow the program an app keeps open. */
+    rd_decl *dd = rd_lookup(p, RD_D_DATA, data);
+    rd_decl *fa = rd_lookup(p, RD_D_ACTOR, from);
+    rd_decl *ta = rd_lookup(p, RD_D_ACTOR, to);
     if (!dd || !fa || !ta) {
-        reason(c, why, NULL, "unknown",
-               rd_arena_printf(a, "denied: the SOP has no %s `%s`", !dd ? "data category" : "actor", !dd ? data : !fa ? from : to));
+        reason(c, why, NULL, "unknown", RD_DENY, !dd ? data : NULL, dd ? (!fa ? from : to) : NULL);
+        if (why) why->unknown = !dd ? "data category" : "actor";
         return RD_DENY;
     }
     uint32_t d = dd->index, r = ta->index;
     /* 1. principles that forbid it, whatever else allows */
-    for (rd_decl *pr = p->decls; pr; pr = pr->next) {
-        if (pr->kind != RD_D_PRINCIPLE) continue;
+    for (uint32_t i = 0; i < g->nprinciples; i++) {
+        const rd_decl *pr = g->principles[i];
         for (const rd_prop *q = pr->u.principle.props; q; q = q->next)
             if (q->kind == RD_P_NEVER_REACHES && covers_data(c, q->data, d, 0) && rd_graph_actor_in(g, r, q->targets)) {
-                reason(c, why, pr, "principle",
-                       rd_arena_printf(a, "denied by principle `%s` (%s): `%s` must never reach `%s`, whatever any consent says",
-                                       pr->id, pr->label ? pr->label : pr->id, data, to));
+                reason(c, why, pr, "principle", RD_DENY, dd->id, ta->id);
                 return RD_DENY;
             }
     }
@@ -74,52 +77,63 @@ rd_decision rd_may_share(rd_case *c, const char *data, const char *from, const c
         const rd_decl *cd = g->consents[k];
         if (!shares(cd, d) || !rd_graph_actor_in(g, r, cd->u.flow.with)) continue;
         const rd_consent_value *cv = &c->consents[k];
-        if (cv->state == RD_CS_REFUSED) {
-            refused = cd;
+        if (cv->state != RD_CS_GRANTED || (cv->except && cv->except[d]) || (cv->only && !cv->only[r]) ||
+            !rd_case_consent_active(c, k, now)) {
+            if (cv->state != RD_CS_UNSET) refused = cd;
             continue;
         }
-        if (cv->state != RD_CS_GRANTED) continue;
-        if (cv->except && cv->except[d]) {
-            refused = cd;
-            continue;
-        }
-        if (cv->only && !cv->only[r]) {
-            refused = cd;
-            continue;
-        }
-        if (!rd_case_consent_active(c, k, now)) {
-            refused = cd;
-            continue;
-        }
-        reason(c, why, cd, "consent", rd_arena_printf(a, "allowed by her consent `%s` (%s)", cd->id, cd->label));
+        reason(c, why, cd, "consent", RD_ALLOW, dd->id, ta->id);
         return RD_ALLOW;
     }
     /* 3. permits, while their condition holds */
-    for (rd_decl *pm = p->decls; pm; pm = pm->next) {
-        if (pm->kind != RD_D_PERMIT || !shares(pm, d) || !rd_graph_actor_in(g, r, pm->u.flow.with)) continue;
+    for (uint32_t i = 0; i < g->npermits; i++) {
+        const rd_decl *pm = g->permits[i];
+        if (!shares(pm, d) || !rd_graph_actor_in(g, r, pm->u.flow.with)) continue;
         if (pm->u.flow.when && rd_case_cond(c, pm->u.flow.when) != 1) continue;
-        reason(c, why, pm, "permit",
-               rd_arena_printf(a, "allowed without her consent by permit `%s` (%s) while its condition holds: record who, when and why, and tell her afterwards",
-                               pm->id, pm->label));
+        reason(c, why, pm, "permit", RD_ALLOW, dd->id, ta->id);
         if (why) why->break_glass = 1;
         return RD_ALLOW;
     }
     /* 4. duties that require this report */
-    for (rd_decl *dy = p->decls; dy; dy = dy->next) {
-        if (dy->kind != RD_D_DUTY || !rd_graph_actor_in(g, fa->index, dy->u.duty.applies) ||
-            !rd_graph_actor_in(g, r, dy->u.duty.to))
-            continue;
+    for (uint32_t i = 0; i < g->nduties; i++) {
+        const rd_decl *dy = g->duties[i];
+        if (!rd_graph_actor_in(g, fa->index, dy->u.duty.applies) || !rd_graph_actor_in(g, r, dy->u.duty.to)) continue;
         int reports = 0;
         for (const rd_ref *x = dy->u.duty.reports; x && !reports; x = x->next) reports = x->decl == dd;
         if (!reports || (dy->u.duty.when && rd_case_cond(c, dy->u.duty.when) != 1)) continue;
-        reason(c, why, dy, "duty", rd_arena_printf(a, "allowed: duty `%s` (%s) requires this report", dy->id, dy->label));
+        reason(c, why, dy, "duty", RD_ALLOW, dd->id, ta->id);
         return RD_ALLOW;
     }
     if (refused) {
-        reason(c, why, refused, "consent",
-               rd_arena_printf(a, "denied: her answer to `%s` does not allow it (refused, narrowed, expired or withdrawn)", refused->id));
+        reason(c, why, refused, "consent", RD_DENY, dd->id, ta->id);
         return RD_DENY;
     }
-    reason(c, why, NULL, "default", rd_arena_printf(a, "denied: no consent, permit or duty allows `%s` to go to `%s`", data, to));
+    reason(c, why, NULL, "default", RD_DENY, dd->id, ta->id);
     return RD_DENY;
+}
+
+const char *rd_reason_text(const rd_reason *w, char *buf, size_t size)
+{
+    if (!buf || !size) return buf;
+    const char *k = w->kind ? w->kind : "default", *id = w->rule ? w->rule : "", *label = w->label ? w->label : id;
+    const char *data = w->data ? w->data : "", *to = w->to ? w->to : "";
+    if (!strcmp(k, "unknown"))
+        snprintf(buf, size, "denied: the SOP has no %s `%s`", w->unknown ? w->unknown : "name",
+                 w->data ? data : to);
+    else if (!strcmp(k, "principle"))
+        snprintf(buf, size, "denied by principle `%s` (%s): `%s` must never reach `%s`, whatever any consent says", id, label,
+                 data, to);
+    else if (!strcmp(k, "consent") && w->decision == RD_ALLOW)
+        snprintf(buf, size, "allowed by her consent `%s` (%s)", id, label);
+    else if (!strcmp(k, "consent"))
+        snprintf(buf, size, "denied: her answer to `%s` does not allow it (refused, narrowed, expired or withdrawn)", id);
+    else if (!strcmp(k, "permit"))
+        snprintf(buf, size,
+                 "allowed without her consent by permit `%s` (%s) while its condition holds: record who, when and why, and tell her afterwards",
+                 id, label);
+    else if (!strcmp(k, "duty"))
+        snprintf(buf, size, "allowed: duty `%s` (%s) requires this report", id, label);
+    else
+        snprintf(buf, size, "denied: no consent, permit or duty allows `%s` to go to `%s`", data, to);
+    return buf;
 }

@@ -222,21 +222,30 @@ void rd_actions_free(rd_action_list *l);
 typedef enum rd_decision { RD_DENY = 0, RD_ALLOW = 1 } rd_decision;
 
 /* Why a may-share answer is what it is: the rule that decided (a principle, consent, permit or
- * duty, or "default" when none allows it), its kind, where it is written, and a sentence. Strings
- * live as long as the case. `break_glass` is set when the answer rests on a permit: using it must
- * be recorded with a reason, and she must be told afterwards. */
+ * duty, or "default" when none allows it; "unknown" when a name is not in the SOP), its kind, its
+ * label, where it is written, and the names asked about as the SOP spells them. Nothing is
+ * formatted or allocated while deciding; rd_reason_text writes the sentence when it is wanted.
+ * Strings live as long as the program, except `data` and `to` after an "unknown" answer, which
+ * point at the caller's own strings. `break_glass` is set when the answer rests on a permit: using
+ * it must be recorded with a reason, and she must be told afterwards. */
 typedef struct rd_reason {
-    const char *rule, *kind, *file;
+    const char *rule, *kind, *label, *file;
     unsigned line;
-    const char *text;
+    rd_decision decision;
+    const char *data, *to;
+    const char *unknown; /* for kind "unknown": "data category" or "actor" */
     int break_glass;
 } rd_reason;
 
 /* May `data` go from actor `from` to actor `to` in case c at time `now`? Denied unless a rule
  * allows it: `never ... reaches` principles deny whatever any consent says; a consent applies as
  * she gave it (narrowed, time-limited, withdrawn); a permit only while its condition holds; a duty
- * only where it applies. Unknown names are denied, with the reason saying so. */
+ * only where it applies. Unknown names are denied, with the reason saying so. Does not allocate. */
 rd_decision rd_may_share(rd_case *c, const char *data, const char *from, const char *to, long long now, rd_reason *why);
+
+/* The reason as one sentence for a person, written into buf (at most size bytes, always
+ * terminated, cut short if it does not fit). Returns buf. */
+const char *rd_reason_text(const rd_reason *why, char *buf, size_t size);
 
 #ifdef __cplusplus
 }

@@ -58,6 +58,16 @@ cp examples/annex1a/cases/c-0001.yaml "$tmp/run.yaml"
 if printf 'y\ny\nfalse\nq\n' | ${RUN:-} "$RD" run "$sop" "$tmp/run.yaml" >/dev/null 2>&1 &&
     grep -q "inform: services_regardless_of_status" "$tmp/run.yaml" && grep -q "emergency: false" "$tmp/run.yaml"; then ok; else bad "run"; fi
 
+# The embedding example, built against the public header: it refuses what the SOP forbids, names
+# the rule, and saves what was done (the notice given) to the case.
+EMBED=${EMBED:-build/examples/embed}
+cp examples/annex1a/cases/c-0001.yaml "$tmp/embed.yaml"
+out=$(${RUN:-} "$EMBED" "$sop" "$tmp/embed.yaml" vaw_centre location district_police 2>&1)
+st=$?
+if [ "$st" -eq 1 ] && printf '%s\n' "$out" | grep -q "REFUSED: denied: her answer to \`police_referral\`" &&
+    printf '%s\n' "$out" | grep -q "rule: consent \`police_referral\`, $sop:" &&
+    grep -q "inform: right_to_refuse" "$tmp/embed.yaml" && "$RD" next "$sop" "$tmp/embed.yaml" >/dev/null 2>&1; then ok; else bad "embed: exit $st"; printf '%s\n' "$out" | tail -5; fi
+
 # Privacy: a marker planted in a case never appears in what any command prints, on any error path.
 for planted in "facts: { violence: SECRETMARKER }" "facts: { safe_now: SECRETMARKER }" \
                "consents: { police_referral: SECRETMARKER }" "events: [ { inform: SECRETMARKER } ]" \

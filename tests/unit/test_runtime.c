@@ -2,6 +2,7 @@
  * somewhere, record what was done, save and load again; and the privacy rule: nothing a case file
  * holds ever appears in a message. */
 #include "helpers.h"
+#include "case.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -151,13 +152,29 @@ static void may_share_denies_unless_a_rule_allows(void **state)
     assert_int_equal(rd_may_share(c, "survivor_name", "clinic", "station", t2029, &why), RD_ALLOW);
     assert_string_equal(why.rule, "to_police");
     assert_string_equal(why.kind, "consent");
+    char text[512];
+    assert_string_equal(rd_reason_text(&why, text, sizeof text), "allowed by her consent `to_police` (Police referral)");
+    /* cut short, never overrun */
+    assert_string_equal(rd_reason_text(&why, text, 8), "allowed");
+    /* an app asks many times while a case stays open: asking must not grow the program or the case */
+    size_t prog_used = c->p->arena.used, case_used = c->arena.used;
+    for (int i = 0; i < 100; i++) {
+        rd_may_share(c, "location", "clinic", "station", t2029, &why);
+        rd_may_share(c, "no_such_data", "clinic", "station", t2029, &why);
+    }
+    assert_int_equal(c->p->arena.used, prog_used);
+    assert_int_equal(c->arena.used, case_used);
+    assert_string_equal(rd_reason_text(&why, text, sizeof text), "denied: the SOP has no data category `no_such_data`");
     /* narrowed: she excluded her location */
     assert_int_equal(rd_may_share(c, "location", "clinic", "station", t2029, &why), RD_DENY);
+    assert_string_equal(rd_reason_text(&why, text, sizeof text),
+                        "denied: her answer to `to_police` does not allow it (refused, narrowed, expired or withdrawn)");
     /* expired */
     assert_int_equal(rd_may_share(c, "survivor_name", "clinic", "station", t2031, &why), RD_DENY);
     /* the principle wins whatever any consent says */
     assert_int_equal(rd_may_share(c, "migration_status", "clinic", "checkpoint", t2029, &why), RD_DENY);
     assert_string_equal(why.kind, "principle");
+    assert_non_null(strstr(rd_reason_text(&why, text, sizeof text), "`migration_status` must never reach `checkpoint`"));
     /* nobody allows it */
     assert_int_equal(rd_may_share(c, "survivor_name", "clinic", "checkpoint", t2029, &why), RD_DENY);
     assert_string_equal(why.rule, "default");
