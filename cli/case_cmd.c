@@ -234,7 +234,13 @@ int cmd_case(const char *sop, const char *case_path, const rd_options *opt, cons
             const char *kind = NULL;
             for (size_t k = 0; k < sizeof map / sizeof *map; k++)
                 if (!strcmp(w, map[k].opt)) kind = map[k].kind;
-            st = rd_case_record(c, kind, arg, NULL, !strcmp(w, "permit") ? reason : NULL, now, err, sizeof err);
+            /* --referred ACTOR:SERVICE says what she was referred for */
+            const char *b = NULL;
+            if (!strcmp(w, "referred") && sep && *sep == ':') {
+                *sep = '\0';
+                b = sep + 1;
+            }
+            st = rd_case_record(c, kind, b ? buf : arg, b, !strcmp(w, "permit") ? reason : NULL, now, err, sizeof err);
         }
         if (st != RD_OK) {
             fprintf(stderr, "rightdoor: %s: %s\n", case_path, err);

@@ -39,7 +39,7 @@ static const char usage[] =
     "                     record what was done and save the case (safely: a crash leaves the\n"
     "                     old file or the new one). CHANGES: --set FACT=VALUE, --grant C,\n"
     "                     --refuse C, --withdraw C, --choose STEP.OPTION, --informed NOTICE,\n"
-    "                     --referred ACTOR, --shared DATA:ACTOR, --reported DUTY, --step STEP,\n"
+    "                     --referred ACTOR[:SERVICE], --shared DATA:ACTOR, --reported DUTY, --step STEP,\n"
     "                     --permit P --reason TEXT (break-glass), --told P\n"
     "\n"
     "options:\n"

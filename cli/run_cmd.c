@@ -95,7 +95,7 @@ int cmd_run(const char *sop, const char *case_path, const rd_options *opt)
                                                       : "  done? [y/n, q]: ",
                               buf, sizeof buf);
                 if (in && a->kind == RD_ACT_REFER && *in && strcmp(in, "q"))
-                    st = rd_case_record(c, "refer", in, NULL, NULL, now, err, sizeof err);
+                    st = rd_case_record(c, "refer", in, *a->name ? a->name : NULL, NULL, now, err, sizeof err);
                 else if (in && yes(in) && a->kind == RD_ACT_REPORT)
                     st = rd_case_record(c, "report", a->name, NULL, NULL, now, err, sizeof err);
                 else if (in && yes(in) && a->kind == RD_ACT_TELL_AFTER)

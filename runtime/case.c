@@ -199,7 +199,7 @@ static const char *const case_keys[] = {"sop", "case", "language", "opened_by", 
                                         "events", NULL};
 static const char *const consent_keys[] = {"granted", "at", "until", "except", "only", "withdrawn", NULL};
 static const char *const event_keys[] = {"step", "by", "at", "inform", "choose", "refer", "share", "with",
-                                         "report", "permit", "reason", "told", NULL};
+                                         "report", "permit", "reason", "told", "for", NULL};
 
 typedef struct loader {
     rd_case *c;
@@ -385,6 +385,8 @@ static void event_field(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yam
         ev->reason = rd_y_scalar(y, v, "reason");
     } else if (!strcmp(key, "with")) {
         ev->b = name_at(y, v, "with", RD_D_ACTOR, ec->L);
+    } else if (!strcmp(key, "for")) { /* refer: the service she was referred for */
+        ev->b = name_at(y, v, "for", RD_D_SERVICE, ec->L);
     } else if (!strcmp(key, "choose")) {
         const char *s = rd_y_scalar(y, v, "choose");
         const char *dot = s ? strchr(s, '.') : NULL;
@@ -633,6 +635,7 @@ static int write_case(const rd_case *c, FILE *f)
         if (e->kind == RD_EV_CHOOSE) fprintf(f, "%s.%s", e->a, e->b);
         else fputs(e->a ? e->a : "", f);
         if (e->kind == RD_EV_SHARE && e->b) fprintf(f, ", with: %s", e->b);
+        if (e->kind == RD_EV_REFER && e->b) fprintf(f, ", for: %s", e->b);
         if (e->by) {
             fputs(", by: ", f);
             put_quoted(f, e->by);
@@ -766,6 +769,8 @@ rd_status rd_case_record(rd_case *c, const char *kind, const char *a, const char
                        reason ? rd_arena_strdup(&c->arena, reason) : NULL, at};
         if (kinds[i].decl >= 0 && !rd_lookup(c->p, (rd_decl_kind)kinds[i].decl, ev.a))
             return fail(err, errlen, "the SOP has no %s `%s`", rd_decl_kind_name((rd_decl_kind)kinds[i].decl), a);
+        if (ev.kind == RD_EV_REFER && b && !rd_lookup(c->p, RD_D_SERVICE, ev.b))
+            return fail(err, errlen, "the SOP has no service `%s`", b);
         if (ev.kind == RD_EV_PERMIT && !reason)
             return fail(err, errlen, "using a permit needs a stated reason");
         return rd_case_add_event(c, ev) == 0 ? RD_OK : RD_ERR_NOMEM;

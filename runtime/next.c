@@ -46,6 +46,16 @@ static int done(const rd_case *c, rd_event_kind k, const char *a, const char *b)
     return 0;
 }
 
+/* Whether she was referred to actor `to` for `service`; a referral recorded without its service
+ * counts for any. */
+static int referred(const rd_case *c, const char *to, const char *service)
+{
+    for (size_t i = 0; i < c->nevents; i++)
+        if (c->events[i].kind == RD_EV_REFER && c->events[i].a == to && (!c->events[i].b || c->events[i].b == service))
+            return 1;
+    return 0;
+}
+
 /* A text said to her, in the case's language when there is one; *fallback when not. */
 static const char *in_language(const rd_case *c, const char *own, const rd_text *texts, int from_library, int *fallback)
 {
@@ -227,12 +237,13 @@ static void walk(walker *w, uint32_t n)
     }
     case RD_N_REFER:
         {
+            const char *svc = node->subject ? node->subject->id : NULL;
             int made = 0;
-            for (uint32_t j = 0; j < node->nto && !made; j++) made = done(c, RD_EV_REFER, g->actors[node->to[j]]->id, NULL);
+            for (uint32_t j = 0; j < node->nto && !made; j++) made = referred(c, g->actors[node->to[j]]->id, svc);
             if (made) {
                 trace(w, node->span, "done: %s", rd_graph_node_text_in(g, a, n));
                 for (uint32_t j = 0; j < node->nto; j++)
-                    if (done(c, RD_EV_REFER, g->actors[node->to[j]]->id, NULL)) hold(w, node->to[j], node->data, node->ndata);
+                    if (referred(c, g->actors[node->to[j]]->id, svc)) hold(w, node->to[j], node->data, node->ndata);
                 follow(w, n, RD_G_NEXT);
                 return;
             }
@@ -352,10 +363,15 @@ static rd_action_list *run(rd_case *c, long long now, int explain)
     for (uint32_t i = 0; i < g->npathways; i++)
         if (g->pathways[i].decl == c->pathway) start = g->pathways[i].start;
     if (!w.failed) walk(&w, start);
-    /* a permit used without telling her afterwards */
+    /* A permit used without telling her afterwards: each use needs a `told` after it, so telling
+     * her about an earlier use does not cover a later one. One action per permit, for its last use. */
     for (size_t i = 0; i < c->nevents && !w.failed; i++) {
         const rd_event *e = &c->events[i];
-        if (e->kind != RD_EV_PERMIT || done(c, RD_EV_TOLD, e->a, NULL)) continue;
+        if (e->kind != RD_EV_PERMIT) continue;
+        int covered = 0;
+        for (size_t k = i + 1; k < c->nevents && !covered; k++)
+            covered = (c->events[k].kind == RD_EV_TOLD || c->events[k].kind == RD_EV_PERMIT) && c->events[k].a == e->a;
+        if (covered) continue;
         const rd_decl *pm = rd_lookup(c->p, RD_D_PERMIT, e->a);
         act(&w, RD_ACT_TELL_AFTER, e->a, "tell her what was shared under the permit, with whom, and why",
             pm ? pm->label : NULL, 0, 0, pm ? pm->span : (rd_span){0, 0, 0, 0, 0});

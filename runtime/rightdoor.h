@@ -178,7 +178,7 @@ rd_status rd_case_save(const rd_case *c, const char *path);
 rd_status rd_case_set_fact(rd_case *c, const char *fact, const char *value, char *err, size_t errlen);
 /* granted 1 or 0; -1 withdraws a consent she gave, from `at` on. */
 rd_status rd_case_decide(rd_case *c, const char *consent, int granted, long long at, char *err, size_t errlen);
-/* kind: "step", "inform", "choose" (a = step, b = option), "refer" (a = actor), "share" (a = data,
+/* kind: "step", "inform", "choose" (a = step, b = option), "refer" (a = actor, b = the service, or NULL when not said), "share" (a = data,
  * b = actor), "report" (a = duty), "permit" (a = permit; reason required: the break-glass record). */
 rd_status rd_case_record(rd_case *c, const char *kind, const char *a, const char *b, const char *reason, long long at,
                          char *err, size_t errlen);

@@ -60,6 +60,13 @@ ${RUN:-} "$RD" may-share "$sop" "$tmp/case.yaml" survivor_name vaw_centre distri
 ${RUN:-} "$RD" next "$sop" "$tmp/case.yaml" --decision-log "$tmp/log.jsonl" >/dev/null 2>&1
 if [ "$(wc -l <"$tmp/log.jsonl")" -eq 2 ] && grep -q '"sop_hash"' "$tmp/log.jsonl" && grep -q '"rule":"police_referral"' "$tmp/log.jsonl"; then ok; else bad "decision log"; fi
 
+# A referral records the service it was for, and survives saving and loading.
+cp examples/annex1a/cases/c-0001.yaml "$tmp/refer.yaml"
+if ${RUN:-} "$RD" case "$sop" "$tmp/refer.yaml" --referred district_hospital:urgent_care >/dev/null 2>&1 &&
+    grep -q "refer: district_hospital, for: urgent_care" "$tmp/refer.yaml" &&
+    ${RUN:-} "$RD" next "$sop" "$tmp/refer.yaml" >/dev/null 2>&1; then ok; else bad "referred ACTOR:SERVICE"; fi
+expect_exit 1 "a referral for a service the SOP does not have" "$RD" case "$sop" "$tmp/refer.yaml" --referred district_hospital:no_such_service
+
 # run: a training walk-through fed from a pipe records what the worker answered and saves it.
 cp examples/annex1a/cases/c-0001.yaml "$tmp/run.yaml"
 if printf 'y\ny\nfalse\nq\n' | ${RUN:-} "$RD" run "$sop" "$tmp/run.yaml" >/dev/null 2>&1 &&

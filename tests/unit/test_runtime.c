@@ -119,6 +119,16 @@ static void next_actions_follow_the_case(void **state)
     assert_non_null(a);
     assert_non_null(strstr(a->detail, "Station (station)"));
     rd_actions_free(l);
+    /* a referral to the same actor for another service is not this one */
+    assert_int_equal(rd_case_record(c, "refer", "station", "care", NULL, 0, err, sizeof err), RD_OK);
+    l = rd_case_next(c, 0);
+    assert_non_null(find_action(l, RD_ACT_REFER));
+    rd_actions_free(l);
+    assert_int_equal(rd_case_record(c, "refer", "station", "no_such_service", NULL, 0, err, sizeof err), RD_ERR_PROGRAM);
+    assert_int_equal(rd_case_record(c, "refer", "station", "protection", NULL, 0, err, sizeof err), RD_OK);
+    l = rd_case_next(c, 0);
+    assert_null(find_action(l, RD_ACT_REFER));
+    rd_actions_free(l);
     rd_case_free(c);
     rd_diagnostics_free(d);
 }
@@ -221,6 +231,16 @@ static void saving_and_loading_keep_the_case(void **state)
     assert_int_equal(system(cmd), 0); /* saving what was loaded gives the same file */
     /* the permit's use asks for her to be told */
     rd_action_list *l = rd_case_next(c2, 0);
+    assert_non_null(find_action(l, RD_ACT_TELL_AFTER));
+    rd_actions_free(l);
+    char err[128];
+    assert_int_equal(rd_case_record(c2, "told", "emergency_police", NULL, NULL, 0, err, sizeof err), RD_OK);
+    l = rd_case_next(c2, 0);
+    assert_null(find_action(l, RD_ACT_TELL_AFTER));
+    rd_actions_free(l);
+    /* used again: telling her about the first use does not cover the second */
+    assert_int_equal(rd_case_record(c2, "permit", "emergency_police", NULL, "still in danger", 0, err, sizeof err), RD_OK);
+    l = rd_case_next(c2, 0);
     assert_non_null(find_action(l, RD_ACT_TELL_AFTER));
     rd_actions_free(l);
     rd_case_free(c);
