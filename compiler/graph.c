@@ -135,11 +135,24 @@ static int duty_applies(builder *b, const rd_decl *duty, uint32_t actor)
     return 0;
 }
 
-static int reports_any(const rd_decl *duty, const uint32_t *data, uint32_t ndata)
+static int reveals_in(const rd_decl *d, const rd_decl *what, int depth)
+{
+    if (d == what) return 1;
+    if (depth > 16) return 0; /* reveals may form a cycle; no real chain is this long */
+    for (const rd_ref *v = d->u.data.reveals; v; v = v->next)
+        if (v->decl && reveals_in(v->decl, what, depth + 1)) return 1;
+    return 0;
+}
+
+int rd_data_reveals(const rd_decl *d, const rd_decl *what) { return reveals_in(d, what, 0); }
+
+/* Whether duty could fire when `data` is acquired: it reports one of them, or what one reveals
+ * (a work permit shows her migration status as well as a form naming it does). */
+static int reports_any(const rd_graph *g, const rd_decl *duty, const uint32_t *data, uint32_t ndata)
 {
     for (const rd_ref *r = duty->u.duty.reports; r; r = r->next)
         for (uint32_t i = 0; i < ndata; i++)
-            if (r->decl && r->decl->index == data[i]) return 1;
+            if (r->decl && rd_data_reveals(g->data[data[i]], r->decl)) return 1;
     return 0;
 }
 
@@ -155,7 +168,7 @@ static uint32_t duty_checks_in(builder *b, const uint32_t *to, uint32_t nto, con
     uint32_t head = next;
     for (uint32_t di = 0; di < b->nduties; di++) {
         const rd_decl *d = b->duties[di];
-        if (!reports_any(d, data, ndata)) continue;
+        if (!reports_any(b->g, d, data, ndata)) continue;
         for (uint32_t i = 0; i < nto; i++) {
             {
                 uint32_t who = to[i];

@@ -74,6 +74,9 @@ typedef struct rd_graph {
  * actors, data, facts and consents are written into their declarations' `index`. */
 rd_graph *rd_graph_build(rd_program *p);
 
+/* Whether holding data category d means holding `what`: it is `what`, or reveals it, directly or
+ * through other categories. */
+int rd_data_reveals(const rd_decl *d, const rd_decl *what);
 /* Whether actor a (an index) belongs to target list t (actors and `sector X`). */
 int rd_graph_actor_in(const rd_graph *g, uint32_t a, const rd_ref *t);
 /* Writes the graph as JSON for programs (`rightdoor graph --format json`). Returns 0, -1 on failure. */

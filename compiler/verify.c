@@ -768,16 +768,28 @@ typedef enum acq_kind { ACQ_COLLECT, ACQ_FLOW, ACQ_PERMIT } acq_kind;
 /* Actor `a` (or the provider, one holder whoever she is) comes to hold data `d` under `when`, at
  * node `node`: collected by it (record, ask), sent to it (share, refer, duty), or made possible by a
  * permit. Duty nodes merge the provider's holdings with those of the actor she opened the case at. */
+/* Holding d is holding what d reveals (a work permit shows her migration status), so a duty to
+ * report the revealed category can fire. */
+static void hold(engine *E, vstate *out, uint32_t a, uint32_t slot, uint32_t d, rd_bdd when, int depth)
+{
+    const rd_graph *g = E->V->g;
+    if (a == RD_PROVIDER || E->pair[slot * g->ndata + d]) vs_or(E->V->m, out, KEY(SP_H, slot * g->ndata + d), when);
+    if (depth > 16) return; /* reveals may form a cycle; no real chain is this long */
+    for (const rd_ref *v = g->data[d]->u.data.reveals; v; v = v->next)
+        if (v->decl) hold(E, out, a, slot, v->decl->index, when, depth + 1);
+}
+
 static void acquire(engine *E, vstate *out, uint32_t node, uint32_t a, uint32_t d, rd_bdd when, acq_kind how)
 {
     verifier *V = E->V;
     rd_bdd_mgr *m = V->m;
     uint32_t slot = actor_slot(E, a);
-    if (a == RD_PROVIDER || E->pair[slot * V->g->ndata + d]) vs_or(m, out, KEY(SP_H, slot * V->g->ndata + d), when);
+    hold(E, out, a, slot, d, when, 0);
     for (uint32_t y = 0; y < E->nduties; y++) {
         const rd_decl *duty = E->duties[y];
         int reports = 0;
-        for (const rd_ref *r = duty->u.duty.reports; r && !reports; r = r->next) reports = r->decl && r->decl->index == d;
+        for (const rd_ref *r = duty->u.duty.reports; r && !reports; r = r->next)
+            reports = r->decl && rd_data_reveals(V->g->data[d], r->decl);
         if (!reports) continue;
         if (how == ACQ_PERMIT) continue;
         rd_bdd early = rd_bdd_and(m, when, duty_applies(V, duty, a));
@@ -1743,7 +1755,7 @@ static void describe(engine *E, const prop *P, uint32_t n, const char **msg, con
         } else if (node->kind == RD_N_DUTY) {
             *msg = rd_arena_printf(a, "`%s` can reach %s: duty `%s` reports it there from `%s`", data_words(V, d),
                                    actor_words(V, r), node->subject->id, V->g->actors[node->performer]->id);
-            *help = rd_arena_printf(a, "make sure `%s` never holds `%s`: do not record it there or share it with them, or narrow the duty",
+            *help = rd_arena_printf(a, "make sure `%s` never holds `%s`: do not record it there or share it, or what reveals it, with them; or narrow the duty",
                                     V->g->actors[node->performer]->id, data_words(V, d));
         } else if (node->kind == RD_N_RECORD || node->kind == RD_N_ASK) {
             *msg = node->kind == RD_N_ASK

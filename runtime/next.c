@@ -101,9 +101,19 @@ static void trace_line(walker *w, rd_span at, const char *fmt, ...)
 
 static uint32_t actor_of(const walker *w, uint32_t performer) { return performer == RD_PROVIDER ? w->c->opened_by : performer; }
 
+/* Holding a category is holding what it reveals (a work permit shows her migration status). */
+static void hold_one(walker *w, uint32_t a, uint32_t d, int depth)
+{
+    const rd_graph *g = w->c->g;
+    w->held[(size_t)a * g->ndata + d] = 1;
+    if (depth > 16) return; /* reveals may form a cycle; no real chain is this long */
+    for (const rd_ref *v = g->data[d]->u.data.reveals; v; v = v->next)
+        if (v->decl) hold_one(w, a, v->decl->index, depth + 1);
+}
+
 static void hold(walker *w, uint32_t a, const uint32_t *data, uint32_t n)
 {
-    for (uint32_t i = 0; i < n; i++) w->held[(size_t)a * w->c->g->ndata + data[i]] = 1;
+    for (uint32_t i = 0; i < n; i++) hold_one(w, a, data[i], 0);
 }
 
 /* Directory entries for a referral, best first: served in her language, then open around the

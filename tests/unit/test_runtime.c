@@ -11,10 +11,11 @@ static const char sop[] =
     "sop \"T\" { languages en, my }\n"
     "sector health \"Health\"\nsector police \"Police\"\nsector immigration \"Immigration\" { enforcement }\n"
     "data survivor_name \"Name\" { identifying }\ndata location \"Where she is\" { identifying }\n"
-    "data migration_status \"Status\" { protected }\n"
+    "data migration_status \"Status\" { protected }\ndata work_papers \"Work papers\" { reveals migration_status }\n"
     "service care \"Care\"\nservice protection \"Protection\"\n"
     "fact safe_now: bool \"Are you safe now?\"\nfact emergency: bool \"Is a life in danger now?\"\n"
     "fact violence: enum { physical, sexual } \"What happened?\"\nfact hours: int \"Hours since?\"\n"
+    "fact papers_rule: bool \"Does the fictional papers rule apply?\"\n"
     "notice duty_notice \"If you tell me about an assault I must report it.\"\n"
     "actor clinic \"Clinic\" { sector health specialist provides care languages en }\n"
     "actor station \"Station\" { sector police provides protection languages my }\n"
@@ -23,9 +24,11 @@ static const char sop[] =
     "permit emergency_police \"Emergency\" { shares location with station when emergency }\n"
     "duty assault_report \"Example clause (fictional)\" { applies to sector health when violence == physical "
     "reports survivor_name to station notice duty_notice }\n"
+    "duty papers_report \"Example clause (fictional)\" { applies to sector health when papers_rule "
+    "reports migration_status to station notice duty_notice }\n"
     "principle firewall \"F\" { source \"s\" never migration_status reaches sector immigration }\n"
     "pathway p \"P\" { entry sector health start a\n"
-    " step a \"Intake\" by provider { inform duty_notice ask safe_now, violence record survivor_name\n"
+    " step a \"Intake\" by provider { inform duty_notice ask safe_now, violence record survivor_name, work_papers\n"
     "  if not safe_now { seek to_police { granted { refer station for protection sharing survivor_name, location } refused { } } }\n"
     "  end \"done\" }\n"
     "}\n";
@@ -128,6 +131,24 @@ static void next_actions_follow_the_case(void **state)
     assert_int_equal(rd_case_record(c, "refer", "station", "protection", NULL, 0, err, sizeof err), RD_OK);
     l = rd_case_next(c, 0);
     assert_null(find_action(l, RD_ACT_REFER));
+    rd_actions_free(l);
+    rd_case_free(c);
+    rd_diagnostics_free(d);
+}
+
+/* Holding work papers is holding the migration status they show: a duty to report the status
+ * is due though the SOP never names the status where the papers are recorded. */
+static void holding_what_reveals_data_holds_the_data(void **state)
+{
+    (void)state;
+    rd_diagnostics *d;
+    rd_case *c = load("opened_by: clinic\nfacts: { safe_now: true, violence: sexual, papers_rule: true }\n"
+                      "events: [ { inform: duty_notice } ]\n", &d);
+    assert_non_null(c);
+    rd_action_list *l = rd_case_next(c, 0);
+    const rd_action *a = find_action(l, RD_ACT_REPORT);
+    assert_non_null(a);
+    assert_string_equal(a->name, "papers_report");
     rd_actions_free(l);
     rd_case_free(c);
     rd_diagnostics_free(d);
@@ -349,6 +370,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(next_actions_follow_the_case),
         cmocka_unit_test(a_report_without_the_notice_is_a_breach),
+        cmocka_unit_test(holding_what_reveals_data_holds_the_data),
         cmocka_unit_test(may_share_denies_unless_a_rule_allows),
         cmocka_unit_test(saving_and_loading_keep_the_case),
         cmocka_unit_test(nothing_from_a_case_reaches_a_message),
