@@ -1965,8 +1965,8 @@ static int check_refusals(engine *E, prop *P, uint32_t q)
         return 0;
     }
     int errors = 0;
-    uint32_t shown = 0;
-    for (uint32_t n = 0; n < g->nnodes && shown < RD_VERIFY_MAX_REPORTS; n++) {
+    uint32_t shown = 0, more = 0;
+    for (uint32_t n = 0; n < g->nnodes; n++) {
         const rd_gnode *node = &g->nodes[n];
         if (node->kind != RD_N_SEEK) continue;
         for (uint32_t e = node->first_out; e < node->first_out + node->nout; e++) {
@@ -1983,6 +1983,10 @@ static int check_refusals(engine *E, prop *P, uint32_t q)
             }
             rd_bdd bad = again ? refused : rd_bdd_andnot(V->m, refused, W[g->edges[e].to]);
             if (bad == RD_BDD_FALSE) continue;
+            if (shown == RD_VERIFY_MAX_REPORTS) {
+                more++;
+                continue;
+            }
             const char *c = node->subject ? node->subject->id : "?";
             const char *msg = again ? rd_arena_printf(&V->p->arena, "after she refuses `%s`, the procedure only asks her again: no service is offered in between", c)
                                     : rd_arena_printf(&V->p->arena, "after she refuses `%s`, she can no longer reach any of the services this principle requires", c);
@@ -1992,6 +1996,9 @@ static int check_refusals(engine *E, prop *P, uint32_t q)
             shown++;
         }
     }
+    if (more)
+        rd_diag_at(V->d, &V->p->sources, RD_SEV_NOTE, P->principle->id, P->principle->id_span, NULL,
+                   "principle `%s` also fails at %u more places", P->principle->id, more);
     for (uint32_t i = 0; i < g->nconsents; i++) free(esc[i]);
     free(esc);
     if (owned) free(W);
@@ -2154,6 +2161,9 @@ static int check_audits(engine *E)
             errors += report(E, &P, UINT32_MAX, nodes[i], R != RD_BDD_FALSE ? R : V->domain, msg,
                              "see the check's own comments for what it looks for", UINT32_MAX, NULL);
         }
+        if (n > RD_VERIFY_MAX_REPORTS)
+            rd_diag_at(V->d, &V->p->sources, RD_SEV_NOTE, pd->id, pd->id_span, NULL,
+                       "principle `%s` also fails at %zu more places", pd->id, n - RD_VERIFY_MAX_REPORTS);
         free(nodes);
     }
     return errors;

@@ -174,6 +174,31 @@ static void waivers_do_not_fail_the_run(void **state)
     rd_diagnostics_free(d);
 }
 
+/* A principle broken at many places shows the first few in full and says how many more there are. */
+static void many_failures_are_counted_not_dropped(void **state)
+{
+    (void)state;
+    char body[2048] = "", consents[1024] = "";
+    for (int i = 1; i <= 7; i++) { /* seven different questions: one answer cannot stand for all */
+        char step[160], consent[128];
+        snprintf(consent, sizeof consent, "consent c%d \"C\" { shares survivor_name with station purpose \"p\" }\n", i);
+        strcat(consents, consent);
+        snprintf(step, sizeof step, " step s%d \"S\" by clinic { seek c%d { granted { goto s%d } refused { end \"closed\" } } }\n", i,
+                 i, i + 1);
+        strcat(body, step);
+    }
+    strcat(body, " step s8 \"Care\" by clinic { refer clinic for care end }");
+    char pathway[2200];
+    snprintf(pathway, sizeof pathway, "pathway p \"P\" { entry sector health start s1\n%s\n}\n", body);
+    rd_diagnostics *d = verify(consents, pathway);
+    assert_int_equal(count_code(d, "keeps_care", RD_SEV_ERROR), 5);
+    assert_int_equal(count_code(d, "keeps_care", RD_SEV_NOTE), 1);
+    for (size_t i = 0; i < rd_diagnostics_len(d); i++)
+        if (rd_diagnostics_get(d, i)->severity == RD_SEV_NOTE && !strcmp(rd_diagnostics_get(d, i)->code, "keeps_care"))
+            assert_non_null(strstr(rd_diagnostics_get(d, i)->message, "also fails at 2 more places"));
+    rd_diagnostics_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -185,6 +210,7 @@ int main(void)
         cmocka_unit_test(implicit_flow_through_a_branch),
         cmocka_unit_test(loops_must_wait_for_her),
         cmocka_unit_test(waivers_do_not_fail_the_run),
+        cmocka_unit_test(many_failures_are_counted_not_dropped),
     };
     return cmocka_run_group_tests_name("verify", tests, NULL, NULL);
 }
