@@ -17,7 +17,7 @@ GEN_SRC := $(B)/lexer.c $(B)/parser.c
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/lexer.o $(B)/parser.o
 CLI_OBJ := $(B)/cli/main.o $(B)/cli/case_cmd.o $(B)/cli/run_cmd.o
 
-.PHONY: all test test-unit test-golden test-programs test-verify test-asan test-valgrind bench clean deps
+.PHONY: all test test-unit test-golden test-programs test-verify test-regress test-asan test-valgrind bench clean deps
 all: rightdoor
 
 rightdoor: $(B)/librightdoor.a $(CLI_OBJ)
@@ -67,7 +67,11 @@ test-verify: rightdoor
 	@sh tests/violations.sh
 	@sh tests/verify_ok.sh
 
-test: test-unit test-golden test-programs test-verify
+# Inputs that once crashed, hung or ate memory (found by fuzz/): each must get a verdict in time.
+test-regress: rightdoor
+	@sh tests/regress/run.sh
+
+test: test-unit test-golden test-programs test-verify test-regress
 	$(MAKE) test-asan
 
 # Everything again, built with AddressSanitizer and UndefinedBehaviorSanitizer into build-asan/.
@@ -81,6 +85,7 @@ test-unit-asan: $(UNIT_BIN) $(B)/rightdoor $(B)/examples/embed
 	@RIGHTDOOR=$(B)/rightdoor EMBED=$(B)/examples/embed sh tests/programs.sh
 	@RIGHTDOOR=$(B)/rightdoor RD_ULIMIT_KB=0 sh tests/violations.sh
 	@RIGHTDOOR=$(B)/rightdoor RD_ULIMIT_KB=0 sh tests/verify_ok.sh
+	@RIGHTDOOR=$(B)/rightdoor sh tests/regress/run.sh
 
 $(B)/rightdoor: $(B)/librightdoor.a $(CLI_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/librightdoor.a $(LIBS)

@@ -225,34 +225,46 @@ static void check_cond(rd_program *p, rd_expr *e)
 
 /* Derived facts must not depend on themselves. state: 0 unvisited, 1 being visited, 2 done. The
  * chain of derivations is bounded like every other nesting, so the recursion is too. */
-static void derived_cycle(rd_program *p, rd_decl *f, rd_map *state, int depth);
+/* The state map holds, by computed fact: 1 while its derivation is being walked, then 2 + the
+ * length of the longest chain of computed facts under it. The length is what the limit is about,
+ * whatever order the facts are declared in (the verifier and the runtime recurse down the chain). */
+static int derived_height(rd_program *p, rd_decl *f, rd_map *state, int depth);
 
-static void derived_deps(rd_program *p, rd_decl *f, rd_expr *e, rd_map *state, int depth)
+/* No SOP computes a fact through this many others; the limit keeps every walk down a chain (here,
+ * in the verifier, in the runtime) shallow, as each link may itself be a deep expression. */
+#define RD_MAX_DERIVED_CHAIN 32
+
+static int derived_deps(rd_program *p, rd_decl *f, rd_expr *e, rd_map *state, int depth)
 {
-    if (!e) return;
+    if (!e) return 0;
+    int h = 0;
     rd_decl *g = e->fact;
     if (g && g->u.fact.derived) {
         if ((intptr_t)rd_map_get(state, g->id) == 1)
             RD_ERROR(p, "derived-cycle", f->id_span, "compute it from facts that are asked, not from itself",
                      "`%s` is computed from itself (through `%s`)", f->id, g->id);
         else
-            derived_cycle(p, g, state, depth + 1);
+            h = derived_height(p, g, state, depth + 1);
     }
-    derived_deps(p, f, e->a, state, depth);
-    derived_deps(p, f, e->b, state, depth);
+    int ha = derived_deps(p, f, e->a, state, depth), hb = derived_deps(p, f, e->b, state, depth);
+    return h > ha ? (h > hb ? h : hb) : (ha > hb ? ha : hb);
 }
 
-static void derived_cycle(rd_program *p, rd_decl *f, rd_map *state, int depth)
+static int derived_height(rd_program *p, rd_decl *f, rd_map *state, int depth)
 {
-    if (rd_map_get(state, f->id)) return;
-    if (depth > RD_MAX_DEPTH) {
-        RD_ERROR(p, "too-deep", f->id_span, "compute it from asked facts more directly",
-                 "`%s` is computed through more than %d other computed facts", f->id, RD_MAX_DEPTH);
-        return;
-    }
+    intptr_t st = (intptr_t)rd_map_get(state, f->id);
+    if (st >= 2) return (int)(st - 2);
+    /* Cut the walk short: the caller, at the limit, is where the chain crosses it. */
+    if (depth > RD_MAX_DERIVED_CHAIN) return RD_MAX_DERIVED_CHAIN;
     rd_map_put(state, f->id, (void *)1);
-    derived_deps(p, f, f->u.fact.derived, state, depth);
-    rd_map_put(state, f->id, (void *)2);
+    int h = 1 + derived_deps(p, f, f->u.fact.derived, state, depth);
+    /* Reported once, at the fact where the chain first grows past the limit. */
+    if (h == RD_MAX_DERIVED_CHAIN + 1)
+        RD_ERROR(p, "too-deep", f->id_span, "compute it from asked facts more directly",
+                 "`%s` is computed through a chain of more than %d computed facts", f->id, RD_MAX_DERIVED_CHAIN);
+    if (h > RD_MAX_DERIVED_CHAIN) h = RD_MAX_DERIVED_CHAIN + 1;
+    rd_map_put(state, f->id, (void *)(intptr_t)(h + 2));
+    return h;
 }
 
 static void check_fact(rd_program *p, rd_decl *d)
@@ -758,7 +770,7 @@ void rd_check(rd_program *p)
         }
     }
     for (rd_decl *d = p->decls; d; d = d->next)
-        if (d->kind == RD_D_FACT && d->u.fact.derived) derived_cycle(p, d, &cyc, 0);
+        if (d->kind == RD_D_FACT && d->u.fact.derived) derived_height(p, d, &cyc, 0);
     rd_map_free(&cyc);
     warn_unused(p);
 }

@@ -30,6 +30,7 @@ struct rd_program {
     size_t search_path_len;
     struct rd_graph *graph;        /* built on first need (rd_verify, the runtime, emitters) */
     uint64_t hash;                 /* of the SOP's files, taken when compiled (before any case is read) */
+    unsigned suggested;            /* "did you mean" searches made; see rd_unknown_name */
 };
 
 /* The unique copy of a name, so later passes may compare names by pointer. */

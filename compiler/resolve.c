@@ -16,15 +16,23 @@ static int cmp_str(const void *a, const void *b) { return strcmp(*(const char *c
 
 rd_decl *rd_lookup(rd_program *p, rd_decl_kind k, const char *id) { return rd_map_get(&p->names[k], id); }
 
+/* Each search compares with every name of the kind; past this many, a file full of unknown names
+ * (a wrong `use`, a generated file) would cost names x names. Only the first errors are shown. */
+#define RD_MAX_SUGGESTIONS 200
+
 /* Names of one kind, for "did you mean". */
 static const char *closest(rd_program *p, const rd_map *m, const char *id)
 {
-    const char **names = rd_arena_alloc(&p->arena, (m->len + 1) * sizeof *names);
+    if (p->suggested >= RD_MAX_SUGGESTIONS) return NULL;
+    p->suggested++;
+    const char **names = malloc((m->len + 1) * sizeof *names); /* scratch: not kept with the program */
     if (!names) return NULL;
     size_t n = 0;
     for (size_t i = 0; i < m->cap; i++)
         if (m->slots[i].key) names[n++] = m->slots[i].key;
-    return rd_did_you_mean(id, names, n);
+    const char *best = rd_did_you_mean(id, names, n);
+    free(names);
+    return best;
 }
 
 void rd_unknown_name(rd_program *p, rd_span at, const char *id, rd_decl_kind k, const char *extra_help)

@@ -73,6 +73,8 @@ typedef struct verifier {
     rd_diagnostics *d;
     rd_bdd_mgr *m;
     enc *facts;              /* by fact index */
+    rd_bdd *derived_t, *derived_f; /* by fact index: a computed fact's sets, once worked out */
+    unsigned char *derived_done;
     unsigned *consent_var;   /* by consent index */
     enc provider;            /* codes: actor indexes; the last code unused */
     rd_bdd *provider_cube;   /* by actor: where she opened the case there */
@@ -172,8 +174,13 @@ static void order_expr(order_ctx *o, const rd_expr *e, int depth)
 {
     if (!e || depth > RD_MAX_DEPTH) return;
     if (e->fact) {
-        if (e->fact->u.fact.derived) order_expr(o, e->fact->u.fact.derived, depth + 1);
-        else if (!o->fact_seen[e->fact->index]) {
+        if (e->fact->u.fact.derived) {
+            /* each computation once: a shared chain would otherwise be walked 2^chain times */
+            if (!o->fact_seen[e->fact->index]) {
+                o->fact_seen[e->fact->index] = 1;
+                order_expr(o, e->fact->u.fact.derived, depth + 1);
+            }
+        } else if (!o->fact_seen[e->fact->index]) {
             o->fact_seen[e->fact->index] = 1;
             o->items[o->n++] = e->fact->index;
         }
@@ -230,7 +237,10 @@ static int encode(verifier *V)
     V->facts = rd_arena_alloc(&V->p->arena, (g->nfacts + 1) * sizeof *V->facts);
     V->consent_var = rd_arena_alloc(&V->p->arena, (g->nconsents + 1) * sizeof *V->consent_var);
     V->rel = rd_arena_alloc(&V->p->arena, RD_VERIFY_MAX_RELATIONS * sizeof *V->rel);
-    if (!V->facts || !V->consent_var || !V->rel) return -1;
+    V->derived_t = rd_arena_alloc(&V->p->arena, (g->nfacts + 1) * sizeof *V->derived_t);
+    V->derived_f = rd_arena_alloc(&V->p->arena, (g->nfacts + 1) * sizeof *V->derived_f);
+    V->derived_done = rd_arena_alloc(&V->p->arena, g->nfacts + 1);
+    if (!V->facts || !V->consent_var || !V->rel || !V->derived_t || !V->derived_f || !V->derived_done) return -1;
     cut_ctx cc = {calloc(g->nfacts + 1, sizeof *cc.cuts), calloc(g->nfacts + 1, sizeof *cc.n),
                   calloc(g->nfacts + 1, sizeof *cc.cap)};
     if (!cc.cuts || !cc.n || !cc.cap) {
@@ -370,6 +380,21 @@ static rd_bdd int_cmp(verifier *V, const enc *e, rd_cmp_op op, long long value, 
 }
 
 /* Where a condition is true (*t) and where it is false (*f); neither where it is unknown. */
+static void cond_sets(verifier *V, const rd_expr *x, rd_bdd *t, rd_bdd *f);
+
+/* Where a computed fact is true and where false. Worked out once per fact: a fact read twice by
+ * the next, and that one twice by the next, would otherwise cost 2^chain. */
+static void derived_sets(verifier *V, const rd_decl *fact, rd_bdd *t, rd_bdd *f)
+{
+    uint32_t i = fact->index;
+    if (!V->derived_done[i]) {
+        cond_sets(V, fact->u.fact.derived, &V->derived_t[i], &V->derived_f[i]);
+        V->derived_done[i] = 1;
+    }
+    *t = V->derived_t[i];
+    *f = V->derived_f[i];
+}
+
 static void cond_sets(verifier *V, const rd_expr *x, rd_bdd *t, rd_bdd *f)
 {
     rd_bdd_mgr *m = V->m;
@@ -402,7 +427,7 @@ static void cond_sets(verifier *V, const rd_expr *x, rd_bdd *t, rd_bdd *f)
     case RD_E_KNOWN:
         if (x->fact && x->fact->u.fact.derived) {
             /* a computed fact is known when its condition is true or false */
-            cond_sets(V, x->fact->u.fact.derived, &ta, &fa);
+            derived_sets(V, x->fact, &ta, &fa);
             *t = rd_bdd_or(m, ta, fa);
             *f = rd_bdd_not(m, *t);
             return;
@@ -412,7 +437,7 @@ static void cond_sets(verifier *V, const rd_expr *x, rd_bdd *t, rd_bdd *f)
         return;
     case RD_E_NAME:
         if (x->fact && x->fact->u.fact.derived) {
-            cond_sets(V, x->fact->u.fact.derived, t, f);
+            derived_sets(V, x->fact, t, f);
             return;
         }
         if (!x->fact) {
@@ -480,7 +505,7 @@ static void cond_sets(verifier *V, const rd_expr *x, rd_bdd *t, rd_bdd *f)
         }
         if (fact->u.fact.derived) {
             /* a computed yes/no fact compared with true or false */
-            cond_sets(V, fact->u.fact.derived, &ta, &fa);
+            derived_sets(V, fact, &ta, &fa);
             int want = v->value != 0;
             if (x->op == RD_OP_NE) want = !want;
             *t = want ? ta : fa;
@@ -1111,10 +1136,7 @@ fail:
 static int reads_fact(const rd_expr *e, const unsigned char *tfact, int depth)
 {
     if (!e || depth > RD_MAX_DEPTH) return 0;
-    if (e->fact) {
-        if (e->fact->u.fact.derived && reads_fact(e->fact->u.fact.derived, tfact, depth + 1)) return 1;
-        if (tfact[e->fact->index]) return 1;
-    }
+    if (e->fact && tfact[e->fact->index]) return 1; /* computed facts are marked when tfact is set up */
     return reads_fact(e->a, tfact, depth + 1) || reads_fact(e->b, tfact, depth + 1);
 }
 
@@ -1197,6 +1219,15 @@ static int setup(engine *E)
         for (uint32_t i = 0; i < g->nfacts; i++)
             for (const rd_ref *r = g->facts[i]->u.fact.reveals; r; r = r->next)
                 if (r->decl && P->data[r->decl->index]) P->tfact[i] = 1;
+        /* A computed fact computed from one of those reveals as much. Marked here, to a fixed
+         * point, so reads_fact never walks into a computation (chains of them shared by many
+         * facts would cost 2^chain). Check limits chains, so this ends quickly. */
+        for (int changed = 1; changed;) {
+            changed = 0;
+            for (uint32_t i = 0; i < g->nfacts; i++)
+                if (!P->tfact[i] && g->facts[i]->u.fact.derived && reads_fact(g->facts[i]->u.fact.derived, P->tfact, 0))
+                    P->tfact[i] = 1, changed = 1;
+        }
     }
     /* Implicit flows: each branch that reads a fact revealing what a `never ... reaches` protects. */
     E->ipdom = post_dominators(g);

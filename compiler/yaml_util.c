@@ -1,6 +1,7 @@
 /* YAML with positions (yaml_util.h). */
 #include "yaml_util.h"
 #include "check.h"
+#include "map.h"
 #include <stdarg.h>
 #include <string.h>
 
@@ -103,16 +104,20 @@ rd_ref *rd_y_name_list(ydoc *y, yaml_node_t *n, const char *what)
 void rd_y_each_pair(ydoc *y, yaml_node_t *map, const char *what, const char *const *allowed, rd_y_pair_fn f, void *ctx)
 {
     if (rd_y_expect(y, map, YAML_MAPPING_NODE, what) != 0) return;
+    /* Keys seen so far, hashed: a file with 100,000 keys in one mapping is answered in time. The
+     * keys are the document's own strings, which outlive the map. */
+    rd_map seen;
+    rd_map_init(&seen);
     yaml_node_pair_t *start = map->data.mapping.pairs.start;
     for (yaml_node_pair_t *pr = start; pr < map->data.mapping.pairs.top; pr++) {
         yaml_node_t *k = yaml_document_get_node(&y->doc, pr->key);
         yaml_node_t *v = yaml_document_get_node(&y->doc, pr->value);
         const char *key = rd_y_scalar(y, k, "a key");
         if (!key) continue;
-        int dup = 0;
-        for (yaml_node_pair_t *q = start; q < pr && !dup; q++) {
-            yaml_node_t *k2 = yaml_document_get_node(&y->doc, q->key);
-            dup = k2->type == YAML_SCALAR_NODE && strcmp((const char *)k2->data.scalar.value, key) == 0;
+        int dup = rd_map_get(&seen, key) != NULL;
+        if (!dup && rd_map_put(&seen, key, (void *)key) != 0) {
+            y->p->arena.failed = 1; /* reported as out of memory by the caller's pass check */
+            break;
         }
         if (dup) {
             rd_y_error(y, k, "duplicate-field", "keep one of them", "`%s` appears twice in %s", key, what);
@@ -133,6 +138,7 @@ void rd_y_each_pair(ydoc *y, yaml_node_t *map, const char *what, const char *con
         }
         f(y, ctx, key, k, v);
     }
+    rd_map_free(&seen);
 }
 
 /* libyaml's wording, said the way a committee member would understand it. */

@@ -119,9 +119,15 @@ static int fact_value(const rd_case *c, const rd_decl *f, long long *v)
 {
     if (f->u.fact.lua) return lua_fact((rd_case *)c, f, v);
     if (f->u.fact.derived) {
-        int r = rd_case_cond(c, f->u.fact.derived);
-        if (r < 0) return 0;
-        *v = r;
+        rd_case *m = (rd_case *)c; /* the cache only; the case's facts are untouched */
+        uint32_t i = f->index;
+        if (m->derived_gen[i] != m->gen + 1) {
+            int r = rd_case_cond(c, f->u.fact.derived);
+            m->derived_value[i] = r < 0 ? (rd_fact_value){0} : (rd_fact_value){RD_FV_SET, r};
+            m->derived_gen[i] = m->gen + 1;
+        }
+        if (m->derived_value[i].state != RD_FV_SET) return 0;
+        *v = m->derived_value[i].v;
         return 1;
     }
     const rd_fact_value *fv = &c->facts[f->index];
@@ -483,7 +489,9 @@ static rd_case *case_new(rd_program *p)
     c->lua_fn = rd_arena_alloc(&c->arena, (c->g->nfacts + 1) * sizeof *c->lua_fn);
     c->lua_value = rd_arena_alloc(&c->arena, (c->g->nfacts + 1) * sizeof *c->lua_value);
     c->lua_gen = rd_arena_alloc(&c->arena, (c->g->nfacts + 1) * sizeof *c->lua_gen);
-    if (!c->facts || !c->consents || !c->lua_fn || !c->lua_value || !c->lua_gen) {
+    c->derived_value = rd_arena_alloc(&c->arena, (c->g->nfacts + 1) * sizeof *c->derived_value);
+    c->derived_gen = rd_arena_alloc(&c->arena, (c->g->nfacts + 1) * sizeof *c->derived_gen);
+    if (!c->facts || !c->consents || !c->lua_fn || !c->lua_value || !c->lua_gen || !c->derived_value || !c->derived_gen) {
         rd_arena_release(&c->arena);
         free(c);
         return NULL;
@@ -527,6 +535,7 @@ rd_case *rd_case_load(rd_program *p, const char *path, rd_diagnostics *d)
         rd_case_free(c);
         return NULL;
     }
+    c->gen++; /* anything computed while the facts were being read is stale now */
     return c;
 }
 

@@ -55,6 +55,10 @@ struct rd_case {
     rd_fact_value *lua_value;  /* by fact index */
     unsigned *lua_gen;         /* the `gen` each value was computed at */
     unsigned gen;              /* changes whenever a fact does */
+    /* facts computed from a condition: the last value and the `gen` it was computed at, so a
+     * chain of them read twice by each next link costs its length, not 2^length */
+    rd_fact_value *derived_value; /* by fact index */
+    unsigned *derived_gen;
     const char *lua_error;     /* the last Lua failure (no case data in it), for the caller */
 };
 

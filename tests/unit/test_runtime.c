@@ -21,7 +21,9 @@ static const char sop[] =
     "actor station \"Station\" { sector police provides protection languages my }\n"
     "actor checkpoint \"Checkpoint\" { sector immigration }\n"
     "consent to_police \"Police referral\" { shares survivor_name, location with station purpose \"protection\" }\n"
-    "permit emergency_police \"Emergency\" { shares location with station when emergency }\n"
+    /* computed, so that may-share below also checks a computed value follows the facts it is computed from */
+    "fact in_danger: bool = emergency\n"
+    "permit emergency_police \"Emergency\" { shares location with station when in_danger }\n"
     "duty assault_report \"Example clause (fictional)\" { applies to sector health when violence == physical "
     "reports survivor_name to station notice duty_notice }\n"
     "duty papers_report \"Example clause (fictional)\" { applies to sector health when papers_rule "

@@ -1,0 +1,18 @@
+#!/bin/sh
+# Rebuilds the seed corpora from the repository: fuzz/corpus/sop/ from every .sop under stdlib/,
+# rules/, examples/ (violations included), tests/golden/bad/ and tests/verify/ok/; fuzz/corpus/yaml/
+# from every .yaml in the repository. Each seed is named after its path (a/b.sop -> a_b.sop).
+set -eu
+cd "$(dirname "$0")/.."
+rm -rf fuzz/corpus/sop fuzz/corpus/yaml
+mkdir -p fuzz/corpus/sop fuzz/corpus/yaml
+find stdlib rules examples tests/golden/bad tests/verify/ok -name '*.sop' -type f | sort | while read -r f; do
+    cp "$f" "fuzz/corpus/sop/$(printf '%s' "$f" | tr '/' '_')"
+done
+find . \( -name '*.yaml' -o -name '*.yml' \) -type f \
+    -not -path './.git/*' -not -path './fuzz/*' -not -path './build*' -not -path './tests/regress/*' | sort |
+    while read -r f; do
+        f=${f#./}
+        cp "$f" "fuzz/corpus/yaml/$(printf '%s' "$f" | tr '/' '_')"
+    done
+echo "seeds: $(ls fuzz/corpus/sop | wc -l) sop, $(ls fuzz/corpus/yaml | wc -l) yaml"
