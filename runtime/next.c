@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct rd_action_list {
     rd_arena arena;
@@ -116,6 +117,14 @@ static void hold(walker *w, uint32_t a, const uint32_t *data, uint32_t n)
     for (uint32_t i = 0; i < n; i++) hold_one(w, a, data[i], 0);
 }
 
+/* Whether a directory's free-text hours say always open: "24/7", "24 hours (emergency room)", "24h". */
+static int around_the_clock(const char *hours)
+{
+    if (!hours) return 0;
+    while (*hours == ' ') hours++;
+    return !strncmp(hours, "24/7", 4) || !strncasecmp(hours, "24 hours", 8) || !strncasecmp(hours, "24h", 3);
+}
+
 /* Directory entries for a referral, best first: served in her language, then open around the
  * clock, then specialist. A confidential location (a safe shelter) is never shown. */
 static const char *entries(walker *w, const rd_gnode *n)
@@ -131,8 +140,7 @@ static const char *entries(walker *w, const rd_gnode *n)
         if (!provides && n->nto > 1) continue;
         int lang = 0;
         for (const rd_ref *r = d->u.actor.languages; r && !lang; r = r->next) lang = c->language && !strcmp(r->id, c->language);
-        const char *hours = rd_field_get(d, "hours");
-        score[nb] = lang * 4 + (hours && !strcmp(hours, "24/7")) * 2 + (d->u.actor.specialist != 0);
+        score[nb] = lang * 4 + around_the_clock(rd_field_get(d, "hours")) * 2 + (d->u.actor.specialist != 0);
         best[nb++] = n->to[j];
     }
     for (uint32_t i = 1; i < nb; i++)

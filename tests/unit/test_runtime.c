@@ -323,6 +323,42 @@ static void nothing_from_a_case_reaches_a_message(void **state)
     rd_diagnostics_free(d);
 }
 
+/* A referral to a sector lists who provides the service, best first: she is served in her
+ * language, then open around the clock (however the directory words it), then specialist. */
+static void referral_entries_are_ranked(void **state)
+{
+    (void)state;
+    const char *text = "sop \"R\" { languages en, my }\nsector shelter \"Shelter\"\nservice stay \"A safe place\"\n"
+                       "actor plain \"Plain House\" { sector shelter provides stay }\n"
+                       "actor special \"Special House\" { sector shelter specialist provides stay }\n"
+                       "actor allday \"All-day House\" { sector shelter provides stay hours \"24 hours (front desk)\" }\n"
+                       "actor spoken \"Spoken House\" { sector shelter provides stay languages my }\n"
+                       "pathway p \"P\" { entry plain start a\n step a \"A\" by provider { refer sector shelter for stay end } }\n";
+    rd_diagnostics *d;
+    rd_program *p = compile_str(text, &d);
+    if (!p) rd_diagnostics_print(d, stderr, 0);
+    assert_non_null(p);
+    rd_diagnostics_free(d);
+    put("rank.yaml", "opened_by: plain\nlanguage: my\n");
+    char path[128];
+    snprintf(path, sizeof path, "%s/rank.yaml", dir);
+    d = rd_diagnostics_new();
+    rd_case *c = rd_case_load(p, path, d);
+    if (!c) rd_diagnostics_print(d, stderr, 0);
+    assert_non_null(c);
+    rd_action_list *l = rd_case_next(c, 0);
+    const rd_action *a = find_action(l, RD_ACT_REFER);
+    assert_non_null(a);
+    const char *spoken = strstr(a->detail, "(spoken)"), *allday = strstr(a->detail, "(allday)"),
+               *special = strstr(a->detail, "(special)"), *plain = strstr(a->detail, "(plain)");
+    assert_true(spoken && allday && special && plain);
+    assert_true(spoken < allday && allday < special && special < plain);
+    rd_actions_free(l);
+    rd_case_free(c);
+    rd_diagnostics_free(d);
+    rd_program_free(p);
+}
+
 static void lua_facts_are_computed_in_the_sandbox(void **state)
 {
     (void)state;
@@ -376,6 +412,7 @@ int main(void)
         cmocka_unit_test(may_share_denies_unless_a_rule_allows),
         cmocka_unit_test(saving_and_loading_keep_the_case),
         cmocka_unit_test(nothing_from_a_case_reaches_a_message),
+        cmocka_unit_test(referral_entries_are_ranked),
         cmocka_unit_test(lua_facts_are_computed_in_the_sandbox),
     };
     return cmocka_run_group_tests_name("runtime", tests, setup, teardown);
