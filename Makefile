@@ -108,6 +108,6 @@ $(B)/examples/embed: examples/embed/embed.c runtime/rightdoor.h $(B)/librightdoo
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/librightdoor.a $(LIBS)
 
-$(B)/bench/%: bench/%.c $(B)/librightdoor.a
+$(B)/bench/%: bench/%.c bench/buf.h $(B)/librightdoor.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/librightdoor.a $(LIBS)

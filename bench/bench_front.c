@@ -4,6 +4,7 @@
  * newlines, the least any front end must do), parse+check time (best of R runs), their ratio,
  * arena bytes per line and the process's peak RSS. Run one size per process so the peak RSS is
  * that size's own: bench/run.sh does. */
+#include "buf.h"
 #include "program.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,26 +12,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
-
-typedef struct buf { char *s; size_t n, cap; } buf;
-
-static void add(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add(buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    for (;;) {
-        va_start(ap, fmt);
-        int w = vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
-        va_end(ap);
-        if (w >= 0 && (size_t)w < b->cap - b->n) {
-            b->n += (size_t)w;
-            return;
-        }
-        b->cap = b->cap * 2 + 4096;
-        b->s = realloc(b->s, b->cap);
-        if (!b->s) exit(3);
-    }
-}
 
 static size_t count_lines(const buf *b)
 {

@@ -28,6 +28,7 @@
  *    follow-up through a `choose`.
  * So the expected report is: the two deliberate failures (each shown at up to 5 places, plus a
  * note counting the rest), nothing else. */
+#include "buf.h"
 #include "program.h"
 #include "graph.h"
 #include "rightdoor.h"
@@ -41,26 +42,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-typedef struct buf { char *s; size_t n, cap; } buf;
-
-static void add(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add(buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    for (;;) {
-        va_start(ap, fmt);
-        int w = vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
-        va_end(ap);
-        if (w >= 0 && (size_t)w < b->cap - b->n) {
-            b->n += (size_t)w;
-            return;
-        }
-        b->cap = b->cap * 2 + 65536;
-        b->s = realloc(b->s, b->cap);
-        if (!b->s) exit(3);
-    }
-}
 
 /* ---- the generated SOP ----------------------------------------------------------------------- */
 
