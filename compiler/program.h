@@ -11,6 +11,7 @@
 typedef struct rd_directory_meta {
     const char *country, *province, *last_updated;
     const char *focal_name, *focal_organization, *focal_contact;
+    int utc_offset_min, has_utc_offset; /* local time of the opening hours */
     rd_span span;
     int present;
 } rd_directory_meta;

@@ -6,6 +6,7 @@
 #include "check.h"
 #include "parse.h"
 #include "yaml_util.h"
+#include <ctype.h>
 #include <string.h>
 
 /* The file a `directory` or `translations` declaration names, opened. */
@@ -24,7 +25,7 @@ static yaml_node_t *open_named(rd_program *p, rd_decl *d, ydoc *y, const char *w
 /* ---- service directory ----------------------------------------------------------------------- */
 
 static const char *const dir_top[] = {"directory", "providers", NULL};
-static const char *const dir_meta[] = {"country", "province", "focal_point", "last_updated", NULL};
+static const char *const dir_meta[] = {"country", "province", "focal_point", "last_updated", "utc_offset", NULL};
 static const char *const dir_focal[] = {"name", "organization", "contact", NULL};
 static const char *const dir_provider[] = {"id", "name", "sector", "specialist", "services", "location",
                                            "location_confidential", "contact", "hours", "languages",
@@ -51,6 +52,20 @@ static void meta_pair(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yaml_
         return;
     }
     const char *s = rd_y_scalar(y, v, key);
+    if (!strcmp(key, "utc_offset")) {
+        /* +HH:MM or -HH:MM: the providers' opening hours are in this local time */
+        int ok = s && (s[0] == '+' || s[0] == '-') && strlen(s) == 6 && isdigit((unsigned char)s[1]) &&
+                 isdigit((unsigned char)s[2]) && s[3] == ':' && isdigit((unsigned char)s[4]) && isdigit((unsigned char)s[5]);
+        int h = ok ? (s[1] - '0') * 10 + (s[2] - '0') : 0, mi = ok ? (s[4] - '0') * 10 + (s[5] - '0') : 0;
+        if (!ok || h > 14 || mi > 59) {
+            if (s) rd_y_error(y, v, "bad-value", "write it as \"+07:00\" (Bangkok, Ha Noi, Phnom Penh) or \"+08:00\" (Manila)",
+                              "`utc_offset` must be a sign, hours and minutes");
+            return;
+        }
+        m->utc_offset_min = (s[0] == '-' ? -1 : 1) * (h * 60 + mi);
+        m->has_utc_offset = 1;
+        return;
+    }
     if (!strcmp(key, "country")) m->country = s;
     else if (!strcmp(key, "province")) m->province = s;
     else m->last_updated = s;

@@ -67,5 +67,10 @@ int rd_case_cond(const rd_case *c, const rd_expr *e);
 /* Whether consent k is in force at time now: granted, not withdrawn, not expired. */
 int rd_case_consent_active(const rd_case *c, uint32_t k, long long now);
 int rd_case_add_event(rd_case *c, rd_event ev);
+/* Opening hours (runtime/hours.c): whether the text says always open; whether the entry is open at
+ * `now` given the directory's offset from UTC in minutes: 1 open, 0 closed, -1 the text is not in
+ * a form it understands. */
+int rd_always_open(const char *hours);
+int rd_open_at(const char *hours, long long now, int utc_offset_min);
 
 #endif

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 struct rd_action_list {
     rd_arena arena;
@@ -117,16 +116,16 @@ static void hold(walker *w, uint32_t a, const uint32_t *data, uint32_t n)
     for (uint32_t i = 0; i < n; i++) hold_one(w, a, data[i], 0);
 }
 
-/* Whether a directory's free-text hours say always open: "24/7", "24 hours (emergency room)", "24h". */
-static int around_the_clock(const char *hours)
+/* Open now: always open, or open at the walk's `now` by hours the runtime understands, in the
+ * directory's local time (without a `utc_offset` the time of day is not known: only "always"). */
+static int open_now(const walker *w, const char *hours)
 {
-    if (!hours) return 0;
-    while (*hours == ' ') hours++;
-    return !strncmp(hours, "24/7", 4) || !strncasecmp(hours, "24 hours", 8) || !strncasecmp(hours, "24h", 3);
+    const rd_directory_meta *m = &w->c->p->directory;
+    return rd_always_open(hours) || (m->has_utc_offset && rd_open_at(hours, w->now, m->utc_offset_min) == 1);
 }
 
-/* Directory entries for a referral, best first: served in her language, then open around the
- * clock, then specialist. A confidential location (a safe shelter) is never shown. */
+/* Directory entries for a referral, best first: served in her language, then open now (or around
+ * the clock), then specialist. A confidential location (a safe shelter) is never shown. */
 static const char *entries(walker *w, const rd_gnode *n)
 {
     rd_case *c = w->c;
@@ -140,7 +139,7 @@ static const char *entries(walker *w, const rd_gnode *n)
         if (!provides && n->nto > 1) continue;
         int lang = 0;
         for (const rd_ref *r = d->u.actor.languages; r && !lang; r = r->next) lang = c->language && !strcmp(r->id, c->language);
-        score[nb] = lang * 4 + around_the_clock(rd_field_get(d, "hours")) * 2 + (d->u.actor.specialist != 0);
+        score[nb] = lang * 4 + open_now(w, rd_field_get(d, "hours")) * 2 + (d->u.actor.specialist != 0);
         best[nb++] = n->to[j];
     }
     for (uint32_t i = 1; i < nb; i++)
@@ -163,9 +162,10 @@ static const char *entries(walker *w, const rd_gnode *n)
             int wr = snprintf(langs + off, sizeof langs - off, "%s%s", off ? " " : "", r->id);
             if (wr > 0) off += (size_t)wr;
         }
-        out = rd_arena_printf(a, "%s%s%d. %s (%s): %s%s%s%s%s [%s]", out, i ? "; " : "", (int)i + 1, d->label ? d->label : d->id,
+        out = rd_arena_printf(a, "%s%s%d. %s (%s): %s%s%s%s%s%s [%s]", out, i ? "; " : "", (int)i + 1, d->label ? d->label : d->id,
                               d->id, contact ? contact : "no contact listed", hours ? ", " : "", hours ? hours : "",
-                              loc ? ", " : "", loc ? loc : "", langs);
+                              hours && !rd_always_open(hours) && open_now(w, hours) ? " (open now)" : "", loc ? ", " : "",
+                              loc ? loc : "", langs);
     }
     return out;
 }

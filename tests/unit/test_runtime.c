@@ -359,6 +359,69 @@ static void referral_entries_are_ranked(void **state)
     rd_program_free(p);
 }
 
+/* Opening hours as directories write them, in the directory's local time (here UTC+7). */
+static void opening_hours_are_read(void **state)
+{
+    (void)state;
+    const int bkk = 7 * 60;
+    long long wed_10 = rd_time_parse("2026-11-25T03:00:00Z"), wed_19 = rd_time_parse("2026-11-25T12:00:00Z");
+    long long sat_10 = rd_time_parse("2026-11-28T03:00:00Z"), sun_23 = rd_time_parse("2026-11-29T16:00:00Z");
+    long long tue_05 = rd_time_parse("2026-12-01T22:00:00Z") - 24 * 3600, wed_05 = rd_time_parse("2026-12-01T22:00:00Z");
+    assert_int_equal(rd_open_at("Mon-Fri 08:00-17:00", wed_10, bkk), 1);
+    assert_int_equal(rd_open_at("Mon-Fri 08:00-17:00", wed_19, bkk), 0);
+    assert_int_equal(rd_open_at("Mon-Fri 08:00-17:00", sat_10, bkk), 0);
+    assert_int_equal(rd_open_at("Mon-Fri 08:00-17:00; Sat 08:00-12:00 (fictional)", sat_10, bkk), 1);
+    assert_int_equal(rd_open_at("mon-fri 08:00-17:00", wed_10, 0), 0); /* 03:00 in UTC */
+    /* past midnight, and a day range that wraps */
+    assert_int_equal(rd_open_at("Sat-Mon 22:00-06:00", sun_23, bkk), 1);
+    assert_int_equal(rd_open_at("Sat-Mon 22:00-06:00", tue_05, bkk), 1); /* Monday night into Tuesday */
+    assert_int_equal(rd_open_at("Sat-Mon 22:00-06:00", wed_05, bkk), 0);
+    assert_int_equal(rd_open_at("daily 09:00-17:00 (front desk)", wed_10, bkk), 1);
+    assert_int_equal(rd_open_at("24/7 (fictional)", wed_19, bkk), 1);
+    assert_int_equal(rd_open_at("24 hours (emergency room)", wed_19, bkk), 1);
+    /* not understood: never taken as open */
+    assert_int_equal(rd_open_at("Hours (template placeholder)", wed_10, bkk), -1);
+    assert_int_equal(rd_open_at("Mon-Fri 8-5", wed_10, bkk), -1);
+    assert_int_equal(rd_open_at("Mon-Fri 08:00-25:00", wed_10, bkk), -1);
+    assert_int_equal(rd_open_at("Mon-Fri 08:00-17:00 and Sat", wed_10, bkk), -1);
+
+    /* end to end: an office open now ranks above a specialist that is not said to be */
+    put("hours.yaml", "directory:\n  utc_offset: \"+07:00\"\nproviders:\n"
+                      "  - id: office\n    name: \"Office House\"\n    sector: shelter\n    services: [stay]\n"
+                      "    hours: \"Mon-Fri 08:00-17:00\"\n");
+    char text[1024];
+    snprintf(text, sizeof text,
+             "sop \"H\" { languages en }\ndirectory \"%s/hours.yaml\"\nsector shelter \"Shelter\"\nservice stay \"A safe place\"\n"
+             "actor special \"Special House\" { sector shelter specialist provides stay }\n"
+             "pathway p \"P\" { entry special start a\n step a \"A\" by provider { refer sector shelter for stay end } }\n",
+             dir);
+    rd_diagnostics *d;
+    rd_program *p = compile_str(text, &d);
+    if (!p) rd_diagnostics_print(d, stderr, 0);
+    assert_non_null(p);
+    rd_diagnostics_free(d);
+    put("hours_case.yaml", "opened_by: special\n");
+    char path[128];
+    snprintf(path, sizeof path, "%s/hours_case.yaml", dir);
+    d = rd_diagnostics_new();
+    rd_case *c = rd_case_load(p, path, d);
+    assert_non_null(c);
+    rd_action_list *l = rd_case_next(c, wed_10);
+    const rd_action *a = find_action(l, RD_ACT_REFER);
+    assert_non_null(a);
+    assert_non_null(strstr(a->detail, "1. Office House (office)"));
+    assert_non_null(strstr(a->detail, "(open now)"));
+    rd_actions_free(l);
+    l = rd_case_next(c, wed_19);
+    a = find_action(l, RD_ACT_REFER);
+    assert_non_null(strstr(a->detail, "1. Special House (special)"));
+    assert_null(strstr(a->detail, "(open now)"));
+    rd_actions_free(l);
+    rd_case_free(c);
+    rd_diagnostics_free(d);
+    rd_program_free(p);
+}
+
 static void lua_facts_are_computed_in_the_sandbox(void **state)
 {
     (void)state;
@@ -413,6 +476,7 @@ int main(void)
         cmocka_unit_test(saving_and_loading_keep_the_case),
         cmocka_unit_test(nothing_from_a_case_reaches_a_message),
         cmocka_unit_test(referral_entries_are_ranked),
+        cmocka_unit_test(opening_hours_are_read),
         cmocka_unit_test(lua_facts_are_computed_in_the_sandbox),
     };
     return cmocka_run_group_tests_name("runtime", tests, setup, teardown);

@@ -106,6 +106,7 @@ static void directory_mistakes_are_located(void **state)
         {"providers:\n  - id: a\n    name: A\n    sector: health\n    languages: my\n",
          "languages should be a list, not a single value", 5, 16},
         {"providers:\n  - name: A\n    sector: health\n", "this provider has no `id`", 2, 5},
+        {"directory:\n  utc_offset: \"7\"\nproviders: []\n", "`utc_offset` must be a sign, hours and minutes", 2, 15},
         {"providers:\n  - id: a\n    name: A\n    sector: helth\n", "there is no sector named `helth`", 4, 13},
         {"providers:\n  - id: a\n   name: A\n", "this line is indented differently from the list items above it (YAML: did not find expected '-' indicator)", 3, 4},
         {"providers:\n  - id: Bad Name\n    name: A\n    sector: health\n", "`Bad Name` cannot be used as a name", 2, 9},
