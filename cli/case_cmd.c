@@ -234,9 +234,10 @@ int cmd_case(const char *sop, const char *case_path, const rd_options *opt, cons
             const char *kind = NULL;
             for (size_t k = 0; k < sizeof map / sizeof *map; k++)
                 if (!strcmp(w, map[k].opt)) kind = map[k].kind;
-            /* --referred ACTOR:SERVICE says what she was referred for */
+            /* --referred ACTOR:SERVICE says what she was referred for; --permit P:DATA:ACTOR the one
+             * flow a permit was used for */
             const char *b = NULL;
-            if (!strcmp(w, "referred") && sep && *sep == ':') {
+            if ((!strcmp(w, "referred") || !strcmp(w, "permit")) && sep && *sep == ':') {
                 *sep = '\0';
                 b = sep + 1;
             }

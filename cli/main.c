@@ -40,7 +40,7 @@ static const char usage[] =
     "                     old file or the new one). CHANGES: --set FACT=VALUE, --grant C,\n"
     "                     --refuse C, --withdraw C, --choose STEP.OPTION, --informed NOTICE,\n"
     "                     --referred ACTOR[:SERVICE], --shared DATA:ACTOR, --reported DUTY, --step STEP,\n"
-    "                     --permit P --reason TEXT (break-glass), --told P\n"
+    "                     --permit P:DATA:ACTOR --reason TEXT (break-glass: the one flow), --told P\n"
     "\n"
     "options:\n"
     "  -I DIR             also look for `use`d modules in DIR (may be repeated)\n"

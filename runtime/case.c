@@ -205,7 +205,7 @@ static const char *const case_keys[] = {"sop", "case", "language", "opened_by", 
                                         "events", NULL};
 static const char *const consent_keys[] = {"granted", "at", "until", "except", "only", "withdrawn", NULL};
 static const char *const event_keys[] = {"step", "by", "at", "inform", "choose", "refer", "share", "with",
-                                         "report", "permit", "reason", "told", "for", NULL};
+                                         "report", "permit", "reason", "told", "for", "data", NULL};
 
 typedef struct loader {
     rd_case *c;
@@ -391,6 +391,8 @@ static void event_field(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yam
         ev->reason = rd_y_scalar(y, v, "reason");
     } else if (!strcmp(key, "with")) {
         ev->b = name_at(y, v, "with", RD_D_ACTOR, ec->L);
+    } else if (!strcmp(key, "data")) { /* permit: what it was used to send (to `with`) */
+        ev->data = name_at(y, v, "data", RD_D_DATA, ec->L);
     } else if (!strcmp(key, "for")) { /* refer: the service she was referred for */
         ev->b = name_at(y, v, "for", RD_D_SERVICE, ec->L);
     } else if (!strcmp(key, "choose")) {
@@ -458,6 +460,24 @@ static void top_pair(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yaml_n
                            "this event must say exactly one thing that was done");
                 L->bad = 1;
                 continue;
+            }
+            if (ec.ev.kind == RD_EV_PERMIT && ec.ev.a) {
+                /* the one flow the permit was used for, and one it covers */
+                const rd_decl *pm = rd_lookup(y->p, RD_D_PERMIT, ec.ev.a);
+                const rd_decl *dd = ec.ev.data ? rd_lookup(y->p, RD_D_DATA, ec.ev.data) : NULL;
+                const rd_decl *to = ec.ev.b ? rd_lookup(y->p, RD_D_ACTOR, ec.ev.b) : NULL;
+                if (!dd || !to || !ec.ev.reason) {
+                    rd_y_error(y, e, "bad-event", "write `{ permit: P, data: D, with: ACTOR, reason: \"...\" }`",
+                               "a permit's use must say what it sent, to whom, and why");
+                    L->bad = 1;
+                    continue;
+                }
+                if (pm && !rd_permit_covers(c, pm, dd, to->index)) {
+                    rd_y_error(y, e, "bad-event", "name a data category and an actor the permit lists",
+                               "permit `%s` does not cover `%s` going to `%s`", pm->id, dd->id, to->id);
+                    L->bad = 1;
+                    continue;
+                }
             }
             if (rd_case_add_event(c, ec.ev) != 0) L->bad = 1;
         }
@@ -645,6 +665,7 @@ static int write_case(const rd_case *c, FILE *f)
         else fputs(e->a ? e->a : "", f);
         if (e->kind == RD_EV_SHARE && e->b) fprintf(f, ", with: %s", e->b);
         if (e->kind == RD_EV_REFER && e->b) fprintf(f, ", for: %s", e->b);
+        if (e->kind == RD_EV_PERMIT && e->data) fprintf(f, ", data: %s, with: %s", e->data, e->b);
         if (e->by) {
             fputs(", by: ", f);
             put_quoted(f, e->by);
@@ -764,6 +785,36 @@ rd_status rd_case_decide(rd_case *c, const char *consent, int granted, long long
     return RD_OK;
 }
 
+int rd_permit_covers(const rd_case *c, const rd_decl *pm, const rd_decl *data, uint32_t to)
+{
+    int shares = 0;
+    for (const rd_ref *r = pm->u.flow.shares; r && !shares; r = r->next) shares = r->decl == data;
+    return shares && rd_graph_actor_in(c->g, to, pm->u.flow.with);
+}
+
+/* Break-glass: a permit is used for one flow, named as DATA:ACTOR, with a reason, while its
+ * condition holds. Messages name the SOP's rules, never a fact's value. */
+static rd_status use_permit(rd_case *c, const char *permit, const char *flow, const char *reason, long long at, char *err,
+                            size_t errlen)
+{
+    const rd_decl *pm = rd_lookup(c->p, RD_D_PERMIT, permit);
+    if (!pm) return fail(err, errlen, "the SOP has no permit `%s`", permit);
+    if (!reason || !*reason) return fail(err, errlen, "using a permit needs a stated reason");
+    const char *colon = flow ? strchr(flow, ':') : NULL;
+    if (!colon) return fail(err, errlen, "name the one flow permit `%s` is used for, as DATA:ACTOR", permit);
+    char data[128];
+    snprintf(data, sizeof data, "%.*s", (int)(colon - flow < 127 ? colon - flow : 127), flow);
+    const rd_decl *dd = rd_lookup(c->p, RD_D_DATA, data), *to = rd_lookup(c->p, RD_D_ACTOR, colon + 1);
+    if (!dd) return fail(err, errlen, "the SOP has no data category `%s`", data);
+    if (!to) return fail(err, errlen, "the SOP has no actor `%s`", colon + 1);
+    if (!rd_permit_covers(c, pm, dd, to->index))
+        return fail(err, errlen, "permit `%s` does not cover `%s` going to `%s`", permit, dd->id, to->id);
+    if (pm->u.flow.when && rd_case_cond(c, pm->u.flow.when) != 1)
+        return fail(err, errlen, "permit `%s` cannot be used now: its condition does not hold for this case", permit);
+    rd_event ev = {RD_EV_PERMIT, pm->id, to->id, dd->id, NULL, rd_arena_strdup(&c->arena, reason), at};
+    return rd_case_add_event(c, ev) == 0 ? RD_OK : RD_ERR_NOMEM;
+}
+
 rd_status rd_case_record(rd_case *c, const char *kind, const char *a, const char *b, const char *reason, long long at,
                          char *err, size_t errlen)
 {
@@ -774,14 +825,13 @@ rd_status rd_case_record(rd_case *c, const char *kind, const char *a, const char
     };
     for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
         if (strcmp(kind, kinds[i].name)) continue;
-        rd_event ev = {kinds[i].kind, rd_intern(c->p, a, strlen(a)), b ? rd_intern(c->p, b, strlen(b)) : NULL, NULL,
+        if (kinds[i].kind == RD_EV_PERMIT) return use_permit(c, a, b, reason, at, err, errlen);
+        rd_event ev = {kinds[i].kind, rd_intern(c->p, a, strlen(a)), b ? rd_intern(c->p, b, strlen(b)) : NULL, NULL, NULL,
                        reason ? rd_arena_strdup(&c->arena, reason) : NULL, at};
         if (kinds[i].decl >= 0 && !rd_lookup(c->p, (rd_decl_kind)kinds[i].decl, ev.a))
             return fail(err, errlen, "the SOP has no %s `%s`", rd_decl_kind_name((rd_decl_kind)kinds[i].decl), a);
         if (ev.kind == RD_EV_REFER && b && !rd_lookup(c->p, RD_D_SERVICE, ev.b))
             return fail(err, errlen, "the SOP has no service `%s`", b);
-        if (ev.kind == RD_EV_PERMIT && !reason)
-            return fail(err, errlen, "using a permit needs a stated reason");
         return rd_case_add_event(c, ev) == 0 ? RD_OK : RD_ERR_NOMEM;
     }
     return fail(err, errlen, "unknown kind of event `%s`", kind);

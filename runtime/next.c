@@ -391,7 +391,9 @@ static rd_action_list *run(rd_case *c, long long now, int explain)
             covered = (c->events[k].kind == RD_EV_TOLD || c->events[k].kind == RD_EV_PERMIT) && c->events[k].a == e->a;
         if (covered) continue;
         const rd_decl *pm = rd_lookup(c->p, RD_D_PERMIT, e->a);
-        act(&w, RD_ACT_TELL_AFTER, e->a, "tell her what was shared under the permit, with whom, and why",
+        act(&w, RD_ACT_TELL_AFTER, e->a,
+            e->data ? rd_arena_printf(&l->arena, "tell her that `%s` was sent to `%s` without her consent under this permit, and why", e->data, e->b)
+                    : "tell her what was shared under the permit, with whom, and why",
             pm ? pm->label : NULL, 0, 0, pm ? pm->span : (rd_span){0, 0, 0, 0, 0});
     }
     free(w.visited);

@@ -179,7 +179,9 @@ rd_status rd_case_set_fact(rd_case *c, const char *fact, const char *value, char
 /* granted 1 or 0; -1 withdraws a consent she gave, from `at` on. */
 rd_status rd_case_decide(rd_case *c, const char *consent, int granted, long long at, char *err, size_t errlen);
 /* kind: "step", "inform", "choose" (a = step, b = option), "refer" (a = actor, b = the service, or NULL when not said), "share" (a = data,
- * b = actor), "report" (a = duty), "permit" (a = permit; reason required: the break-glass record). */
+ * b = actor), "report" (a = duty), "permit" (break-glass: a = permit, b = the one flow it is used for as
+ * "DATA:ACTOR", reason required; refused unless the permit covers that flow and its condition holds
+ * now), "told" (a = permit: she was told afterwards). */
 rd_status rd_case_record(rd_case *c, const char *kind, const char *a, const char *b, const char *reason, long long at,
                          char *err, size_t errlen);
 

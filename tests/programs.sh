@@ -67,6 +67,19 @@ if ${RUN:-} "$RD" case "$sop" "$tmp/refer.yaml" --referred district_hospital:urg
     ${RUN:-} "$RD" next "$sop" "$tmp/refer.yaml" >/dev/null 2>&1; then ok; else bad "referred ACTOR:SERVICE"; fi
 expect_exit 1 "a referral for a service the SOP does not have" "$RD" case "$sop" "$tmp/refer.yaml" --referred district_hospital:no_such_service
 
+# Break-glass from the command line: a permit is used for one flow it covers, with a reason, and
+# only while its condition holds; telling her afterwards is then due.
+cp examples/annex1a/cases/c-0001.yaml "$tmp/glass.yaml"
+expect_exit 1 "a permit used while its condition does not hold" "$RD" case "$sop" "$tmp/glass.yaml" --set emergency=false \
+    --permit life_threat_police:location:district_police --reason "test"
+expect_exit 1 "a permit used for a flow it does not cover" "$RD" case "$sop" "$tmp/glass.yaml" --set emergency=true \
+    --permit life_threat_police:incident_details:district_police --reason "test"
+expect_exit 1 "a permit used without a reason" "$RD" case "$sop" "$tmp/glass.yaml" --set emergency=true \
+    --permit life_threat_police:location:district_police
+if ${RUN:-} "$RD" case "$sop" "$tmp/glass.yaml" --set emergency=true --permit life_threat_police:location:district_police \
+    --reason "he is at the door with a knife" >/dev/null 2>&1 &&
+    grep -q "permit: life_threat_police, data: location, with: district_police" "$tmp/glass.yaml" &&
+    ${RUN:-} "$RD" next "$sop" "$tmp/glass.yaml" 2>&1 | grep -q "\`location\` was sent to \`district_police\`"; then ok; else bad "permit: one flow, told afterwards"; fi
 # run: a training walk-through fed from a pipe records what the worker answered and saves it.
 cp examples/annex1a/cases/c-0001.yaml "$tmp/run.yaml"
 if printf 'y\ny\nfalse\nq\n' | ${RUN:-} "$RD" run "$sop" "$tmp/run.yaml" >/dev/null 2>&1 &&

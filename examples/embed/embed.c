@@ -95,7 +95,9 @@ static int may_share(rd_case *c, const char *data, const char *from, const char 
     if (why.break_glass) {
         /* break-glass: the use of a permit is recorded with who, when and why; she is told later */
         char err[256];
-        if (rd_case_record(c, "permit", why.rule, NULL, reason, now, err, sizeof err) != RD_OK) {
+        char flow[256]; /* the one flow this use of the permit allows */
+        snprintf(flow, sizeof flow, "%s:%s", data, to);
+        if (rd_case_record(c, "permit", why.rule, flow, reason, now, err, sizeof err) != RD_OK) {
             printf("  REFUSED: the permit's use could not be recorded: %s\n", err);
             return 0;
         }

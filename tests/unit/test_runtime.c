@@ -237,7 +237,7 @@ static void saving_and_loading_keep_the_case(void **state)
     rd_case *c = load("opened_by: clinic\ncase: \"c-1\"\nfacts: { hours: 30, violence: sexual, safe_now: unknown }\n"
                       "consents:\n  to_police: { granted: true, except: [location], only: [station] }\n"
                       "events:\n  - { inform: duty_notice, at: \"2024-05-01T10:00:00Z\" }\n"
-                      "  - { permit: emergency_police, reason: \"knife at the door\", by: \"worker 3\" }\n", &d);
+                      "  - { permit: emergency_police, data: location, with: station, reason: \"knife at the door\", by: \"worker 3\" }\n", &d);
     assert_non_null(c);
     char path[128];
     snprintf(path, sizeof path, "%s/saved.yaml", dir);
@@ -261,10 +261,20 @@ static void saving_and_loading_keep_the_case(void **state)
     l = rd_case_next(c2, 0);
     assert_null(find_action(l, RD_ACT_TELL_AFTER));
     rd_actions_free(l);
+    /* a permit is used for one named flow it covers, with a reason, while its condition holds */
+    assert_int_equal(rd_case_record(c2, "permit", "emergency_police", "location:station", "still in danger", 0, err, sizeof err),
+                     RD_ERR_PROGRAM); /* no emergency known */
+    assert_non_null(strstr(err, "its condition does not hold"));
+    assert_int_equal(rd_case_set_fact(c2, "emergency", "true", err, sizeof err), RD_OK);
+    assert_int_equal(rd_case_record(c2, "permit", "emergency_police", NULL, "still in danger", 0, err, sizeof err), RD_ERR_PROGRAM);
+    assert_int_equal(rd_case_record(c2, "permit", "emergency_police", "survivor_name:station", "x", 0, err, sizeof err),
+                     RD_ERR_PROGRAM); /* the permit shares only her location */
+    assert_int_equal(rd_case_record(c2, "permit", "emergency_police", "location:station", NULL, 0, err, sizeof err), RD_ERR_PROGRAM);
     /* used again: telling her about the first use does not cover the second */
-    assert_int_equal(rd_case_record(c2, "permit", "emergency_police", NULL, "still in danger", 0, err, sizeof err), RD_OK);
+    assert_int_equal(rd_case_record(c2, "permit", "emergency_police", "location:station", "still in danger", 0, err, sizeof err), RD_OK);
     l = rd_case_next(c2, 0);
     assert_non_null(find_action(l, RD_ACT_TELL_AFTER));
+    assert_non_null(strstr(find_action(l, RD_ACT_TELL_AFTER)->text, "`location` was sent to `station`"));
     rd_actions_free(l);
     rd_case_free(c);
     rd_case_free(c2);
