@@ -17,7 +17,7 @@ GEN_SRC := $(B)/lexer.c $(B)/parser.c
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/lexer.o $(B)/parser.o
 CLI_OBJ := $(B)/cli/main.o $(B)/cli/case_cmd.o $(B)/cli/run_cmd.o
 
-.PHONY: all test test-unit test-golden test-programs test-verify test-regress test-asan test-valgrind bench clean deps
+.PHONY: all fuzz test test-unit test-golden test-programs test-verify test-regress test-asan test-valgrind bench clean deps
 all: rightdoor
 
 rightdoor: $(B)/librightdoor.a $(CLI_OBJ)
@@ -66,6 +66,11 @@ test-programs: rightdoor $(B)/examples/embed
 test-verify: rightdoor
 	@sh tests/violations.sh
 	@sh tests/verify_ok.sh
+
+# libFuzzer targets (fuzz/README.md), built with clang into build-fuzz/; FUZZ_SECONDS each, side by side.
+FUZZ_SECONDS ?= 60
+fuzz:
+	sh fuzz/run.sh $(FUZZ_SECONDS)
 
 # Inputs that once crashed, hung or ate memory (found by fuzz/): each must get a verdict in time.
 test-regress: rightdoor

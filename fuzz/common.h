@@ -41,7 +41,7 @@ static rd_options fuzz_options(void)
 }
 
 /* What `rightdoor check` does after compiling: prove the principles, then report in every format. */
-static void fuzz_verify_and_report(rd_program *p, rd_diagnostics *d)
+static inline void fuzz_verify_and_report(rd_program *p, rd_diagnostics *d)
 {
     if (p && d) {
         rd_verify(p, d);

@@ -41,5 +41,5 @@ for mode in once sticky; do
     done
 done
 echo "oom-sweep: $f: verdict $verdict, ${total:-?} allocations, $runs runs, $bad bad"
-echo "  replay: RD_FAIL_AT=N [RD_FAIL_STICKY=1] LD_PRELOAD=$lib $RD check ${ARGS:-}$f"
+echo "  replay: RD_FAIL_AT=N [RD_FAIL_STICKY=1] LD_PRELOAD=$lib $RD check ${ARGS:+$ARGS }$f"
 [ "$bad" -eq 0 ]

@@ -4,7 +4,7 @@
 # coverage (cov: edges, ft: features) and every crash, leak, timeout or OOM file found.
 #
 #   sh fuzz/run.sh [SECONDS]
-#   FUZZ_TARGETS="sop"   only some targets (default: "sop yaml")
+#   FUZZ_TARGETS="sop"   only some targets (default: "sop yaml case")
 #   FUZZ_KEEP_GOING=1    fork mode: keep fuzzing past crashes, leaks, timeouts and OOMs, saving each
 #
 # New corpus entries go to build-fuzz/corpus/TARGET/ (fuzz/corpus/TARGET/ holds the seeds and is
@@ -13,7 +13,7 @@
 set -u
 cd "$(dirname "$0")/.."
 secs=${1:-60}
-targets=${FUZZ_TARGETS:-sop yaml}
+targets=${FUZZ_TARGETS:-sop yaml case}
 mkdir -p build-fuzz
 if ! make -f fuzz/Makefile fuzz-build >build-fuzz/build.log 2>&1; then
     tail -30 build-fuzz/build.log
@@ -29,13 +29,13 @@ mode=""
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
 # The seeds are copies of the repository's own files, made here rather than committed twice.
-[ -d fuzz/corpus/sop ] && [ -d fuzz/corpus/yaml ] || sh fuzz/seed.sh
+[ -d fuzz/corpus/sop ] && [ -d fuzz/corpus/yaml ] && [ -d fuzz/corpus/case ] || sh fuzz/seed.sh
 
 pids=""
 for t in $targets; do
     mkdir -p "build-fuzz/corpus/$t" "$run/$t"
     dict=fuzz/sop.dict
-    [ "$t" = yaml ] && dict=fuzz/yaml.dict
+    [ "$t" = yaml ] || [ "$t" = case ] && dict=fuzz/yaml.dict
     # shellcheck disable=SC2086
     nice -n 10 "build-fuzz/fuzz_$t" $mode -dict="$dict" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
         -max_total_time="$secs" -print_final_stats=1 -artifact_prefix="$run/$t/" \

@@ -4,8 +4,8 @@
 # from every .yaml in the repository. Each seed is named after its path (a/b.sop -> a_b.sop).
 set -eu
 cd "$(dirname "$0")/.."
-rm -rf fuzz/corpus/sop fuzz/corpus/yaml
-mkdir -p fuzz/corpus/sop fuzz/corpus/yaml
+rm -rf fuzz/corpus/sop fuzz/corpus/yaml fuzz/corpus/case
+mkdir -p fuzz/corpus/sop fuzz/corpus/yaml fuzz/corpus/case
 find stdlib rules examples tests/golden/bad tests/verify/ok -name '*.sop' -type f | sort | while read -r f; do
     cp "$f" "fuzz/corpus/sop/$(printf '%s' "$f" | tr '/' '_')"
 done
@@ -15,4 +15,6 @@ find . \( -name '*.yaml' -o -name '*.yml' \) -type f \
         f=${f#./}
         cp "$f" "fuzz/corpus/yaml/$(printf '%s' "$f" | tr '/' '_')"
     done
-echo "seeds: $(ls fuzz/corpus/sop | wc -l) sop, $(ls fuzz/corpus/yaml | wc -l) yaml"
+# Cases: the committed ones (the fuzzer grows its own from there).
+for f in examples/*/cases/*.yaml; do cp "$f" "fuzz/corpus/case/$(printf '%s' "$f" | tr '/' '_')"; done
+echo "seeds: $(ls fuzz/corpus/sop | wc -l) sop, $(ls fuzz/corpus/yaml | wc -l) yaml, $(ls fuzz/corpus/case | wc -l) case"
