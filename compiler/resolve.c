@@ -35,28 +35,33 @@ static const char *closest(rd_program *p, const rd_map *m, const char *id)
     return best;
 }
 
+/* Help texts are written in a scratch arena (the diagnostic keeps its own copy): a case file read
+ * at run time with a wrong name must not grow the program an app keeps open. */
 void rd_unknown_name(rd_program *p, rd_span at, const char *id, rd_decl_kind k, const char *extra_help)
 {
+    rd_arena tmp;
+    rd_arena_init(&tmp);
     for (int k2 = 0; k2 < RD_D__COUNT; k2++) {
         rd_decl *other = k2 == (int)k ? NULL : rd_lookup(p, (rd_decl_kind)k2, id);
         if (!other) continue;
         const char *help;
         if (k == RD_D_ACTOR && k2 == RD_D_SECTOR)
-            help = rd_arena_printf(&p->arena, "write `sector %s` to mean any actor of that sector", id);
+            help = rd_arena_printf(&tmp, "write `sector %s` to mean any actor of that sector", id);
         else
-            help = rd_arena_printf(&p->arena, "%s %s is needed here; `%s` names %s %s", rd_article(rd_decl_kind_name(k)),
+            help = rd_arena_printf(&tmp, "%s %s is needed here; `%s` names %s %s", rd_article(rd_decl_kind_name(k)),
                                    rd_decl_kind_name(k), id, rd_article(rd_decl_kind_name((rd_decl_kind)k2)),
                                    rd_decl_kind_name((rd_decl_kind)k2));
         rd_diagnostic *g = RD_ERROR(p, "wrong-kind", at, help, "`%s` is %s %s, not %s %s", id,
                                     rd_article(rd_decl_kind_name((rd_decl_kind)k2)), rd_decl_kind_name((rd_decl_kind)k2),
                                     rd_article(rd_decl_kind_name(k)), rd_decl_kind_name(k));
         rd_diag_note(p->diags, &p->sources, g, other->id_span, "`%s` is declared here", id);
+        rd_arena_release(&tmp);
         return;
     }
     const char *m = closest(p, &p->names[k], id);
     const char *help;
     if (m)
-        help = rd_arena_printf(&p->arena, "did you mean `%s`?", m);
+        help = rd_arena_printf(&tmp, "did you mean `%s`?", m);
     else if (extra_help)
         help = extra_help;
     else if (k == RD_D_SECTOR && p->names[k].len && p->names[k].len <= 40) {
@@ -65,15 +70,16 @@ void rd_unknown_name(rd_program *p, rd_span at, const char *id, rd_decl_kind k, 
         for (size_t i = 0; i < p->names[k].cap; i++)
             if (p->names[k].slots[i].key) sorted[ns++] = p->names[k].slots[i].key;
         qsort(sorted, ns, sizeof *sorted, cmp_str);
-        help = rd_arena_printf(&p->arena, "the sectors declared are %s", rd_quoted_list(&p->arena, sorted, ns));
+        help = rd_arena_printf(&tmp, "the sectors declared are %s", rd_quoted_list(&tmp, sorted, ns));
     } else if (k == RD_D_FACT)
-        help = rd_arena_printf(&p->arena, "declare it with `fact %s: bool \"...?\"` (or `: int`, `: enum { ... }`)", id);
+        help = rd_arena_printf(&tmp, "declare it with `fact %s: bool \"...?\"` (or `: int`, `: enum { ... }`)", id);
     else if (kind_keyword[k])
-        help = rd_arena_printf(&p->arena, "declare it with `%s %s \"...\"`, or check that the file declaring it is `use`d",
+        help = rd_arena_printf(&tmp, "declare it with `%s %s \"...\"`, or check that the file declaring it is `use`d",
                                kind_keyword[k], id);
     else
         help = NULL;
     RD_ERROR(p, "unknown-name", at, help, "there is no %s named `%s`", rd_decl_kind_name(k), id);
+    rd_arena_release(&tmp);
 }
 
 static rd_decl *want(rd_program *p, rd_ref *r, rd_decl_kind k)

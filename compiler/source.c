@@ -103,8 +103,21 @@ void rd_sources_free(rd_sources *s)
     memset(s, 0, sizeof *s);
 }
 
+void rd_sources_drop_text(rd_sources *s, uint32_t index)
+{
+    rd_source *src = &s->v[index];
+    if (src->text) memset(src->text, 0, src->len); /* her data: not left in freed memory either */
+    free(src->text);
+    free(src->line_starts);
+    src->text = NULL;
+    src->line_starts = NULL;
+    src->len = 0;
+    src->nlines = 0;
+}
+
 const char *rd_source_line(rd_source *src, uint32_t line, size_t *len)
 {
+    if (!src->text) return NULL;
     if (!src->line_starts) {
         uint32_t n = 1;
         for (size_t i = 0; i < src->len; i++)

@@ -34,6 +34,9 @@ typedef enum rd_read_status { RD_READ_OK, RD_READ_MISSING, RD_READ_TOO_BIG, RD_R
 rd_read_status rd_sources_load(rd_sources *s, const char *path, uint32_t *index, int *fresh);
 /* Reads file `index` from disk again (a case file changes between loads; SOP files do not). */
 rd_read_status rd_sources_reload(rd_sources *s, uint32_t index);
+/* Frees a source's text, keeping its path for messages: a case file's text must not stay in the
+ * program an app keeps open. rd_sources_reload reads it again. */
+void rd_sources_drop_text(rd_sources *s, uint32_t index);
 /* Adds text that did not come from disk (tests, fuzzers). */
 int  rd_sources_add_text(rd_sources *s, const char *name, const char *text, size_t len, uint32_t *index);
 void rd_sources_free(rd_sources *s);

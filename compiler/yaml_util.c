@@ -40,7 +40,7 @@ int rd_y_expect(ydoc *y, yaml_node_t *n, yaml_node_type_t t, const char *what)
 const char *rd_y_scalar(ydoc *y, yaml_node_t *n, const char *what)
 {
     if (rd_y_expect(y, n, YAML_SCALAR_NODE, what) != 0) return NULL;
-    return rd_arena_strndup(&y->p->arena, (const char *)n->data.scalar.value, n->data.scalar.length);
+    return rd_arena_strndup(y->arena, (const char *)n->data.scalar.value, n->data.scalar.length);
 }
 
 int rd_y_boolean(ydoc *y, yaml_node_t *n, const char *what, int *out)
@@ -78,6 +78,12 @@ const char *rd_y_name(ydoc *y, yaml_node_t *n, const char *what)
                        "`%s` cannot be used as a name", s);
         return NULL;
     }
+    /* A case's names are looked up, never added: the program an app keeps open must not grow with
+     * every case it reads. A name the program does not have stays in the case's own copy. */
+    if (y->private_) {
+        const char *known = rd_map_get(&y->p->intern, s);
+        return known ? known : s;
+    }
     return rd_intern(y->p, s, strlen(s));
 }
 
@@ -89,7 +95,7 @@ rd_ref *rd_y_name_list(ydoc *y, yaml_node_t *n, const char *what)
         yaml_node_t *e = yaml_document_get_node(&y->doc, *it);
         const char *id = rd_y_name(y, e, what);
         if (!id) continue;
-        rd_ref *r = rd_arena_alloc(&y->p->arena, sizeof *r);
+        rd_ref *r = rd_arena_alloc(y->arena, sizeof *r);
         if (!r) return head;
         r->id = id;
         r->span = rd_y_span(y, e);
@@ -161,6 +167,7 @@ yaml_node_t *rd_y_open(rd_program *p, const char *path, rd_span at, int has_at, 
 {
     memset(y, 0, sizeof *y);
     y->p = p;
+    y->arena = &p->arena;
     y->private_ = private_;
     size_t before = rd_diagnostics_len(p->diags);
     int fresh = rd_load_source(p, path, at, has_at, &y->file);
@@ -168,6 +175,7 @@ yaml_node_t *rd_y_open(rd_program *p, const char *path, rd_span at, int has_at, 
         if (private_) rd_diag_scrub_lines(p->diags, before);
         return NULL;
     }
+    y->has_file = 1;
     if (!fresh && private_) {
         /* a case file read before: read it again, it may have changed */
         uint32_t line, col;

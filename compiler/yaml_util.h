@@ -8,7 +8,10 @@
 
 typedef struct ydoc {
     rd_program *p;
+    rd_arena *arena; /* where values are copied: the program's, or for a case its own, so that
+                      * nothing of a case outlives rd_case_free */
     uint32_t file;
+    int has_file; /* `file` names the document's source (it was read) */
     int private_;
     yaml_document_t doc;
 } ydoc;

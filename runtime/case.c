@@ -216,7 +216,7 @@ static void fact_pair(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yaml_
 {
     loader *L = ctx;
     rd_program *p = y->p;
-    rd_decl *f = rd_lookup(p, RD_D_FACT, rd_intern(p, key, strlen(key)));
+    rd_decl *f = rd_lookup(p, RD_D_FACT, key);
     if (!f) {
         rd_y_error(y, k, "unknown-name", "check the spelling against the SOP's `fact` declarations",
                    "the SOP has no fact `%s`", key);
@@ -335,7 +335,7 @@ static void consent_field(ydoc *y, void *ctx, const char *key, yaml_node_t *k, y
 static void consent_pair(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
     loader *L = ctx;
-    rd_decl *d = rd_lookup(y->p, RD_D_CONSENT, rd_intern(y->p, key, strlen(key)));
+    rd_decl *d = rd_lookup(y->p, RD_D_CONSENT, key);
     if (!d) {
         rd_unknown_name(y->p, rd_y_span(y, k), key, RD_D_CONSENT, NULL);
         L->bad = 1;
@@ -378,6 +378,20 @@ static const char *name_at(ydoc *y, yaml_node_t *v, const char *what, rd_decl_ki
     return s;
 }
 
+/* The program's copy of a name (events compare names by pointer), or, for a name the program
+ * does not have, a copy in arena a: reading a case never grows the program. */
+static const char *name_in(rd_program *p, rd_arena *a, const char *s, size_t len)
+{
+    char small[128];
+    if (len < sizeof small) {
+        memcpy(small, s, len);
+        small[len] = '\0';
+        const char *known = rd_map_get(&p->intern, small);
+        if (known) return known;
+    }
+    return rd_arena_strndup(a, s, len);
+}
+
 static void event_field(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
     (void)k;
@@ -405,8 +419,8 @@ static void event_field(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yam
             ec->L->bad = 1;
             return;
         }
-        ev->a = rd_intern(y->p, s, (size_t)(dot - s));
-        ev->b = rd_intern(y->p, dot + 1, strlen(dot + 1));
+        ev->a = name_in(y->p, y->arena, s, (size_t)(dot - s));
+        ev->b = name_in(y->p, y->arena, dot + 1, strlen(dot + 1));
     } else {
         static const struct { const char *key; rd_event_kind kind; rd_decl_kind decl; } kinds[] = {
             {"step", RD_EV_STEP, (rd_decl_kind)-1}, {"inform", RD_EV_INFORM, RD_D_NOTICE},
@@ -534,6 +548,7 @@ rd_case *rd_case_load(rd_program *p, const char *path, rd_diagnostics *d)
     ydoc y;
     rd_span none = {0, 0, 0, 0, 0};
     yaml_node_t *root = rd_y_open(p, path, none, 0, &y, "case file", 1);
+    y.arena = &c->arena;
     loader L = {c, root == NULL};
     if (root) {
         rd_y_each_pair(&y, root, "a case", case_keys, top_pair, &L);
@@ -550,8 +565,9 @@ rd_case *rd_case_load(rd_program *p, const char *path, rd_diagnostics *d)
         yaml_document_delete(&y.doc);
     }
     p->diags = saved;
+    if (y.has_file) rd_sources_drop_text(&p->sources, y.file);
     /* any error reported while reading it, wherever it was found, and the case is refused */
-    if (L.bad || p->arena.failed || rd_diagnostics_count(d, RD_SEV_ERROR) > errors_before) {
+    if (L.bad || p->arena.failed || c->arena.failed || rd_diagnostics_count(d, RD_SEV_ERROR) > errors_before) {
         rd_case_free(c);
         return NULL;
     }
@@ -731,7 +747,7 @@ static rd_status fail(char *err, size_t errlen, const char *fmt, ...)
 
 rd_status rd_case_set_fact(rd_case *c, const char *fact, const char *value, char *err, size_t errlen)
 {
-    rd_decl *f = rd_lookup(c->p, RD_D_FACT, rd_intern(c->p, fact, strlen(fact)));
+    rd_decl *f = rd_lookup(c->p, RD_D_FACT, fact);
     if (!f) return fail(err, errlen, "the SOP has no fact `%s`", fact);
     if (f->u.fact.derived || f->u.fact.lua) return fail(err, errlen, "`%s` is computed, not given", fact);
     rd_fact_value *fv = &c->facts[f->index];
@@ -770,7 +786,7 @@ rd_status rd_case_set_fact(rd_case *c, const char *fact, const char *value, char
 
 rd_status rd_case_decide(rd_case *c, const char *consent, int granted, long long at, char *err, size_t errlen)
 {
-    rd_decl *d = rd_lookup(c->p, RD_D_CONSENT, rd_intern(c->p, consent, strlen(consent)));
+    rd_decl *d = rd_lookup(c->p, RD_D_CONSENT, consent);
     if (!d) return fail(err, errlen, "the SOP has no consent `%s`", consent);
     rd_consent_value *cv = &c->consents[d->index];
     if (granted < 0) {
@@ -826,7 +842,7 @@ rd_status rd_case_record(rd_case *c, const char *kind, const char *a, const char
     for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
         if (strcmp(kind, kinds[i].name)) continue;
         if (kinds[i].kind == RD_EV_PERMIT) return use_permit(c, a, b, reason, at, err, errlen);
-        rd_event ev = {kinds[i].kind, rd_intern(c->p, a, strlen(a)), b ? rd_intern(c->p, b, strlen(b)) : NULL, NULL, NULL,
+        rd_event ev = {kinds[i].kind, name_in(c->p, &c->arena, a, strlen(a)), b ? name_in(c->p, &c->arena, b, strlen(b)) : NULL, NULL, NULL,
                        reason ? rd_arena_strdup(&c->arena, reason) : NULL, at};
         if (kinds[i].decl >= 0 && !rd_lookup(c->p, (rd_decl_kind)kinds[i].decl, ev.a))
             return fail(err, errlen, "the SOP has no %s `%s`", rd_decl_kind_name((rd_decl_kind)kinds[i].decl), a);

@@ -293,6 +293,36 @@ static char *render(rd_diagnostics *d)
     return buf;
 }
 
+/* An app keeps its program open and reads case after case: nothing of a case, not a value, a
+ * reason or a name, may stay in the program's memory once the case is freed. */
+static void reading_cases_leaves_the_program_as_it_was(void **state)
+{
+    (void)state;
+    size_t before = prog->arena.used;
+    for (int i = 0; i < 3; i++) {
+        rd_diagnostics *d;
+        rd_case *c = load("opened_by: clinic\ncase: \"c-77\"\nlanguage: my\nfacts: { hours: 30, violence: sexual }\n"
+                          "consents:\n  to_police: { granted: true, except: [location], only: [station] }\n"
+                          "events:\n  - { inform: duty_notice, by: \"worker 3\" }\n  - { step: a }\n", &d);
+        assert_non_null(c);
+        char err[128];
+        assert_int_equal(rd_case_record(c, "refer", "station", "protection", NULL, 0, err, sizeof err), RD_OK);
+        assert_int_equal(rd_case_set_fact(c, "safe_now", "false", err, sizeof err), RD_OK);
+        rd_actions_free(rd_case_next(c, 0));
+        rd_case_free(c);
+        rd_diagnostics_free(d);
+        /* and a case the loader refuses (an unknown name) */
+        c = load("opened_by: clinic\nevents: [ { inform: no_such_notice_zz } ]\n", &d);
+        assert_null(c);
+        rd_diagnostics_free(d);
+        if (i == 0) before = prog->arena.used; /* the first time may build what the program keeps (its graph) */
+    }
+    assert_int_equal(prog->arena.used, before);
+    /* nor the case file's text, which the program reads it through */
+    for (uint32_t i = 0; i < prog->sources.n; i++)
+        if (strstr(prog->sources.v[i].path, "c.yaml")) assert_null(prog->sources.v[i].text);
+}
+
 static void nothing_from_a_case_reaches_a_message(void **state)
 {
     (void)state;
@@ -484,6 +514,7 @@ int main(void)
         cmocka_unit_test(holding_what_reveals_data_holds_the_data),
         cmocka_unit_test(may_share_denies_unless_a_rule_allows),
         cmocka_unit_test(saving_and_loading_keep_the_case),
+        cmocka_unit_test(reading_cases_leaves_the_program_as_it_was),
         cmocka_unit_test(nothing_from_a_case_reaches_a_message),
         cmocka_unit_test(referral_entries_are_ranked),
         cmocka_unit_test(opening_hours_are_read),
