@@ -17,7 +17,7 @@ GEN_SRC := $(B)/lexer.c $(B)/parser.c
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/lexer.o $(B)/parser.o
 CLI_OBJ := $(B)/cli/main.o $(B)/cli/case_cmd.o $(B)/cli/run_cmd.o
 
-.PHONY: all fuzz test test-unit test-golden test-programs test-verify test-regress test-asan test-valgrind bench clean deps
+.PHONY: all fuzz test test-unit test-golden test-programs test-verify test-regress test-crash test-asan test-valgrind bench clean deps
 all: rightdoor
 
 rightdoor: $(B)/librightdoor.a $(CLI_OBJ)
@@ -76,7 +76,11 @@ fuzz:
 test-regress: rightdoor
 	@sh tests/regress/run.sh
 
-test: test-unit test-golden test-programs test-verify test-regress
+# `rightdoor case` killed at random moments while saving: the case is always the old or the new one.
+test-crash: rightdoor
+	@sh tests/crash_save.sh
+
+test: test-unit test-golden test-programs test-verify test-regress test-crash
 	$(MAKE) test-asan
 
 # Everything again, built with AddressSanitizer and UndefinedBehaviorSanitizer into build-asan/.
