@@ -102,14 +102,15 @@ for planted in "facts: { violence: SECRETMARKER }" "facts: { safe_now: SECRETMAR
 facts: { violence: nonsense }" "facts: { violence: \"SECRETMARKER"; do
     printf 'opened_by: vaw_centre\n%s\n' "$planted" >"$tmp/leak.yaml"
     leaked=""
-    for cmd in "next" "explain" "may-share" "case"; do
+    for cmd in "next" "explain" "may-share" "case" "run"; do
         case $cmd in
         may-share) more="survivor_name vaw_centre district_police" ;;
         case) more="--set safe_now=true" ;;
         *) more="" ;;
         esac
         # shellcheck disable=SC2086
-        if ${RUN:-} "$RD" $cmd "$sop" "$tmp/leak.yaml" $more 2>&1 | grep -q SECRETMARKER; then leaked="$cmd"; fi
+        if printf 'q\n' | ${RUN:-} "$RD" $cmd "$sop" "$tmp/leak.yaml" $more 2>&1 | grep -q SECRETMARKER; then leaked="$cmd"; fi
+        if printf 'q\n' | ${RUN:-} "$RD" $cmd "$sop" "$tmp/leak.yaml" $more --format json 2>&1 | grep -q SECRETMARKER; then leaked="$cmd --format json"; fi
     done 2>/dev/null
     if [ -z "$leaked" ]; then ok; else bad "privacy: $leaked printed a planted value"; fi
 done
