@@ -8,7 +8,7 @@ WARN    := -std=c11 -D_XOPEN_SOURCE=700 -Wall -Wextra -Wshadow -Wstrict-prototyp
 LUA_CFLAGS := $(shell pkg-config --cflags lua5.4 2>/dev/null)
 LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
 YAML_LIBS  := -lyaml -ljansson
-ALL_CFLAGS  = $(WARN) $(CFLAGS) $(LUA_CFLAGS) -Ibuild -Icompiler -Iruntime
+ALL_CFLAGS  = $(WARN) $(CFLAGS) $(LUA_CFLAGS) -I$(B) -Icompiler -Iruntime
 LIBS        = $(YAML_LIBS) $(LUA_LIBS) -lm
 
 B ?= build
@@ -17,7 +17,7 @@ GEN_SRC := $(B)/lexer.c $(B)/parser.c
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/lexer.o $(B)/parser.o
 CLI_OBJ := $(B)/cli/main.o $(B)/cli/case_cmd.o $(B)/cli/run_cmd.o
 
-.PHONY: all fuzz test test-unit test-golden test-programs test-verify test-regress test-crash test-asan test-valgrind bench clean deps
+.PHONY: all fuzz test test-unit test-golden test-programs test-verify test-regress test-crash test-oom test-asan test-valgrind bench clean deps
 all: rightdoor
 
 rightdoor: $(B)/librightdoor.a $(CLI_OBJ)
@@ -80,7 +80,13 @@ test-regress: rightdoor
 test-crash: rightdoor
 	@sh tests/crash_save.sh
 
-test: test-unit test-golden test-programs test-verify test-regress test-crash
+# Every third allocation made to fail, alone and from there on (fuzz/oom_sweep.sh): no crash, and
+# running out of memory never turns a failing SOP into "ok".
+test-oom: rightdoor
+	@STEP=3 sh fuzz/oom_sweep.sh examples/violations/firewall_chain.sop
+	@STEP=3 sh fuzz/oom_sweep.sh examples/violations/refusal_ends.sop
+
+test: test-unit test-golden test-programs test-verify test-regress test-crash test-oom
 	$(MAKE) test-asan
 
 # Everything again, built with AddressSanitizer and UndefinedBehaviorSanitizer into build-asan/.

@@ -529,9 +529,10 @@ rd_expr *rd_ast_atom(rd_parse_ctx *c, rd_expr_kind kind, rd_span span, const cha
 static const char *display(rd_parse_ctx *c, const char *sym)
 {
     size_t n = strlen(sym);
-    if (n >= 2 && sym[0] == '"' && sym[n - 1] == '"') return rd_arena_strndup(&c->prog->arena, sym + 1, n - 2);
-    if (n == 3 && sym[0] == '\'') return rd_arena_printf(&c->prog->arena, "`%c`", sym[1]);
-    return sym;
+    const char *shown = sym;
+    if (n >= 2 && sym[0] == '"' && sym[n - 1] == '"') shown = rd_arena_strndup(&c->prog->arena, sym + 1, n - 2);
+    else if (n == 3 && sym[0] == '\'') shown = rd_arena_printf(&c->prog->arena, "`%c`", sym[1]);
+    return shown ? shown : sym; /* out of memory: bison's own spelling */
 }
 
 /* "`report`" -> 1 when the word between the backquotes is reserved. */
@@ -627,6 +628,8 @@ void rd_ast_syntax_error(rd_parse_ctx *c, rd_span at, int found, const char *fou
     int decl_start = tok != RD_TOK_YYEOF && rd_lex_is_decl_start(c, tok);
     c->skipping = tok != RD_TOK_YYEOF && !decl_start;
     if (tok == RD_TOK_DEPTH_ERROR) return;
+    /* Out of memory: the scanner stopped early (rd_yylex), so this is only its echo. */
+    if (p->arena.failed) return;
     if (c->quiet_line && c->last_col1 && c->tok_line == c->quiet_line) {
         c->quiet_line = 0;
         return;

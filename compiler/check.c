@@ -5,6 +5,7 @@
 #include "check.h"
 #include "parse.h"
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- descriptive fields ---------------------------------------------------------------------- */
@@ -296,18 +297,20 @@ static void check_fact(rd_program *p, rd_decl *d)
 }
 
 /* The asked facts a condition reads, each once, at most cap of them. */
-static void fact_sources(const rd_expr *e, rd_decl **out, size_t *n, size_t cap)
+static void fact_sources(const rd_expr *e, rd_decl **out, size_t *n, size_t cap, rd_map *seen)
 {
-    if (!e) return;
+    if (!e || *n >= cap) return;
     if (e->fact && !e->fact->u.fact.derived) {
         size_t i = 0;
         while (i < *n && out[i] != e->fact) i++;
         if (i == *n && *n < cap) out[(*n)++] = e->fact;
-    } else if (e->fact) {
-        fact_sources(e->fact->u.fact.derived, out, n, cap);
+    } else if (e->fact && !rd_map_get(seen, e->fact->id)) {
+        /* each computed fact once: a chain that reads every link twice would double at each */
+        rd_map_put(seen, e->fact->id, (void *)1);
+        fact_sources(e->fact->u.fact.derived, out, n, cap, seen);
     }
-    fact_sources(e->a, out, n, cap);
-    fact_sources(e->b, out, n, cap);
+    fact_sources(e->a, out, n, cap, seen);
+    fact_sources(e->b, out, n, cap, seen);
 }
 
 /* ---- pathways -------------------------------------------------------------------------------- */
@@ -391,7 +394,10 @@ static int check_stmt(walk *w, rd_stmt *s)
                 rd_decl *src[8];
                 const char *ids[8];
                 size_t n = 0;
-                fact_sources(f->u.fact.derived, src, &n, 8);
+                rd_map seen;
+                rd_map_init(&seen);
+                fact_sources(f->u.fact.derived, src, &n, 8, &seen);
+                rd_map_free(&seen);
                 for (size_t i = 0; i < n; i++) ids[i] = src[i]->id;
                 const char *list = rd_quoted_list(&p->arena, ids, n);
                 char *help = n ? rd_arena_printf(&p->arena, "ask what it is computed from instead: %s", list)
@@ -553,26 +559,45 @@ static void check_principle(rd_program *p, rd_decl *d)
                 "principle `%s` does not cite its source", d->id);
 }
 
+/* Pushes b on a stack that starts in `small` and moves to the heap when it outgrows it. */
+static int push_block(rd_block ***todo, rd_block **small, size_t *n, size_t *cap, rd_block *b)
+{
+    if (*n == *cap) {
+        rd_block **bigger = malloc(*cap * 2 * sizeof *bigger);
+        if (!bigger) return -1;
+        memcpy(bigger, *todo, *n * sizeof *bigger);
+        if (*todo != small) free(*todo);
+        *todo = bigger;
+        *cap *= 2;
+    }
+    (*todo)[(*n)++] = b;
+    return 0;
+}
+
 /* Calls f on every option of every `choose` in step st, branches included, until it returns
- * non-zero; returns that option or NULL. Nesting is bounded by RD_MAX_DEPTH, so the explicit stack
- * cannot overflow. */
+ * non-zero; returns that option or NULL. `else if` chains nest blocks past RD_MAX_DEPTH and a
+ * `choose` may offer any number of options, so the stack of blocks to visit grows as needed. */
 static rd_option *each_option(rd_step *st, int (*f)(rd_option *, void *), void *ctx)
 {
-    rd_block *todo[RD_MAX_DEPTH * 3 + 3];
-    size_t n = 0;
+    rd_block *small[64], **todo = small;
+    size_t n = 0, cap = sizeof small / sizeof *small;
+    rd_option *found = NULL;
     if (st->body) todo[n++] = st->body;
-    while (n) {
+    while (n && !found) {
         rd_block *b = todo[--n];
-        for (rd_stmt *s = b->first; s; s = s->next) {
-            for (rd_option *o = s->options; o; o = o->next) {
-                if (f(o, ctx)) return o;
-                if (o->body && n < sizeof todo / sizeof *todo) todo[n++] = o->body;
+        for (rd_stmt *s = b->first; s && !found; s = s->next) {
+            rd_block *more[2] = {s->then_b, s->else_b};
+            for (rd_option *o = s->options; o && !found; o = o->next) {
+                if (f(o, ctx)) found = o;
+                else if (o->body && push_block(&todo, small, &n, &cap, o->body) != 0) goto out;
             }
-            if (s->then_b && n < sizeof todo / sizeof *todo) todo[n++] = s->then_b;
-            if (s->else_b && n < sizeof todo / sizeof *todo) todo[n++] = s->else_b;
+            for (int i = 0; i < 2 && !found; i++)
+                if (more[i] && push_block(&todo, small, &n, &cap, more[i]) != 0) goto out;
         }
     }
-    return NULL;
+out:
+    if (todo != small) free(todo);
+    return found;
 }
 
 static int option_is(rd_option *o, void *id) { return o->id == id; }

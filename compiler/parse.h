@@ -2,6 +2,7 @@
 #ifndef RD_PARSE_H
 #define RD_PARSE_H
 #include "program.h"
+#include <setjmp.h>
 
 /* Blocks, parentheses and lists nested deeper than this are refused with an error, which keeps every
  * recursive pass over the tree far from the end of the C stack. */
@@ -41,6 +42,9 @@ typedef struct rd_parse_ctx {
     const char *prev_name, *prev2_name;
     int syntax_errors;
     rd_decl scratch;       /* stands in for c->cur when the arena is exhausted */
+    jmp_buf fatal;         /* where a flex fatal error (out of memory) returns to, in rd_parse_file:
+                              flex's code after YY_FATAL_ERROR assumes it never returns */
+    int fatal_armed;
 } rd_parse_ctx;
 
 static inline rd_span rd_span_of(const rd_parse_ctx *c, int fl, int fc, int ll, int lc)

@@ -85,6 +85,7 @@ typedef struct verifier {
     unsigned nvars;
     rd_bdd domain;           /* every encoding holds a valid code */
     int budget_hit;
+    int nomem;               /* some allocation failed: a pass lost work, so no verdict stands */
 } verifier;
 
 static unsigned bits_for(uint32_t n)
@@ -103,7 +104,7 @@ static int cmp_ll(const void *a, const void *b)
 /* Every condition of the program, for gathering the constants an int fact is compared with. */
 static void each_cond(rd_program *p, void (*f)(const rd_expr *, void *), void *ctx);
 
-typedef struct cut_ctx { long long **cuts; uint32_t *n, *cap; } cut_ctx;
+typedef struct cut_ctx { long long **cuts; uint32_t *n, *cap; int *nomem; } cut_ctx;
 
 /* Every constant compared with an int fact, filed under that fact: one walk over the program. */
 static void cut_visit(const rd_expr *e, void *ctx)
@@ -118,7 +119,10 @@ static void cut_visit(const rd_expr *e, void *ctx)
             if (c->n[i] == c->cap[i]) {
                 uint32_t cap = c->cap[i] ? c->cap[i] * 2 : 8;
                 long long *nc = realloc(c->cuts[i], cap * sizeof *nc);
-                if (!nc) return;
+                if (!nc) {
+                    *c->nomem = 1; /* a cut left out would merge values a condition tells apart */
+                    return;
+                }
                 c->cuts[i] = nc;
                 c->cap[i] = cap;
             }
@@ -242,7 +246,7 @@ static int encode(verifier *V)
     V->derived_done = rd_arena_alloc(&V->p->arena, g->nfacts + 1);
     if (!V->facts || !V->consent_var || !V->rel || !V->derived_t || !V->derived_f || !V->derived_done) return -1;
     cut_ctx cc = {calloc(g->nfacts + 1, sizeof *cc.cuts), calloc(g->nfacts + 1, sizeof *cc.n),
-                  calloc(g->nfacts + 1, sizeof *cc.cap)};
+                  calloc(g->nfacts + 1, sizeof *cc.cap), &V->nomem};
     if (!cc.cuts || !cc.n || !cc.cap) {
         free(cc.cuts);
         free(cc.n);
@@ -555,7 +559,7 @@ typedef struct vstate {
     uint32_t n, cap;
 } vstate;
 
-static int vs_put(vstate *s, uint32_t key, rd_bdd v)
+static int vs_put(vstate *s, uint32_t key, rd_bdd v, int *nomem)
 {
     /* keys arrive mostly in order; insertion keeps the array sorted */
     uint32_t i = s->n;
@@ -573,7 +577,10 @@ static int vs_put(vstate *s, uint32_t key, rd_bdd v)
     if (s->n == s->cap) {
         uint32_t cap = s->cap ? s->cap * 2 : 8;
         bit *nb = realloc(s->b, cap * sizeof *nb);
-        if (!nb) return -1;
+        if (!nb) {
+            *nomem = 1;
+            return -1;
+        }
         s->b = nb;
         s->cap = cap;
     }
@@ -600,12 +607,15 @@ static void vs_free(vstate *s)
     memset(s, 0, sizeof *s);
 }
 
-static int vs_copy(vstate *dst, const vstate *src)
+static int vs_copy(vstate *dst, const vstate *src, int *nomem)
 {
     dst->n = 0;
     if (src->n > dst->cap) {
         bit *nb = realloc(dst->b, src->n * sizeof *nb);
-        if (!nb) return -1;
+        if (!nb) {
+            *nomem = 1; /* dst is left empty: a node that looks unreachable */
+            return -1;
+        }
         dst->b = nb;
         dst->cap = src->n;
     }
@@ -618,12 +628,12 @@ static int vs_copy(vstate *dst, const vstate *src)
 static rd_bdd R_of(const vstate *s) { return vs_get(s, KEY(SP_R, 0)); }
 
 /* Adds `x` (a subset of R) to bit `key`. */
-static void vs_or(rd_bdd_mgr *m, vstate *s, uint32_t key, rd_bdd x)
+static void vs_or(rd_bdd_mgr *m, vstate *s, uint32_t key, rd_bdd x, int *nomem)
 {
     if (x == RD_BDD_FALSE) return;
     rd_bdd rel = vs_get(s, key), R = R_of(s);
     if (rel == RD_BDD_TRUE) return;
-    vs_put(s, key, x == R ? RD_BDD_TRUE : rd_bdd_or(m, rel, x));
+    vs_put(s, key, x == R ? RD_BDD_TRUE : rd_bdd_or(m, rel, x), nomem);
 }
 
 /* ---- what the properties need ---------------------------------------------------------------- */
@@ -798,7 +808,7 @@ typedef enum acq_kind { ACQ_COLLECT, ACQ_FLOW, ACQ_PERMIT } acq_kind;
 static void hold(engine *E, vstate *out, uint32_t a, uint32_t slot, uint32_t d, rd_bdd when, int depth)
 {
     const rd_graph *g = E->V->g;
-    if (a == RD_PROVIDER || E->pair[slot * g->ndata + d]) vs_or(E->V->m, out, KEY(SP_H, slot * g->ndata + d), when);
+    if (a == RD_PROVIDER || E->pair[slot * g->ndata + d]) vs_or(E->V->m, out, KEY(SP_H, slot * g->ndata + d), when, &E->V->nomem);
     if (depth > 16) return; /* reveals may form a cycle; no real chain is this long */
     for (const rd_ref *v = g->data[d]->u.data.reveals; v; v = v->next)
         if (v->decl) hold(E, out, a, slot, v->decl->index, when, depth + 1);
@@ -820,7 +830,7 @@ static void acquire(engine *E, vstate *out, uint32_t node, uint32_t a, uint32_t 
         rd_bdd early = rd_bdd_and(m, when, duty_applies(V, duty, a));
         if (duty->u.duty.notice && duty->u.duty.notice->decl)
             early = rd_bdd_andnot(m, early, vs_get(out, KEY(SP_KN, duty->u.duty.notice->decl->index)));
-        vs_or(m, out, KEY(SP_U, y * nact(E) + slot), early);
+        vs_or(m, out, KEY(SP_U, y * nact(E) + slot), early, &E->V->nomem);
     }
     for (uint32_t q = 0; q < E->nprops; q++) {
         prop *P = &E->props[q];
@@ -876,14 +886,14 @@ static void visit(engine *E, uint32_t n, const vstate *in, vstate *out)
     rd_bdd_mgr *m = V->m;
     const rd_gnode *node = &g->nodes[n];
     rd_bdd R = vs_get(in, KEY(SP_R, 0));
-    vs_copy(out, in);
+    vs_copy(out, in, &E->V->nomem);
     switch (node->kind) {
     case RD_N_ASK:
     case RD_N_RECORD:
         for (uint32_t i = 0; i < node->ndata; i++) acquire(E, out, n, node->performer, node->data[i], R, ACQ_COLLECT);
         break;
     case RD_N_INFORM:
-        if (node->subject) vs_put(out, KEY(SP_KN, node->subject->index), RD_BDD_TRUE);
+        if (node->subject) vs_put(out, KEY(SP_KN, node->subject->index), RD_BDD_TRUE, &E->V->nomem);
         break;
     case RD_N_REFER:
     case RD_N_SHARE:
@@ -945,7 +955,7 @@ static void visit(engine *E, uint32_t n, const vstate *in, vstate *out)
         }
         break;
     case RD_N_BRANCH:
-        for (uint32_t i = E->taint_at_start[n]; i < E->taint_at_start[n + 1]; i++) vs_put(out, KEY(SP_P, E->taint_at[i]), RD_BDD_TRUE);
+        for (uint32_t i = E->taint_at_start[n]; i < E->taint_at_start[n + 1]; i++) vs_put(out, KEY(SP_P, E->taint_at[i]), RD_BDD_TRUE, &E->V->nomem);
         break;
     default: break;
     }
@@ -985,16 +995,16 @@ static void along(engine *E, const rd_gedge *e, const vstate *base, vstate *out)
         if (base->b[i].key == KEY(SP_R, 0)) rel = R;
         /* A replay follows one valuation, and tells states apart by which bits they hold. */
         else if (E->witness && rel != RD_BDD_TRUE) rel = rd_bdd_and(V->m, R, rel) == RD_BDD_FALSE ? RD_BDD_FALSE : RD_BDD_TRUE;
-        if (rel != RD_BDD_FALSE) vs_put(out, base->b[i].key, rel);
+        if (rel != RD_BDD_FALSE) vs_put(out, base->b[i].key, rel, &E->V->nomem);
     }
     const rd_gnode *from = &V->g->nodes[e->from];
     if (e->kind == RD_G_GRANTED && from->subject) {
         uint32_t c = from->subject->index;
-        for (uint32_t i = 0; i < E->nsets_of_consent[c]; i++) vs_put(out, KEY(SP_K, E->sets_of_consent[c][i]), RD_BDD_TRUE);
+        for (uint32_t i = 0; i < E->nsets_of_consent[c]; i++) vs_put(out, KEY(SP_K, E->sets_of_consent[c][i]), RD_BDD_TRUE, &E->V->nomem);
     }
     /* Control no longer depends on a branch once its post-dominator is reached. */
     for (uint32_t i = E->clear_at_start[e->to]; i < E->clear_at_start[e->to + 1]; i++)
-        vs_put(out, KEY(SP_P, E->clear_at[i]), RD_BDD_FALSE);
+        vs_put(out, KEY(SP_P, E->clear_at[i]), RD_BDD_FALSE, &E->V->nomem);
 }
 
 /* Joins `in` into the stored state of a node; returns 1 when it grew. Must bits are joined through
@@ -1007,7 +1017,7 @@ static int join(engine *E, vstate *st, const vstate *in)
     if (R_old == RD_BDD_FALSE) {
         /* first arrival: the state is what arrives */
         if (R_in == RD_BDD_FALSE) return 0;
-        if (vs_copy(st, in) != 0) E->V->budget_hit = 1;
+        if (vs_copy(st, in, &E->V->nomem) != 0) E->V->budget_hit = 1;
         return 1;
     }
     rd_bdd R_new = rd_bdd_or(m, R_old, R_in);
@@ -1034,7 +1044,7 @@ static int join(engine *E, vstate *st, const vstate *in)
             if (abs_new != abs_old) grew = 1;
             v = abs_new == R_new ? RD_BDD_TRUE : abs_new == abs_old ? a : abs_new;
         }
-        if (vs_put(&next, k, v) != 0) E->V->budget_hit = 1;
+        if (vs_put(&next, k, v, &E->V->nomem) != 0) E->V->budget_hit = 1;
     }
     vs_free(st);
     *st = next;
@@ -1410,15 +1420,18 @@ static int fixpoint(engine *E)
     pqueue q = {malloc((g->nnodes + 1) * sizeof *q.heap), 0, rpo, calloc(g->nnodes + 1, 1)};
     vstate base = {0}, out = {0};
     int rc = -1;
-    if (!rpo || !q.heap || !q.queued) goto done;
+    if (!rpo || !q.heap || !q.queued) {
+        E->V->nomem = 1;
+        goto done;
+    }
     for (uint32_t i = 0; i < g->npathways; i++) {
         vstate init = {0};
-        vs_put(&init, KEY(SP_R, 0), start_set(E->V, &g->pathways[i]));
+        vs_put(&init, KEY(SP_R, 0), start_set(E->V, &g->pathways[i]), &E->V->nomem);
         uint32_t s = g->pathways[i].start;
         if (join(E, &E->state[s], &init)) pq_push(&q, s);
         vs_free(&init);
     }
-    while (q.n && !rd_bdd_overflow(E->V->m) && !E->V->budget_hit) {
+    while (q.n && !rd_bdd_overflow(E->V->m) && !E->V->budget_hit && !E->V->nomem) {
         uint32_t n = pq_pop(&q);
         visit(E, n, &E->state[n], &base);
         const rd_gnode *node = &g->nodes[n];
@@ -1481,6 +1494,7 @@ static rd_bdd *service_reach(engine *E, const rd_ref *services)
     uint32_t *fill = calloc(n + 1, sizeof *fill), *stack = malloc((n + 1) * sizeof *stack), sp = 0;
     unsigned char *queued = calloc(n + 1, 1);
     if (!W || !pstart || !pedge || !fill || !stack || !queued) {
+        E->V->nomem = 1;
         free(W);
         W = NULL;
         goto done;
@@ -1531,7 +1545,10 @@ typedef struct wrec {
 static rd_bdd one_valuation(verifier *V, rd_bdd set)
 {
     signed char *v = malloc(V->nvars + 1);
-    if (!v) return RD_BDD_FALSE;
+    if (!v) {
+        V->nomem = 1;
+        return RD_BDD_FALSE;
+    }
     rd_bdd cube = RD_BDD_FALSE;
     if (rd_bdd_sat_one(V->m, rd_bdd_and(V->m, set, V->domain), v) == 0) {
         cube = RD_BDD_TRUE;
@@ -1574,6 +1591,7 @@ static uint32_t witness(engine *E, uint32_t q, uint32_t target, rd_bdd viol, uin
     size_t hcap = 4096;
     uint32_t *table = malloc(hcap * sizeof *table);
     if (!rec || !table) {
+        E->V->nomem = 1;
         free(rec);
         free(table);
         return 0;
@@ -1590,7 +1608,7 @@ static uint32_t witness(engine *E, uint32_t q, uint32_t target, rd_bdd viol, uin
         rd_bdd init = rd_bdd_and(V->m, v, start_set(V, &g->pathways[pw]));
         if (init == RD_BDD_FALSE) continue;
         rec[n] = (wrec){g->pathways[pw].start, UINT32_MAX, UINT32_MAX, 0, {0}};
-        vs_put(&rec[n].st, KEY(SP_R, 0), init);
+        vs_put(&rec[n].st, KEY(SP_R, 0), init, &E->V->nomem);
         n++;
     }
     for (uint32_t i = 0; i < n && found == UINT32_MAX && n < RD_VERIFY_MAX_WITNESS_STATES; i++) {
@@ -1640,7 +1658,7 @@ static uint32_t witness(engine *E, uint32_t q, uint32_t target, rd_bdd viol, uin
                 while (table[h] != UINT32_MAX) h = (h + 1) & (hcap - 1);
             }
             rec[n] = (wrec){to, i, e, 0, {0}};
-            vs_copy(&rec[n].st, &out);
+            vs_copy(&rec[n].st, &out, &E->V->nomem);
             table[h] = n++;
         }
     }
@@ -1714,6 +1732,7 @@ static void attach_path(engine *E, rd_diagnostic *g, const uint32_t *nodes, cons
     rd_span *spans = malloc(cap * sizeof *spans);
     const char **texts = malloc(cap * sizeof *texts);
     if (!spans || !texts) {
+        E->V->nomem = 1;
         free(spans);
         free(texts);
         return;
@@ -1991,6 +2010,7 @@ static int check_refusals(engine *E, prop *P, uint32_t q)
     rd_bdd *W = reach_of(E, P->pr->services, &owned);
     unsigned char **esc = calloc(g->nconsents + 1, sizeof *esc);
     if (!W || !esc) {
+        V->nomem = 1;
         if (owned) free(W);
         free(esc);
         return 0;
@@ -2009,7 +2029,7 @@ static int check_refusals(engine *E, prop *P, uint32_t q)
             int again = 0;
             if (node->subject) {
                 uint32_t ci = node->subject->index;
-                if (!esc[ci]) esc[ci] = escapes_without(g, node->subject);
+                if (!esc[ci] && !(esc[ci] = escapes_without(g, node->subject))) V->nomem = 1;
                 again = esc[ci] && !esc[ci][g->edges[e].to];
             }
             rd_bdd bad = again ? refused : rd_bdd_andnot(V->m, refused, W[g->edges[e].to]);
@@ -2110,7 +2130,10 @@ static int check_cycles(verifier *V)
     uint32_t *stack = malloc((n + 1) * sizeof *stack), *call = malloc((n + 1) * sizeof *call), *it = calloc(n + 1, sizeof *it);
     unsigned char *on = calloc(n + 1, 1);
     int errors = 0;
-    if (!index || !low || !stack || !call || !it || !on) goto done;
+    if (!index || !low || !stack || !call || !it || !on) {
+        V->nomem = 1;
+        goto done;
+    }
     for (uint32_t i = 0; i < n; i++) index[i] = UINT32_MAX;
     for (uint32_t root = 0; root < n; root++) {
         if (index[root] != UINT32_MAX || waits(&g->nodes[root])) continue;
@@ -2213,7 +2236,13 @@ int rd_verify_program(rd_program *p, rd_graph *g, rd_diagnostics *d)
         goto out;
     }
     errors = check_cycles(&V);
-    if (fixpoint(&E) != 0) {
+    int fp = fixpoint(&E);
+    if (V.nomem || rd_bdd_overflow(V.m) == RD_BDD_NOMEM) {
+        rd_diag_set_status(d, RD_ERR_NOMEM); /* a state lost part of itself: no verdict */
+        errors = -1;
+        goto out;
+    }
+    if (fp != 0) {
         rd_diag_file(d, RD_SEV_ERROR, "budget", NULL,
                      "simplify the SOP, or split it into several pathways; the limit is RD_VERIFY_MAX_BDD_NODES in compiler/verify.h",
                      "the verifier ran out of its state budget (%u decision-diagram nodes) before exploring every path; "
@@ -2237,7 +2266,10 @@ int rd_verify_program(rd_program *p, rd_graph *g, rd_diagnostics *d)
                     w->u.waive.principle ? w->u.waive.principle->id : "?", w->u.waive.step ? w->u.waive.step->id : "?",
                     w->u.waive.step && w->u.waive.step->sub ? "." : "", w->u.waive.step && w->u.waive.step->sub ? w->u.waive.step->sub : "",
                     w->u.waive.because);
-    if (rd_bdd_overflow(V.m)) {
+    if (V.nomem || rd_bdd_overflow(V.m) == RD_BDD_NOMEM) {
+        rd_diag_set_status(d, RD_ERR_NOMEM); /* some pass could not finish: no verdict stands */
+        errors = -1;
+    } else if (rd_bdd_overflow(V.m)) {
         rd_diag_file(d, RD_SEV_ERROR, "budget", NULL, "simplify the SOP, or split it into several pathways",
                      "the verifier ran out of its state budget while building counterexamples; results may be incomplete");
         errors = -1;

@@ -200,6 +200,11 @@ yaml_node_t *rd_y_open(rd_program *p, const char *path, rd_span at, int has_at, 
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *)src->text, src->len);
     int ok = yaml_parser_load(&parser, &y->doc);
+    if (!ok && parser.error == YAML_MEMORY_ERROR) {
+        rd_diag_set_status(p->diags, RD_ERR_NOMEM); /* not a mistake in the file */
+        yaml_parser_delete(&parser);
+        return NULL;
+    }
     if (!ok) {
         rd_span sp = {y->file, (uint32_t)parser.problem_mark.line + 1, (uint32_t)parser.problem_mark.column + 1, 0, 0};
         sp.end_line = sp.line;
