@@ -297,6 +297,15 @@ rd_stmt *rd_ast_if(rd_parse_ctx *c, rd_span span, rd_expr *cond, rd_block *then_
     s->cond = cond;
     s->then_b = then_b;
     s->else_b = else_b;
+    /* An `else if` chain is written flat but nests: every pass walks it as an `if` inside an
+     * `else`. Held to the same limit as written nesting, reported once, where it crosses. */
+    int depth = 0;
+    for (const rd_stmt *t = s; t && depth <= RD_MAX_DEPTH + 1; depth++)
+        t = t->else_b && t->else_b->first && t->else_b->first->kind == RD_S_IF && !t->else_b->first->next
+                ? t->else_b->first : NULL;
+    if (depth == RD_MAX_DEPTH + 1)
+        RD_ERROR(c->prog, "too-deep", span, "split the chain: ask a fact that sorts the cases first, or use `choose`",
+                 "this `else if` chain is more than %d long", RD_MAX_DEPTH);
     return s;
 }
 

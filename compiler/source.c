@@ -45,10 +45,11 @@ rd_read_status rd_sources_load(rd_sources *s, const char *path, uint32_t *index,
     }
     struct stat st;
     FILE *f = fopen(real, "rb");
+    int nomem = !f && errno == ENOMEM; /* out of memory is not a missing file */
     if (!f || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
         if (f) fclose(f);
         free(real);
-        return RD_READ_MISSING;
+        return nomem ? RD_READ_NOMEM : RD_READ_MISSING;
     }
     if ((unsigned long long)st.st_size > RD_MAX_FILE_SIZE) {
         fclose(f);

@@ -215,6 +215,28 @@ static void deep_nesting_is_refused_not_overflowed(void **state)
     rd_diagnostics_free(d);
     free(text);
     free(parens);
+
+    /* an `else if` chain nests as deep as it is long: 2,400 links, one error, no deep recursion */
+    char *chain = repeat("if x { end } else ", 2400, "{ end }", "");
+    text = malloc(strlen(chain) + 200);
+    sprintf(text, "fact x: bool\npathway p \"P\" { entry sector s start a step a \"A\" by provider { %s } }\n", chain);
+    p = compile_str(text, &d);
+    assert_null(p);
+    assert_int_equal(rd_diagnostics_count(d, RD_SEV_ERROR), 1);
+    assert_string_equal(rd_diagnostics_get(d, 0)->code, "too-deep");
+    rd_diagnostics_free(d);
+    free(text);
+    free(chain);
+    /* and 200 links are fine */
+    chain = repeat("if x { end } else ", 199, "{ end }", "");
+    text = malloc(strlen(chain) + 300);
+    sprintf(text, "sector s \"S\"\nfact x: bool \"X?\"\npathway p \"P\" { entry sector s start a step a \"A\" by provider { ask x %s } }\n", chain);
+    p = compile_str(text, &d);
+    for (size_t i = 0; i < rd_diagnostics_len(d); i++) assert_string_not_equal(rd_diagnostics_get(d, i)->code, "too-deep");
+    rd_program_free(p);
+    rd_diagnostics_free(d);
+    free(text);
+    free(chain);
 }
 
 static void ten_megabyte_string(void **state)
