@@ -560,17 +560,17 @@ static void check_principle(rd_program *p, rd_decl *d)
 }
 
 /* Pushes b on a stack that starts in `small` and moves to the heap when it outgrows it. */
-static int push_block(rd_block ***todo, rd_block **small, size_t *n, size_t *cap, rd_block *b)
+static int push_block(rd_block ***pending, rd_block **small, size_t *n, size_t *cap, rd_block *b)
 {
     if (*n == *cap) {
         rd_block **bigger = malloc(*cap * 2 * sizeof *bigger);
         if (!bigger) return -1;
-        memcpy(bigger, *todo, *n * sizeof *bigger);
-        if (*todo != small) free(*todo);
-        *todo = bigger;
+        memcpy(bigger, *pending, *n * sizeof *bigger);
+        if (*pending != small) free(*pending);
+        *pending = bigger;
         *cap *= 2;
     }
-    (*todo)[(*n)++] = b;
+    (*pending)[(*n)++] = b;
     return 0;
 }
 
@@ -579,24 +579,24 @@ static int push_block(rd_block ***todo, rd_block **small, size_t *n, size_t *cap
  * `choose` may offer any number of options, so the stack of blocks to visit grows as needed. */
 static rd_option *each_option(rd_step *st, int (*f)(rd_option *, void *), void *ctx)
 {
-    rd_block *small[64], **todo = small;
+    rd_block *small[64], **pending = small;
     size_t n = 0, cap = sizeof small / sizeof *small;
     rd_option *found = NULL;
-    if (st->body) todo[n++] = st->body;
+    if (st->body) pending[n++] = st->body;
     while (n && !found) {
-        rd_block *b = todo[--n];
+        rd_block *b = pending[--n];
         for (rd_stmt *s = b->first; s && !found; s = s->next) {
             rd_block *more[2] = {s->then_b, s->else_b};
             for (rd_option *o = s->options; o && !found; o = o->next) {
                 if (f(o, ctx)) found = o;
-                else if (o->body && push_block(&todo, small, &n, &cap, o->body) != 0) goto out;
+                else if (o->body && push_block(&pending, small, &n, &cap, o->body) != 0) goto out;
             }
             for (int i = 0; i < 2 && !found; i++)
-                if (more[i] && push_block(&todo, small, &n, &cap, more[i]) != 0) goto out;
+                if (more[i] && push_block(&pending, small, &n, &cap, more[i]) != 0) goto out;
         }
     }
 out:
-    if (todo != small) free(todo);
+    if (pending != small) free(pending);
     return found;
 }
 

@@ -5,7 +5,9 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rightdoor.h"
 
@@ -32,6 +34,23 @@ static void fuzz_init_root(const char *argv0)
     }
     snprintf(fuzz_stdlib, sizeof fuzz_stdlib, "%s/stdlib", fuzz_root);
     fuzz_sink = fopen("/dev/null", "w");
+}
+
+/* Writes the input to a new private file named from `path` (a mkstemp template, rewritten in
+ * place): 1 all of it written, 0 the file was made but the write fell short, -1 no file. The
+ * caller unlinks `path` unless -1. */
+static inline int fuzz_write_temp(char *path, const uint8_t *data, size_t size)
+{
+    int fd = mkstemp(path);
+    if (fd < 0) return -1;
+    size_t off = 0;
+    while (off < size) {
+        ssize_t w = write(fd, data + off, size - off);
+        if (w <= 0) break;
+        off += (size_t)w;
+    }
+    close(fd);
+    return off == size;
 }
 
 static rd_options fuzz_options(void)

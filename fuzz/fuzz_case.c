@@ -51,16 +51,9 @@ static void ask(rd_case *c)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char path[] = "/tmp/rd-fuzz-case-XXXXXX", saved[] = "/tmp/rd-fuzz-saved-XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0) return 0;
-    size_t off = 0;
-    while (off < size) {
-        ssize_t w = write(fd, data + off, size - off);
-        if (w <= 0) break;
-        off += (size_t)w;
-    }
-    close(fd);
-    if (off == size) {
+    int written = fuzz_write_temp(path, data, size);
+    if (written < 0) return 0;
+    if (written) {
         rd_diagnostics *d = rd_diagnostics_new();
         rd_case *c = rd_case_load(prog, path, d);
         if (fuzz_sink) rd_diagnostics_print(d, fuzz_sink, 0);

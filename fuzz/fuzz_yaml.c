@@ -60,16 +60,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char path[] = "/tmp/rd-fuzz-yaml-XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0) return 0;
-    size_t off = 0;
-    while (off < size) {
-        ssize_t w = write(fd, data + off, size - off);
-        if (w <= 0) break;
-        off += (size_t)w;
-    }
-    close(fd);
-    if (off == size) {
+    int written = fuzz_write_temp(path, data, size);
+    if (written < 0) return 0;
+    if (written) {
         run(directory_sop, path);
         run(translations_sop, path);
     }

@@ -6,12 +6,24 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "program.h"
 
 static const char *const test_search[] = {"stdlib", "."};
 static const rd_options test_opt = {test_search, 2};
+
+/* Writes `text` to dir/name for a test to read back. */
+static inline void put_file(const char *dir, const char *name, const char *text)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
 
 /* Compiles `text`; returns the program (or NULL) and leaves the diagnostics in *d. */
 static inline rd_program *compile_str(const char *text, rd_diagnostics **d)

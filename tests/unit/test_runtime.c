@@ -38,15 +38,7 @@ static const char sop[] =
 static char dir[64];
 static rd_program *prog;
 
-static void put(const char *name, const char *text)
-{
-    char path[128];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
+static void put(const char *name, const char *text) { put_file(dir, name, text); }
 
 static rd_case *load(const char *text, rd_diagnostics **d)
 {

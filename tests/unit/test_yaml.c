@@ -7,15 +7,7 @@
 
 static char dir[64];
 
-static void put(const char *name, const char *text)
-{
-    char path[128];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
+static void put(const char *name, const char *text) { put_file(dir, name, text); }
 
 static rd_program *compile_dir(const char *sop, rd_diagnostics **d)
 {
