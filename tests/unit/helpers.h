@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "program.h"
@@ -29,6 +30,20 @@ static inline void put_file(const char *dir, const char *name, const char *text)
 static inline rd_program *compile_str(const char *text, rd_diagnostics **d)
 {
     return rd_compile_text("t.sop", text, strlen(text), &test_opt, d);
+}
+
+/* The diagnostics of compiling base followed by extra (the program itself is not kept). */
+static inline rd_diagnostics *diagnostics_of(const char *base, const char *extra)
+{
+    size_t n = strlen(base) + strlen(extra) + 1;
+    char *text = malloc(n);
+    assert_non_null(text);
+    snprintf(text, n, "%s%s", base, extra);
+    rd_diagnostics *d;
+    rd_program_free(compile_str(text, &d));
+    free(text);
+    assert_non_null(d);
+    return d;
 }
 
 /* The first diagnostic with the given code, or NULL. */

@@ -13,17 +13,7 @@
     "actor police_station \"Station\" { sector police provides protection }\n"                    \
     "actor clinic \"Clinic\" { sector health provides care }\n"
 
-static rd_diagnostics *errors_of(const char *extra)
-{
-    char *text = malloc(strlen(BASE) + strlen(extra) + 1);
-    strcpy(text, BASE);
-    strcat(text, extra);
-    rd_diagnostics *d;
-    rd_program *p = compile_str(text, &d);
-    rd_program_free(p);
-    free(text);
-    return d;
-}
+static rd_diagnostics *errors_of(const char *extra) { return diagnostics_of(BASE, extra); }
 
 static void expect_one(const char *extra, const char *code, const char *message, const char *help)
 {

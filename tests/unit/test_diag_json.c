@@ -18,18 +18,7 @@
 #define BURMESE "သူမ၏ဘေးကင်းလုံခြုံရေးသည် ဦးစားပေးဖြစ်သည်"
 #define DOOR "\xF0\x9F\x9A\xAA"
 
-static rd_diagnostics *compile_errors(const char *extra)
-{
-    char *text = malloc(strlen(BASE) + strlen(extra) + 1);
-    strcpy(text, BASE);
-    strcat(text, extra);
-    rd_diagnostics *d;
-    rd_program *p = compile_str(text, &d);
-    rd_program_free(p);
-    free(text);
-    assert_non_null(d);
-    return d;
-}
+static rd_diagnostics *compile_errors(const char *extra) { return diagnostics_of(BASE, extra); }
 
 /* What a writer put on the stream, as a string the caller frees. */
 static char *capture(const rd_diagnostics *d, int sarif)
