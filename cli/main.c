@@ -26,6 +26,8 @@ static const char usage[] =
     "  check FILE.sop     read and check an SOP and everything it uses, then prove its\n"
     "                     principles; each failure comes with a counterexample path\n"
     "  graph FILE.sop     write the decision graph (--format json)\n"
+    "  test FILE.sop      run the SOP's `test` blocks against the runtime; --coverage also\n"
+    "                     lists the branches no test takes\n"
     "  next FILE.sop CASE.yaml\n"
     "                     what to do now for a case: questions, notices, consents, choices,\n"
     "                     referrals (with directory entries), reports due\n"
@@ -137,6 +139,24 @@ static int cmd_graph(const char *file, const rd_options *opt, out_format fmt)
     return st == RD_OK ? 0 : st == RD_ERR_PROGRAM ? 1 : st == RD_ERR_IO ? 2 : 3;
 }
 
+static int cmd_test(const char *file, const rd_options *opt, int coverage)
+{
+    rd_diagnostics *d = NULL;
+    rd_program *p = rd_compile(file, opt, &d);
+    rd_status st = d ? rd_diagnostics_status(d) : RD_ERR_NOMEM;
+    rd_test_summary sum = {0};
+    if (!p) {
+        rd_diagnostics_print(d, stderr, 0);
+    } else {
+        st = rd_program_run_tests(p, stdout, coverage, &sum);
+        if (st != RD_OK) fprintf(stderr, "rightdoor: could not run the tests%s\n", st == RD_ERR_NOMEM ? ": out of memory" : "");
+    }
+    rd_program_free(p);
+    rd_diagnostics_free(d);
+    if (st == RD_OK && sum.failed) st = RD_ERR_PROGRAM;
+    return st == RD_OK ? 0 : st == RD_ERR_PROGRAM ? 1 : st == RD_ERR_IO ? 2 : 3;
+}
+
 int main(int argc, char **argv)
 {
     const char *search[MAX_SEARCH + 4];
@@ -149,6 +169,7 @@ int main(int argc, char **argv)
     cli_change changes[64];
     size_t nchanges = 0;
     const char *reason = NULL, *log = NULL;
+    int coverage = 0;
     long long now = (long long)time(NULL);
     static const char *const change_opts[] = {"--set", "--grant", "--refuse", "--withdraw", "--choose", "--informed",
                                               "--referred", "--shared", "--reported", "--permit", "--told", "--step"};
@@ -188,6 +209,8 @@ int main(int argc, char **argv)
                 fprintf(stderr, "rightdoor: --now takes a time such as 2024-05-01T10:00:00Z\n");
                 return 2;
             }
+        } else if (!strcmp(a, "--coverage")) {
+            coverage = 1;
         } else if (!strcmp(a, "--decision-log") && i + 1 < argc) {
             log = argv[++i];
         } else if (!strcmp(a, "--reason") && i + 1 < argc) {
@@ -216,7 +239,7 @@ int main(int argc, char **argv)
     default_search(search, &nsearch, exe_buf, sizeof exe_buf, lib_buf, sizeof lib_buf);
     rd_options opt = {search, nsearch};
     static const struct { const char *name; size_t args; } cmds[] = {
-        {"check", 1}, {"graph", 1}, {"next", 2}, {"may-share", 5}, {"case", 2}, {"explain", 2}, {"run", 2},
+        {"check", 1}, {"graph", 1}, {"next", 2}, {"may-share", 5}, {"case", 2}, {"explain", 2}, {"run", 2}, {"test", 1},
     };
     for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++) {
         if (strcmp(cmd, cmds[k].name)) continue;
@@ -234,6 +257,7 @@ int main(int argc, char **argv)
         case 2: return cmd_next(pos[1], pos[2], &opt, fmt == FMT_JSON, now, 0, log);
         case 5: return cmd_next(pos[1], pos[2], &opt, fmt == FMT_JSON, now, 1, log);
         case 6: return cmd_run(pos[1], pos[2], &opt);
+        case 7: return cmd_test(pos[1], &opt, coverage);
         case 3: return cmd_may_share(pos[1], pos[2], pos[3], pos[4], pos[5], &opt, fmt == FMT_JSON, now, log);
         case 4:
             if (!nchanges) {

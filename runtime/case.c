@@ -533,6 +533,16 @@ static rd_case *case_new(rd_program *p)
     return c;
 }
 
+rd_case *rd_case_blank(rd_program *p, const rd_decl *pw, uint32_t by)
+{
+    rd_case *c = case_new(p);
+    if (!c) return NULL;
+    c->pathway = pw;
+    c->opened_by = by;
+    c->language = p->first_language;
+    return c;
+}
+
 rd_case *rd_case_load(rd_program *p, const char *path, rd_diagnostics *d)
 {
     if (!p || !path || !d) return NULL;

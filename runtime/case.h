@@ -74,6 +74,16 @@ int rd_permit_covers(const rd_case *c, const rd_decl *pm, const rd_decl *data, u
  * `now` given the directory's offset from UTC in minutes: 1 open, 0 closed, -1 the text is not in
  * a form it understands. */
 int rd_always_open(const char *hours);
+
+/* For the test runner (runtime/testrun.c). A case with nothing known yet, on pathway pw, opened
+ * by actor index `by`, in the SOP's first language; NULL when out of memory. */
+rd_case *rd_case_blank(rd_program *p, const rd_decl *pw, uint32_t by);
+/* rd_case_next that also marks (adds to) the graph nodes the walk visited and the edges it followed
+ * (arrays of nnodes and nedges bytes, or NULL), and keeps each action's node. */
+rd_action_list *rd_case_walk(rd_case *c, long long now, unsigned char *visited, unsigned char *taken);
+uint32_t rd_actions_node(const rd_action_list *l, size_t i);
+/* The actor a referral at node n goes to first (the top of its directory entries), or UINT32_MAX. */
+uint32_t rd_case_refer_best(rd_case *c, uint32_t n, long long now);
 int rd_open_at(const char *hours, long long now, int utc_offset_min);
 
 #endif

@@ -13,6 +13,7 @@
 struct rd_action_list {
     rd_arena arena;
     rd_action *v;
+    uint32_t *node; /* the graph node each action comes from (UINT32_MAX: none), for the test runner */
     size_t n, cap;
 };
 
@@ -23,6 +24,7 @@ void rd_actions_free(rd_action_list *l)
 {
     if (!l) return;
     free(l->v);
+    free(l->node);
     rd_arena_release(&l->arena);
     free(l);
 }
@@ -35,6 +37,8 @@ typedef struct walker {
     unsigned char *held;         /* by actor * ndata + data */
     const rd_stmt **offered;     /* choose statements already offered, so one action per choose */
     size_t noffered;
+    uint32_t cur;                /* the node being walked, for rd_actions_node */
+    unsigned char *taken;        /* edges followed, when the test runner asks (rd_case_walk) */
     int explain;                 /* record how the walk went (rd_case_explain) */
     int failed;
 } walker;
@@ -73,14 +77,17 @@ static void act(walker *w, rd_action_kind kind, const char *name, const char *te
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 16;
         rd_action *v = realloc(l->v, cap * sizeof *v);
-        if (!v) {
+        if (v) l->v = v;
+        uint32_t *nv = v ? realloc(l->node, cap * sizeof *nv) : NULL;
+        if (!nv) {
             w->failed = 1;
             return;
         }
-        l->v = v;
+        l->node = nv;
         l->cap = cap;
     }
     rd_program *p = w->c->p;
+    l->node[l->n] = w->cur;
     l->v[l->n++] = (rd_action){kind, name, text, detail, fallback, breach,
                                at.line && at.file < p->sources.n ? p->sources.v[at.file].path : NULL, at.line};
 }
@@ -124,13 +131,12 @@ static int open_now(const walker *w, const char *hours)
     return rd_always_open(hours) || (m->has_utc_offset && rd_open_at(hours, w->now, m->utc_offset_min) == 1);
 }
 
-/* Directory entries for a referral, best first: served in her language, then open now (or around
- * the clock), then specialist. A confidential location (a safe shelter) is never shown. */
-static const char *entries(walker *w, const rd_gnode *n)
+/* The actors a referral can go to, best first: served in her language, then open now (or around
+ * the clock), then specialist. Of a list of several, only those providing the service. */
+static uint32_t ranked(const walker *w, const rd_gnode *n, uint32_t best[64])
 {
     rd_case *c = w->c;
-    rd_arena *a = &w->out->arena;
-    uint32_t best[64], nb = 0;
+    uint32_t nb = 0;
     int score[64];
     for (uint32_t j = 0; j < n->nto && nb < 64; j++) {
         const rd_decl *d = c->g->actors[n->to[j]];
@@ -151,6 +157,16 @@ static const char *entries(walker *w, const rd_gnode *n)
             best[k] = best[k - 1];
             best[k - 1] = b;
         }
+    return nb;
+}
+
+/* Directory entries for a referral, best first. A confidential location (a safe shelter) is never
+ * shown. */
+static const char *entries(walker *w, const rd_gnode *n)
+{
+    rd_case *c = w->c;
+    rd_arena *a = &w->out->arena;
+    uint32_t best[64], nb = ranked(w, n, best);
     char *out = rd_arena_strdup(a, "");
     for (uint32_t i = 0; i < nb && out; i++) {
         const rd_decl *d = c->g->actors[best[i]];
@@ -172,11 +188,38 @@ static const char *entries(walker *w, const rd_gnode *n)
 
 static void walk(walker *w, uint32_t n);
 
+static uint32_t edge_of(const rd_graph *g, uint32_t n, rd_gedge_kind kind)
+{
+    for (uint32_t e = g->nodes[n].first_out; e < g->nodes[n].first_out + g->nodes[n].nout; e++)
+        if (g->edges[e].kind == kind) return e;
+    return UINT32_MAX;
+}
+
+/* From a later offer of a `choose`, reached by falling through a body she took: on past the
+ * remaining offers (the first offer walks those she took) to what follows the `choose`. */
+static void walk_on(walker *w, uint32_t n, rd_gedge_kind kind)
+{
+    const rd_graph *g = w->c->g;
+    const rd_stmt *s = g->nodes[n].stmt;
+    for (uint32_t e = edge_of(g, n, kind); e != UINT32_MAX; e = edge_of(g, n, kind)) {
+        n = g->edges[e].to;
+        if (g->nodes[n].kind != RD_N_CHOOSE || g->nodes[n].stmt != s) {
+            walk(w, n);
+            return;
+        }
+    }
+}
+
 static void follow(walker *w, uint32_t n, rd_gedge_kind kind)
 {
     const rd_gnode *node = &w->c->g->nodes[n];
     for (uint32_t e = node->first_out; e < node->first_out + node->nout; e++)
-        if (w->c->g->edges[e].kind == kind) walk(w, w->c->g->edges[e].to);
+        if (w->c->g->edges[e].kind == kind) {
+            if (w->taken) w->taken[e] = 1;
+            uint32_t here = w->cur;
+            walk(w, w->c->g->edges[e].to);
+            w->cur = here;
+        }
 }
 
 static void walk(walker *w, uint32_t n)
@@ -186,6 +229,7 @@ static void walk(walker *w, uint32_t n)
     rd_arena *a = &w->out->arena;
     if (w->failed || w->visited[n]) return;
     w->visited[n] = 1; /* a loop comes round once: what waits in it is already listed */
+    w->cur = n;
     const rd_gnode *node = &g->nodes[n];
     const rd_stmt *s = node->stmt;
     int fb = 0;
@@ -270,16 +314,24 @@ static void walk(walker *w, uint32_t n)
             node->span);
         return;
     case RD_N_SHARE: {
+        /* Done when each datum went to every actor named, and to one actor of each sector named
+         * (`with sector health` asks for a health service, not all of them). */
         int all = 1;
-        for (uint32_t i = 0; i < node->ndata && all; i++) {
-            int any = 0;
-            for (uint32_t j = 0; j < node->nto && !any; j++)
-                any = done(c, RD_EV_SHARE, g->data[node->data[i]]->id, g->actors[node->to[j]]->id);
-            all = any;
-        }
+        for (uint32_t i = 0; i < node->ndata && all; i++)
+            for (const rd_ref *t = s->targets; t && all; t = t->next) {
+                rd_ref one = *t;
+                one.next = NULL;
+                int any = 0;
+                for (uint32_t j = 0; j < node->nto && !any; j++)
+                    any = rd_graph_actor_in(g, node->to[j], &one) && done(c, RD_EV_SHARE, g->data[node->data[i]]->id, g->actors[node->to[j]]->id);
+                all = any;
+            }
         if (all) {
             trace(w, node->span, "done: %s", rd_graph_node_text_in(g, a, n));
-            for (uint32_t j = 0; j < node->nto; j++) hold(w, node->to[j], node->data, node->ndata);
+            for (uint32_t i = 0; i < node->ndata; i++)
+                for (uint32_t j = 0; j < node->nto; j++)
+                    if (done(c, RD_EV_SHARE, g->data[node->data[i]]->id, g->actors[node->to[j]]->id))
+                        hold(w, node->to[j], &node->data[i], 1);
             follow(w, n, RD_G_NEXT);
             return;
         }
@@ -315,9 +367,35 @@ static void walk(walker *w, uint32_t n)
             act(w, RD_ACT_CHOOSE, step, text, opts, fb, 0, s->span);
             return;
         }
-        int took = o && done(c, RD_EV_CHOOSE, step, o->id);
-        if (took) trace(w, o->span, "she chose `%s` (%s)", o->id, o->label);
-        follow(w, n, took ? RD_G_OPTION : RD_G_SKIP);
+        /* Her choices are all taken together: an option that leaves the step (a goto, an end)
+         * does not cancel the others she chose, so the first offer of the chain walks every
+         * option she took. What follows the `choose` comes next when she took none of them, or
+         * when a body she took falls through: that is the only way to reach a later offer. */
+        if (o != s->options) {
+            walk_on(w, n, RD_G_SKIP);
+            return;
+        }
+        int any = 0;
+        for (uint32_t k = n;;) {
+            const rd_gnode *kn = &g->nodes[k];
+            uint32_t opt = edge_of(g, k, RD_G_OPTION), skip = edge_of(g, k, RD_G_SKIP);
+            const rd_option *ko = opt != UINT32_MAX ? g->edges[opt].option : NULL;
+            if (ko && done(c, RD_EV_CHOOSE, step, ko->id)) {
+                trace(w, ko->span, "she chose `%s` (%s)", ko->id, ko->label);
+                any = 1;
+                if (w->taken) w->taken[opt] = 1;
+                uint32_t here = w->cur;
+                walk(w, g->edges[opt].to);
+                w->cur = here;
+            }
+            if (skip == UINT32_MAX) break;
+            uint32_t next = g->edges[skip].to;
+            if (g->nodes[next].kind != RD_N_CHOOSE || g->nodes[next].stmt != kn->stmt) {
+                if (!any) walk(w, next);
+                break;
+            }
+            k = next;
+        }
         return;
     }
     case RD_N_BRANCH: {
@@ -363,19 +441,34 @@ static int rank(rd_action_kind k)
     return order[k];
 }
 
-static rd_action_list *run(rd_case *c, long long now, int explain);
+static rd_action_list *run(rd_case *c, long long now, int explain, unsigned char *visited, unsigned char *taken);
 
-rd_action_list *rd_case_next(rd_case *c, long long now) { return run(c, now, 0); }
-rd_action_list *rd_case_explain(rd_case *c, long long now) { return run(c, now, 1); }
+rd_action_list *rd_case_next(rd_case *c, long long now) { return run(c, now, 0, NULL, NULL); }
+rd_action_list *rd_case_explain(rd_case *c, long long now) { return run(c, now, 1, NULL, NULL); }
+rd_action_list *rd_case_walk(rd_case *c, long long now, unsigned char *visited, unsigned char *taken)
+{
+    return run(c, now, 0, visited, taken);
+}
 
-static rd_action_list *run(rd_case *c, long long now, int explain)
+uint32_t rd_actions_node(const rd_action_list *l, size_t i) { return l && i < l->n ? l->node[i] : UINT32_MAX; }
+
+uint32_t rd_case_refer_best(rd_case *c, uint32_t n, long long now)
+{
+    walker w = {.c = c, .now = now};
+    uint32_t best[64];
+    return n < c->g->nnodes && ranked(&w, &c->g->nodes[n], best) ? best[0] : UINT32_MAX;
+}
+
+static rd_action_list *run(rd_case *c, long long now, int explain, unsigned char *visited, unsigned char *taken)
 {
     if (!c) return NULL;
     rd_action_list *l = calloc(1, sizeof *l);
     if (!l) return NULL;
     rd_arena_init(&l->arena);
     rd_graph *g = c->g;
-    walker w = {c, l, now, calloc(g->nnodes + 1, 1), calloc((size_t)(g->nactors + 1) * (g->ndata + 1), 1), NULL, 0, explain, 0};
+    walker w = {.c = c, .out = l, .now = now, .visited = calloc(g->nnodes + 1, 1),
+                .held = calloc((size_t)(g->nactors + 1) * (g->ndata + 1), 1), .cur = UINT32_MAX, .taken = taken,
+                .explain = explain};
     if (!w.visited || !w.held) w.failed = 1;
     uint32_t start = 0;
     for (uint32_t i = 0; i < g->npathways; i++)
@@ -391,11 +484,13 @@ static rd_action_list *run(rd_case *c, long long now, int explain)
             covered = (c->events[k].kind == RD_EV_TOLD || c->events[k].kind == RD_EV_PERMIT) && c->events[k].a == e->a;
         if (covered) continue;
         const rd_decl *pm = rd_lookup(c->p, RD_D_PERMIT, e->a);
+        w.cur = UINT32_MAX;
         act(&w, RD_ACT_TELL_AFTER, e->a,
             e->data ? rd_arena_printf(&l->arena, "tell her that `%s` was sent to `%s` without her consent under this permit, and why", e->data, e->b)
                     : "tell her what was shared under the permit, with whom, and why",
             pm ? pm->label : NULL, 0, 0, pm ? pm->span : (rd_span){0, 0, 0, 0, 0});
     }
+    for (uint32_t i = 0; visited && !w.failed && i < g->nnodes; i++) visited[i] |= w.visited[i];
     free(w.visited);
     free(w.held);
     free(w.offered);
@@ -409,6 +504,9 @@ static rd_action_list *run(rd_case *c, long long now, int explain)
             rd_action t = l->v[k];
             l->v[k] = l->v[k - 1];
             l->v[k - 1] = t;
+            uint32_t tn = l->node[k];
+            l->node[k] = l->node[k - 1];
+            l->node[k - 1] = tn;
         }
     return l;
 }

@@ -145,6 +145,23 @@ rd_status rd_diagnostics_write_json(const rd_diagnostics *d, FILE *out);
  * invocations[0].executionSuccessful is false when the status is RD_ERR_IO or RD_ERR_NOMEM. */
 rd_status rd_diagnostics_write_sarif(const rd_diagnostics *d, FILE *out, const char *tool_version);
 
+/* ---- tests written by committees (language.md section 7) ---------------------------------------
+ * Runs every `test` block of the program's own files through the runtime, as one case each: the
+ * facts it gives and declines, her answers and choices are known from the start; the runner gives
+ * each notice, makes each referral (to the first directory entry offered), share and report the
+ * runtime asks for, until only what the test does not answer is left; then checks each `expect`.
+ * Tests run at a fixed time (2024-05-01T10:00:00Z) so that opening hours cannot change the result.
+ * Writes one line per test ("FILE:LINE: test \"title\": ok"), and for each failure the
+ * expectation, what happened instead and the way the case went; with `coverage`, the branches
+ * (if true/false, consent granted/refused, choose options) no test took; and last the line
+ * "N passed, N failed". Returns RD_OK (whatever the tests' outcome: see *sum), RD_ERR_IO when
+ * writing failed or RD_ERR_NOMEM. */
+typedef struct rd_test_summary {
+    size_t passed, failed;
+    size_t branches, covered; /* filled when coverage is asked for */
+} rd_test_summary;
+rd_status rd_program_run_tests(rd_program *p, FILE *out, int coverage, rd_test_summary *sum);
+
 /* The SOP's `version` field, or NULL. */
 const char *rd_program_version(const rd_program *p);
 /* A fingerprint of every file the program was read from (64-bit FNV-1a, 16 hex digits): two
