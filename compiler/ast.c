@@ -85,7 +85,10 @@ rd_ref *rd_ast_pair(rd_parse_ctx *c, rd_ref *first, const char *sub, rd_span sub
 rd_decl *rd_ast_decl(rd_parse_ctx *c, rd_decl_kind kind, const char *id, rd_span kw, rd_span id_span,
                      const char *label, rd_span label_span)
 {
-    rd_decl *d = NEW(c, rd_decl);
+    if (c->prog->ndecls == RD_MAX_DECLS)
+        RD_ERROR(c->prog, "too-many", kw, "split the SOP, or raise RD_MAX_DECLS in compiler/parse.h",
+                 "the program has more than %u declarations", RD_MAX_DECLS);
+    rd_decl *d = c->prog->ndecls < RD_MAX_DECLS ? NEW(c, rd_decl) : NULL;
     /* Items that follow write into c->cur; a scratch declaration keeps them harmless if memory ran
      * out (the whole compile reports RD_ERR_NOMEM anyway). */
     if (!d) {

@@ -224,47 +224,72 @@ static void check_cond(rd_program *p, rd_expr *e)
 
 /* ---- facts ----------------------------------------------------------------------------------- */
 
-/* Derived facts must not depend on themselves. state: 0 unvisited, 1 being visited, 2 done. The
- * chain of derivations is bounded like every other nesting, so the recursion is too. */
-/* The state map holds, by computed fact: 1 while its derivation is being walked, then 2 + the
- * length of the longest chain of computed facts under it. The length is what the limit is about,
- * whatever order the facts are declared in (the verifier and the runtime recurse down the chain). */
-static int derived_height(rd_program *p, rd_decl *f, rd_map *state, int depth);
-
-/* No SOP computes a fact through this many others; the limit keeps every walk down a chain (here,
- * in the verifier, in the runtime) shallow, as each link may itself be a deep expression. */
+/* Computed facts must not depend on themselves, and how deep they go is bounded, as every other
+ * nesting is: the verifier and the runtime recurse down each condition and into every computed
+ * fact it reads, so what bounds their stack is the nesting counted through the chain, not the
+ * nesting of any one condition. Two measures, both bounded: the chain of computed facts (each
+ * link may be a deep expression) and the nesting of conditions counted through it. */
 #define RD_MAX_DERIVED_CHAIN 32
+#define RD_MAX_DERIVED_NESTING 200
 
-static int derived_deps(rd_program *p, rd_decl *f, rd_expr *e, rd_map *state, int depth)
+typedef struct dheight {
+    int chain; /* computed facts on the longest chain, this one included */
+    int nest;  /* levels of condition on the deepest way down, through computed facts */
+    int over;  /* a computed fact further down already passed the nesting limit (reported there) */
+} dheight;
+
+/* The state map holds, by computed fact: 1 while its derivation is being walked, then its
+ * heights, packed (2 + chain + 64 * nest). The walk is cut where either measure passes its limit,
+ * so its own recursion is bounded too; past the limit the heights are only lower bounds, which is
+ * enough, as the error is reported where the limit is first crossed and stops the compile. */
+static dheight derived_height(rd_program *p, rd_decl *f, rd_map *state, int chain, int level);
+
+static dheight derived_deps(rd_program *p, rd_decl *f, rd_expr *e, rd_map *state, int chain, int level)
 {
-    if (!e) return 0;
-    int h = 0;
+    dheight h = {0, 0, 0};
+    if (!e || level > RD_MAX_DERIVED_NESTING) return h;
     rd_decl *g = e->fact;
     if (g && g->u.fact.derived) {
         if ((intptr_t)rd_map_get(state, g->id) == 1)
             RD_ERROR(p, "derived-cycle", f->id_span, "compute it from facts that are asked, not from itself",
                      "`%s` is computed from itself (through `%s`)", f->id, g->id);
         else
-            h = derived_height(p, g, state, depth + 1);
+            h = derived_height(p, g, state, chain + 1, level + 1);
     }
-    int ha = derived_deps(p, f, e->a, state, depth), hb = derived_deps(p, f, e->b, state, depth);
-    return h > ha ? (h > hb ? h : hb) : (ha > hb ? ha : hb);
+    dheight ha = derived_deps(p, f, e->a, state, chain, level + 1), hb = derived_deps(p, f, e->b, state, chain, level + 1);
+    if (ha.chain > h.chain) h.chain = ha.chain;
+    if (hb.chain > h.chain) h.chain = hb.chain;
+    if (ha.nest > h.nest) h.nest = ha.nest;
+    if (hb.nest > h.nest) h.nest = hb.nest;
+    h.over |= ha.over | hb.over;
+    h.nest++;
+    return h;
 }
 
-static int derived_height(rd_program *p, rd_decl *f, rd_map *state, int depth)
+static dheight derived_height(rd_program *p, rd_decl *f, rd_map *state, int chain, int level)
 {
     intptr_t st = (intptr_t)rd_map_get(state, f->id);
-    if (st >= 2) return (int)(st - 2);
+    if (st >= 2) {
+        int nest = (int)((st - 2) / 64);
+        return (dheight){(int)((st - 2) % 64), nest, nest > RD_MAX_DERIVED_NESTING};
+    }
     /* Cut the walk short: the caller, at the limit, is where the chain crosses it. */
-    if (depth > RD_MAX_DERIVED_CHAIN) return RD_MAX_DERIVED_CHAIN;
+    if (chain > RD_MAX_DERIVED_CHAIN) return (dheight){RD_MAX_DERIVED_CHAIN, 0, 0};
     rd_map_put(state, f->id, (void *)1);
-    int h = 1 + derived_deps(p, f, f->u.fact.derived, state, depth);
-    /* Reported once, at the fact where the chain first grows past the limit. */
-    if (h == RD_MAX_DERIVED_CHAIN + 1)
+    dheight h = derived_deps(p, f, f->u.fact.derived, state, chain, level);
+    h.chain++;
+    /* Each reported once, at the fact where it first grows past its limit. */
+    if (h.chain == RD_MAX_DERIVED_CHAIN + 1)
         RD_ERROR(p, "too-deep", f->id_span, "compute it from asked facts more directly",
                  "`%s` is computed through a chain of more than %d computed facts", f->id, RD_MAX_DERIVED_CHAIN);
-    if (h > RD_MAX_DERIVED_CHAIN) h = RD_MAX_DERIVED_CHAIN + 1;
-    rd_map_put(state, f->id, (void *)(intptr_t)(h + 2));
+    else if (h.chain <= RD_MAX_DERIVED_CHAIN && h.nest > RD_MAX_DERIVED_NESTING && !h.over)
+        RD_ERROR(p, "too-deep", f->id_span, "compute it from asked facts more directly, or split the conditions",
+                 "`%s` is computed through conditions nested more than %d levels deep, counting the computed facts it reads",
+                 f->id, RD_MAX_DERIVED_NESTING);
+    h.over = h.nest > RD_MAX_DERIVED_NESTING;
+    if (h.chain > RD_MAX_DERIVED_CHAIN) h.chain = RD_MAX_DERIVED_CHAIN + 1;
+    if (h.nest > RD_MAX_DERIVED_NESTING + 1) h.nest = RD_MAX_DERIVED_NESTING + 1;
+    rd_map_put(state, f->id, (void *)(intptr_t)(2 + h.chain + 64 * h.nest));
     return h;
 }
 
@@ -795,7 +820,7 @@ void rd_check(rd_program *p)
         }
     }
     for (rd_decl *d = p->decls; d; d = d->next)
-        if (d->kind == RD_D_FACT && d->u.fact.derived) derived_height(p, d, &cyc, 0);
+        if (d->kind == RD_D_FACT && d->u.fact.derived) derived_height(p, d, &cyc, 0, 0);
     rd_map_free(&cyc);
     warn_unused(p);
 }

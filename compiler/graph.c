@@ -20,12 +20,19 @@ typedef struct builder {
     const rd_decl **duties, **permits; /* collected once: statements are many, duties few */
     uint32_t **sector_members, *sector_count; /* actors of each sector, by sector index, on first use */
     uint32_t nduties, npermits;
+    unsigned long long work; /* duties weighed for a duty node, against RD_MAX_GRAPH_WORK */
     int failed;
 } builder;
 
 static uint32_t new_node(builder *b, rd_gnode_kind kind, rd_span span, const rd_stmt *s, const rd_step *st)
 {
     rd_graph *g = b->g;
+    if (g->nnodes >= RD_MAX_GRAPH_NODES) {
+        b->p->graph_too_big = RD_GRAPH_TOO_MANY_NODES;
+        b->p->graph_limit_at = span;
+        b->failed = 1;
+        return 0;
+    }
     if (g->nnodes == b->cap_nodes) {
         uint32_t cap = b->cap_nodes ? b->cap_nodes * 2 : 256;
         rd_gnode *v = realloc(g->nodes, cap * sizeof *v);
@@ -160,14 +167,22 @@ static int reports_any(const rd_graph *g, const rd_decl *duty, const uint32_t *d
  * fire because of it, chained in front of `next`; and after each of those, the duties that could
  * fire at the actors that duty reports to (a chain of reports), never repeating a duty at the same
  * actor within one chain. Returns the first node to go to. */
-typedef struct chain { const rd_decl *duty; uint32_t actor; const struct chain *up; } chain;
+typedef struct chain { const rd_decl *duty; uint32_t actor; const struct chain *up; uint32_t depth; } chain;
 
 static uint32_t duty_checks_in(builder *b, const uint32_t *to, uint32_t nto, const uint32_t *data, uint32_t ndata,
                                uint32_t next, rd_span span, const rd_step *st, const chain *up)
 {
     uint32_t head = next;
-    for (uint32_t di = 0; di < b->nduties; di++) {
+    for (uint32_t di = 0; di < b->nduties && !b->failed; di++) {
         const rd_decl *d = b->duties[di];
+        /* Chains of reports multiply: many duties that each report to an actor the others apply
+         * to make a tree far past any node budget, slowly. Bound the weighing, not only the nodes. */
+        if (++b->work > RD_MAX_GRAPH_WORK) {
+            b->p->graph_too_big = RD_GRAPH_TOO_MUCH_WORK;
+            b->p->graph_limit_at = span;
+            b->failed = 1;
+            return next;
+        }
         if (!reports_any(b->g, d, data, ndata)) continue;
         for (uint32_t i = 0; i < nto; i++) {
             {
@@ -183,7 +198,13 @@ static uint32_t duty_checks_in(builder *b, const uint32_t *to, uint32_t nto, con
                 n->performer = who;
                 n->to = targets(b, d->u.duty.to, &n->nto);
                 n->data = data_of(b, d->u.duty.reports, &n->ndata);
-                chain here = {d, who, up};
+                chain here = {d, who, up, up ? up->depth + 1 : 1};
+                if (here.depth > RD_MAX_REPORT_CHAIN) {
+                    b->p->graph_too_big = RD_GRAPH_REPORT_CHAIN;
+                    b->p->graph_limit_at = d->id_span;
+                    b->failed = 1;
+                    return next;
+                }
                 uint32_t after = duty_checks_in(b, n->to, n->nto, n->data, n->ndata, head, span, st, &here);
                 new_edge(b, k, after, RD_G_NEXT, NULL);
                 head = k;
@@ -343,6 +364,26 @@ static const rd_decl **index_kind(rd_program *p, rd_decl_kind k, uint32_t *n)
             v[(*n)++] = d;
         }
     return v;
+}
+
+void rd_graph_too_big(rd_program *p, rd_diagnostics *d, const char *consequence)
+{
+    switch (p->graph_too_big) {
+    case RD_GRAPH_TOO_MANY_NODES:
+        rd_diag_at(d, &p->sources, RD_SEV_ERROR, "too-many", p->graph_limit_at, "split the SOP into several, or raise RD_MAX_GRAPH_NODES in compiler/graph.h",
+                     "the SOP's decision graph would have more than %u nodes; %s", RD_MAX_GRAPH_NODES, consequence);
+        break;
+    case RD_GRAPH_TOO_MUCH_WORK:
+        rd_diag_at(d, &p->sources, RD_SEV_ERROR, "too-many", p->graph_limit_at,
+                     "fewer duties should apply to the actors that other duties report to; the limit is RD_MAX_GRAPH_WORK in compiler/graph.h",
+                     "placing the duties in the decision graph took more than %llu checks; %s", RD_MAX_GRAPH_WORK, consequence);
+        break;
+    default:
+        rd_diag_at(d, &p->sources, RD_SEV_ERROR, "too-deep", p->graph_limit_at,
+                     "look at which duties apply to the actors other duties report to; the limit is RD_MAX_REPORT_CHAIN in compiler/graph.h",
+                     "a report makes another duty fire at its recipient, and that one another, more than %u deep; %s",
+                     RD_MAX_REPORT_CHAIN, consequence);
+    }
 }
 
 rd_graph *rd_graph_build(rd_program *p)

@@ -14,6 +14,17 @@
 
 #define RD_PROVIDER UINT32_MAX
 
+/* Nodes in one decision graph. A duty node follows every action that gives its actor some of the
+ * data it reports, so the graph grows with statements times duties; past this the program is
+ * refused (program->graph_too_big) instead of running the machine out of memory. */
+#define RD_MAX_GRAPH_NODES 4000000u
+/* Duties weighed while placing duty nodes (each action times each duty, and along every chain of
+ * reports): a few seconds of work at most. */
+#define RD_MAX_GRAPH_WORK 20000000ull
+/* A report that makes another duty fire at its recipient, and so on: no real SOP chains more than
+ * a few; each link costs a walk of the chain, so the chain is bounded too. */
+#define RD_MAX_REPORT_CHAIN 16u
+
 typedef enum rd_gnode_kind {
     RD_N_STEP, RD_N_ASK, RD_N_INFORM, RD_N_RECORD, RD_N_SEEK, RD_N_REFER, RD_N_SHARE, RD_N_CHOOSE,
     RD_N_BRANCH, RD_N_END, RD_N_DUTY
@@ -69,6 +80,12 @@ typedef struct rd_graph {
     const rd_decl **duties, **permits, **principles; /* in source order, for the runtime's questions */
     uint32_t nduties, npermits, nprinciples;
 } rd_graph;
+
+/* Why rd_graph_build refused a program (program->graph_too_big). */
+enum { RD_GRAPH_TOO_MANY_NODES = 1, RD_GRAPH_TOO_MUCH_WORK, RD_GRAPH_REPORT_CHAIN };
+/* Adds the error that says which limit the program's graph passed, and `consequence` (what could
+ * not be done). */
+void rd_graph_too_big(rd_program *p, rd_diagnostics *d, const char *consequence);
 
 /* Builds the graph of a checked program in its arena; NULL when memory runs out. The indexes of
  * actors, data, facts and consents are written into their declarations' `index`. */

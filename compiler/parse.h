@@ -8,6 +8,14 @@
  * recursive pass over the tree far from the end of the C stack. */
 #define RD_MAX_DEPTH 200
 
+/* A text longer than this is refused: no notice or label comes near it (the longest in the seeds'
+ * SOPs is a few hundred characters), and every later pass copies texts into messages and outputs. */
+#define RD_MAX_STRING (64u * 1024u)
+
+/* Declarations in one program, every file it uses included. The largest real SOP has a few
+ * hundred; past this one the program is refused rather than left to exhaust memory. */
+#define RD_MAX_DECLS 1000000u
+
 /* More than the grammar's token count, so a syntax error can list every token it expected. */
 #define RD_YYNTOKENS_MAX 128
 

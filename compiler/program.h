@@ -30,6 +30,8 @@ struct rd_program {
     const char *const *search_path;
     size_t search_path_len;
     struct rd_graph *graph;        /* built on first need (rd_verify, the runtime, emitters) */
+    int graph_too_big;             /* it could not be: which limit (RD_GRAPH_TOO_MANY_NODES, ...) */
+    rd_span graph_limit_at;        /* and where in the SOP the graph grew past it */
     uint64_t hash;                 /* of the SOP's files, taken when compiled (before any case is read) */
     unsigned suggested;            /* "did you mean" searches made; see rd_unknown_name */
 };

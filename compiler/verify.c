@@ -2293,6 +2293,10 @@ rd_status rd_verify(rd_program *p, rd_diagnostics *d)
 {
     if (!p || !d) return RD_ERR_NOMEM;
     rd_graph *g = graph_of(p);
+    if (!g && p->graph_too_big) {
+        rd_graph_too_big(p, d, "nothing is proved");
+        return RD_ERR_PROGRAM;
+    }
     if (!g) {
         rd_diag_set_status(d, RD_ERR_NOMEM);
         return RD_ERR_NOMEM;

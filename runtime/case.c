@@ -549,6 +549,11 @@ rd_case *rd_case_load(rd_program *p, const char *path, rd_diagnostics *d)
     rd_diagnostics *saved = p->diags;
     p->diags = d;
     rd_case *c = case_new(p);
+    if (!c && p->graph_too_big) {
+        rd_graph_too_big(p, d, "it cannot be run");
+        p->diags = saved;
+        return NULL;
+    }
     if (!c) {
         rd_diag_set_status(d, RD_ERR_NOMEM);
         p->diags = saved;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Regression inputs from fuzzing (one file per bug, as onetrue-awk's bugs-fixed/): `rightdoor check`
 # must answer every one with a verdict, exit 0, 1 or 2, within REGRESS_TIMEOUT seconds (default 10)
-# and 2 GB of memory; any other exit (3 out of memory, 124 timeout, a signal, a sanitizer report)
+# and 2 GB of memory and a 512 KB stack; any other exit (3 out of memory, 124 timeout, a signal, a sanitizer report)
 # fails. NAME.sop is checked as is. NAME.yaml is named by a small SOP, once as its `directory` and
 # once as its `translations` (an SOP serving en and my), as the fuzzer does (fuzz/fuzz_yaml.c).
 #   RIGHTDOOR=build-asan/rightdoor sh tests/regress/run.sh     # under the sanitizers
@@ -21,7 +21,8 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 # check LABEL FILE.sop: runs rightdoor on it and counts the outcome.
 check() {
     # AddressSanitizer reserves terabytes of address space for its shadow: no -v cap for it.
-    ( case "$RD" in *asan*) ;; *) ulimit -v 2000000 ;; esac
+    # A 512 KB stack: every recursion is bounded well below it, even under the sanitizers.
+    ( ulimit -s 512; case "$RD" in *asan*) ;; *) ulimit -v 2000000 ;; esac
       exec timeout -k 5 "$T" ${RUN:-} "$RD" check "$2" ) >"$tmp/out" 2>&1
     st=$?
     case $st in

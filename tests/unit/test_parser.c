@@ -1,6 +1,7 @@
 /* The grammar: the tree it builds, the messages for syntax mistakes, recovery at the next
  * declaration, and the inputs that must never crash it. */
 #include "helpers.h"
+#include "parse.h"
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -239,21 +240,33 @@ static void deep_nesting_is_refused_not_overflowed(void **state)
     free(chain);
 }
 
-static void ten_megabyte_string(void **state)
+/* A text up to RD_MAX_STRING is kept whole; past it, even by megabytes, it is an error that says
+ * how long the text is, not an exhausted machine. */
+static void texts_are_held_to_the_limit(void **state)
 {
     (void)state;
-    size_t n = 10u * 1024u * 1024u;
-    char *text = malloc(n + 64);
-    strcpy(text, "notice big \"");
-    memset(text + 12, 'a', n);
-    strcpy(text + 12 + n, "\"\n");
-    rd_diagnostics *d;
-    rd_program *p = compile_str(text, &d);
-    assert_non_null(p);
-    assert_int_equal(strlen(decl_named(p, RD_D_NOTICE, "big")->label), n);
-    rd_program_free(p);
-    rd_diagnostics_free(d);
-    free(text);
+    size_t sizes[] = {RD_MAX_STRING, 10u * 1024u * 1024u};
+    for (size_t i = 0; i < 2; i++) {
+        size_t n = sizes[i];
+        char *text = malloc(n + 64);
+        assert_non_null(text);
+        strcpy(text, "notice big \"");
+        memset(text + 12, 'a', n);
+        strcpy(text + 12 + n, "\"\n");
+        rd_diagnostics *d;
+        rd_program *p = compile_str(text, &d);
+        if (n <= RD_MAX_STRING) {
+            assert_non_null(p);
+            assert_int_equal(strlen(decl_named(p, RD_D_NOTICE, "big")->label), n);
+        } else {
+            assert_null(p);
+            assert_int_equal(rd_diagnostics_count(d, RD_SEV_ERROR), 1);
+            assert_string_equal(rd_diagnostics_get(d, 0)->code, "too-long");
+        }
+        rd_program_free(p);
+        rd_diagnostics_free(d);
+        free(text);
+    }
 }
 
 static void empty_and_comment_only_files_are_fine(void **state)
@@ -315,7 +328,7 @@ int main(void)
         cmocka_unit_test(misspelt_keyword_gets_a_suggestion),
         cmocka_unit_test(missing_close_brace_names_the_open_one),
         cmocka_unit_test(deep_nesting_is_refused_not_overflowed),
-        cmocka_unit_test(ten_megabyte_string),
+        cmocka_unit_test(texts_are_held_to_the_limit),
         cmocka_unit_test(empty_and_comment_only_files_are_fine),
         cmocka_unit_test(every_truncation_of_a_program_is_handled),
         cmocka_unit_test(random_bytes_are_handled),
