@@ -157,7 +157,7 @@ static size_t put_text(sb *b, const char *s, size_t width, const char *br, size_
         size_t n = utf8_len((unsigned char)*s);
         for (size_t k = 1; k < n; k++)
             if (!s[k]) n = k; /* a cut sequence: the checker rejects these, but never read past the end */
-        if (col >= width + 8 && !combining(utf8_cp(s)) && *s != ' ') {
+        if (col >= width + 4 && !combining(utf8_cp(s)) && *s != ' ') {
             sb_puts(b, br);
             col = 0;
         }
@@ -242,6 +242,7 @@ typedef struct dotw {
     unsigned char *sector_used; /* by sector index, for the legend */
     uint32_t nsectors;
     uint32_t *first_offer;     /* choose offers: the first offer of the same `choose` */
+    uint32_t *fold;            /* a question drawn as the diamond that follows it, or NONE */
     uint32_t *indeg;           /* arrows into a drawn node */
     uint32_t *gnext, *gprev;   /* the next and previous node listed in the same box */
     uint32_t *head;            /* the drawn node that stands for a graph node, or NONE */
@@ -310,7 +311,9 @@ static uint32_t resolve(const dotw *w, uint32_t v, const rd_step **via)
     if (via) *via = NULL;
     for (uint32_t guard = 0; v != NONE && guard < g->nnodes; guard++) {
         const rd_gnode *n = &g->nodes[v];
-        if (n->kind == RD_N_DUTY) {
+        if (w->fold[v] != NONE) {
+            v = w->fold[v];
+        } else if (n->kind == RD_N_DUTY) {
             v = next_of(g, v);
         } else if (n->kind == RD_N_STEP && marker_elided(g, v)) {
             if (via && !*via) *via = n->step;
@@ -333,7 +336,7 @@ static int groupable(const rd_gnode *n)
 static int drawn(const dotw *w, uint32_t u)
 {
     const rd_gnode *n = &w->g->nodes[u];
-    if (!w->reach[u]) return 0;
+    if (!w->reach[u] || w->fold[u] != NONE) return 0;
     if (n->kind == RD_N_STEP) return !marker_elided(w->g, u);
     if (n->kind == RD_N_CHOOSE) return w->first_offer[u] == u;
     return w->gprev[u] == NONE;
@@ -503,8 +506,7 @@ static void put_branch_label(dotw *w, const rd_gnode *n)
 static const char *performer_words(dotw *w, const rd_gnode *n, const rd_gpathway *pw)
 {
     if (n->performer != RD_PROVIDER) return label_of(w->g->actors[n->performer]);
-    if (pw && pw->nentry == 1)
-        return rd_arena_printf(&w->scratch, "the provider who received her (%s)", label_of(w->g->actors[pw->entry[0]]));
+    (void)pw; /* the Start box names the entry actors */
     return "the provider who received her";
 }
 
@@ -641,9 +643,9 @@ static void put_node(dotw *w, uint32_t u, const rd_gpathway *pw)
         sb_puts(b, "shape=octagon style=filled fillcolor=\"#fdd88a\" fontsize=10 margin=\"0.02,0.02\" label=<<B>Mandatory report: ");
         put_html(b, d->id);
         sb_puts(b, "</B><BR/>");
-        size_t col = put_text(b, label_of(g->actors[n->performer]), WRAP, "<BR/>", 0);
-        sb_puts(b, " to ");
-        put_targets(b, d->u.duty.to, col + 4);
+        put_text(b, n->performer == RD_PROVIDER ? "The provider who received her" : label_of(g->actors[n->performer]), WRAP, "<BR/>", 0);
+        sb_puts(b, " reports to<BR/>");
+        put_targets(b, d->u.duty.to, 0);
         sb_puts(b, "<BR/>");
         put_data(w, n->data, n->ndata, 0, "<BR/>");
         if (d->u.duty.when) {
@@ -815,7 +817,7 @@ static uint32_t highlight(dotw *w, const rd_diagnostic *d, uint32_t *trail)
 /* The title and, under it, the legend in two rows (shapes, then the sectors drawn), as the graph's
  * label: a legend drawn as a node would take part in the layout. Written after the clusters, when
  * the sectors in use are known. */
-static void put_title(dotw *w, uint32_t nfail)
+static void put_title(dotw *w, uint32_t nfail, uint32_t all_fail)
 {
     sb *b = &w->o;
     rd_program *p = w->p;
@@ -830,9 +832,12 @@ static void put_title(dotw *w, uint32_t nfail)
         put_html(b, version);
         sb_puts(b, "</TD></TR>\n");
     }
-    if (nfail)
+    if (nfail == all_fail && nfail)
         sb_printf(b, "  <TR><TD><FONT COLOR=\"" HL_COLOR "\" POINT-SIZE=\"16\"><B>%u failing check%s: the path is drawn in bold red</B></FONT></TD></TR>\n",
                   nfail, nfail == 1 ? "" : "s");
+    else if (nfail)
+        sb_printf(b, "  <TR><TD><FONT COLOR=\"" HL_COLOR "\" POINT-SIZE=\"16\"><B>%u failing checks: the paths of the first %u are drawn in bold red</B></FONT></TD></TR>\n",
+                  all_fail, nfail);
     sb_puts(b, "  <TR><TD><FONT POINT-SIZE=\"11\"><TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"4\" CELLPADDING=\"4\"><TR>"
                "<TD BGCOLOR=\"#fff7d6\">diamond: a question<BR/>(not known goes with no)</TD>"
                "<TD BGCOLOR=\"#e5dcf3\">double diamond: her consent<BR/>granted / refused</TD>"
@@ -945,6 +950,7 @@ int rd_graph_write_dot(const rd_graph *g, rd_program *p, const rd_diagnostics *v
     w->protected_data = calloc(g->ndata + 1, 1);
     w->sector_used = calloc(nsec + 1, 1);
     w->first_offer = malloc(n * sizeof *w->first_offer);
+    w->fold = malloc(n * sizeof *w->fold);
     w->indeg = calloc(n, sizeof *w->indeg);
     w->gnext = malloc(n * sizeof *w->gnext);
     w->gprev = malloc(n * sizeof *w->gprev);
@@ -953,7 +959,7 @@ int rd_graph_write_dot(const rd_graph *g, rd_program *p, const rd_diagnostics *v
     w->pw_offset = calloc(g->npathways + 1, sizeof *w->pw_offset);
     uint32_t *stack = malloc(n * sizeof *stack);
     int rc = -2;
-    if (!w->reach || !w->hl_node || !w->hl_edge || !w->protected_data || !w->sector_used || !w->first_offer ||
+    if (!w->reach || !w->hl_node || !w->hl_edge || !w->protected_data || !w->sector_used || !w->first_offer || !w->fold ||
         !w->indeg || !w->gnext || !w->gprev || !w->head || !w->order || !w->pw_offset || !stack)
         goto done;
     for (uint32_t i = 0; i < g->npathways; i++) {
@@ -978,7 +984,7 @@ int rd_graph_write_dot(const rd_graph *g, rd_program *p, const rd_diagnostics *v
         for (uint32_t e = x->first_out; e < x->first_out + x->nout; e++)
             if (!w->reach[g->edges[e].to]) w->reach[g->edges[e].to] = 1, stack[top++] = g->edges[e].to;
     }
-    for (uint32_t u = 0; u < g->nnodes; u++) w->first_offer[u] = w->gnext[u] = w->gprev[u] = w->head[u] = NONE;
+    for (uint32_t u = 0; u < g->nnodes; u++) w->first_offer[u] = w->fold[u] = w->gnext[u] = w->gprev[u] = w->head[u] = NONE;
     for (uint32_t u = 0; u < g->nnodes; u++) {
         const rd_gnode *x = &g->nodes[u];
         if (x->kind != RD_N_CHOOSE || !x->stmt) continue;
@@ -993,6 +999,16 @@ int rd_graph_write_dot(const rd_graph *g, rd_program *p, const rd_diagnostics *v
         }
     }
 
+    /* A question asked and then branched on at once is the diamond alone (its "not known" arrow
+     * covers her declining to answer), unless the answer reveals data: then the box stays. */
+    for (uint32_t u = 0; u < g->nnodes; u++) {
+        const rd_gnode *x = &g->nodes[u];
+        if (!w->reach[u] || x->kind != RD_N_ASK || x->ndata || !x->stmt || !x->stmt->names || x->stmt->names->next) continue;
+        uint32_t v = next_of(g, u);
+        if (v != NONE && g->nodes[v].kind == RD_N_BRANCH && g->nodes[v].step == x->step &&
+            cond_fact(g->nodes[v].cond) == x->stmt->names->decl)
+            w->fold[u] = v;
+    }
     /* Boxes: a notice, record or question followed by another in the same step, which nothing
      * else leads to, joins the box before it. */
     for (uint32_t u = 0; u < g->nnodes; u++)
@@ -1002,7 +1018,7 @@ int rd_graph_write_dot(const rd_graph *g, rd_program *p, const rd_diagnostics *v
         if (s != NONE) w->indeg[s]++;
     }
     for (uint32_t u = 0; u < g->nnodes; u++) {
-        if (!w->reach[u] || !groupable(&g->nodes[u])) continue;
+        if (!w->reach[u] || w->fold[u] != NONE || !groupable(&g->nodes[u])) continue;
         const rd_step *via = NULL;
         uint32_t v = resolve(w, next_of(g, u), &via);
         if (v != NONE && !via && groupable(&g->nodes[v]) && g->nodes[v].step == g->nodes[u].step && w->indeg[v] == 1) {
@@ -1016,7 +1032,9 @@ int rd_graph_write_dot(const rd_graph *g, rd_program *p, const rd_diagnostics *v
     }
     for (uint32_t u = 0; u < g->nnodes; u++) {
         if (!w->reach[u]) continue;
-        if (g->nodes[u].kind == RD_N_STEP && w->head[u] == NONE) {
+        if (w->fold[u] != NONE) {
+            w->head[u] = w->fold[u];
+        } else if (g->nodes[u].kind == RD_N_STEP && w->head[u] == NONE) {
             uint32_t r = resolve(w, u, NULL);
             w->head[u] = r != NONE ? w->head[r] : NONE;
         } else if (g->nodes[u].kind == RD_N_CHOOSE && w->head[u] == NONE && w->first_offer[u] != NONE) {
@@ -1040,11 +1058,11 @@ int rd_graph_write_dot(const rd_graph *g, rd_program *p, const rd_diagnostics *v
     }
 
     /* Failing principles, matched back onto the graph. */
-    uint32_t nfail = 0, fail_at[MAX_FAILURES];
+    uint32_t nfail = 0, fail_at[MAX_FAILURES], all_fail = 0;
     const rd_diagnostic *fails[MAX_FAILURES];
-    for (size_t i = 0; verified && i < rd_diagnostics_len(verified) && nfail < MAX_FAILURES; i++) {
+    for (size_t i = 0; verified && i < rd_diagnostics_len(verified); i++) {
         const rd_diagnostic *d = rd_diagnostics_get(verified, i);
-        if (d->severity != RD_SEV_ERROR || !d->path_len) continue;
+        if (d->severity != RD_SEV_ERROR || !d->path_len || all_fail++ >= MAX_FAILURES) continue;
         fails[nfail] = d;
         fail_at[nfail++] = highlight(w, d, stack);
     }
@@ -1073,7 +1091,7 @@ int rd_graph_write_dot(const rd_graph *g, rd_program *p, const rd_diagnostics *v
         if (w->reach[u] && g->nodes[u].kind != RD_N_DUTY && t != NONE && g->nodes[t].kind == RD_N_DUTY) put_duty_edges(w, u);
     }
     for (uint32_t k = 0; k < nfail; k++) put_failure(w, fails[k], k, fail_at[k]);
-    put_title(w, nfail);
+    put_title(w, nfail, all_fail);
     sb_puts(b, "}\n");
     if (b->failed || w->scratch.failed) goto done;
     rc = fwrite(b->s, 1, b->n, out) == b->n && fflush(out) == 0 ? 0 : -1;
@@ -1084,6 +1102,7 @@ done:
     free(w->protected_data);
     free(w->sector_used);
     free(w->first_offer);
+    free(w->fold);
     free(w->indeg);
     free(w->gnext);
     free(w->gprev);
