@@ -432,17 +432,21 @@ static void put_data(dotw *w, const uint32_t *d, uint32_t n, size_t col, const c
     for (uint32_t i = 0; i < n; i++) {
         const char *id = w->g->data[d[i]]->id;
         size_t len = strlen(id) + (w->protected_data[d[i]] ? 12 : 0);
-        if (col > 0 && col + len > WRAP) {
-            sb_puts(&w->o, br);
-            col = 0;
-        }
         if (w->protected_data[d[i]]) sb_puts(&w->o, "<FONT COLOR=\"" PROTECTED_COLOR "\"><B>");
         put_html(&w->o, id);
         if (w->protected_data[d[i]]) sb_puts(&w->o, " (protected)</B></FONT>");
         col += len;
         if (i + 1 < n) {
-            sb_puts(&w->o, ", ");
-            col += 2;
+            sb_puts(&w->o, ",");
+            col += 1;
+            size_t next = strlen(w->g->data[d[i + 1]]->id) + (w->protected_data[d[i + 1]] ? 12 : 0);
+            if (col + 1 + next > WRAP) {
+                sb_puts(&w->o, br);
+                col = 0;
+            } else {
+                sb_puts(&w->o, " ");
+                col += 1;
+            }
         }
     }
 }
@@ -675,10 +679,11 @@ static void put_edge(dotw *w, uint32_t from, uint32_t e, uint32_t to, const rd_s
     const rd_gnode *src = &g->nodes[from];
     sb *b = &w->o;
     int hl = w->hl_edge[e] && w->hl_node[to];
+    const char *color = NULL, *sep = "";
     sb_printf(b, "  n%u -> n%u [", from, to);
     switch (ed->kind) {
-    case RD_G_GRANTED: sb_puts(b, "label=\"granted\" color=\"#1a9850\" fontcolor=\"#1a9850\""); break;
-    case RD_G_REFUSED: sb_puts(b, "label=\"refused\" color=\"#8c510a\" fontcolor=\"#8c510a\""); break;
+    case RD_G_GRANTED: sb_puts(b, "label=\"granted\" fontcolor=\"#1a9850\""), color = "#1a9850"; break;
+    case RD_G_REFUSED: sb_puts(b, "label=\"refused\" fontcolor=\"#8c510a\""), color = "#8c510a"; break;
     case RD_G_TRUE:
     case RD_G_FALSE: {
         int p = polarity(src->cond), yes = (ed->kind == RD_G_TRUE) == (p != 0);
@@ -691,12 +696,17 @@ static void put_edge(dotw *w, uint32_t from, uint32_t e, uint32_t to, const rd_s
         put_text(b, ed->option && ed->option->label ? ed->option->label : ed->option ? ed->option->id : "?", 24, "<BR/>", 0);
         sb_puts(b, ">");
         break;
-    case RD_G_SKIP: sb_puts(b, "label=\"none of these\" style=dashed color=\"#888888\" fontcolor=\"#666666\""); break;
+    case RD_G_SKIP: sb_puts(b, "label=\"none of these\" style=dashed fontcolor=\"#666666\""), color = "#888888"; break;
     case RD_G_NEXT: break;
     }
+    if (ed->kind != RD_G_NEXT) sep = " ";
     /* Into another step: the arrow ends at that step's frame. */
-    if (via && src->step != via && g->nodes[to].step == via) sb_printf(b, " lhead=cluster_s%u", step_no(w, &g->nodes[to]));
-    if (hl) sb_puts(b, " color=\"" HL_COLOR "\" penwidth=4");
+    if (via && src->step != via && g->nodes[to].step == via) {
+        sb_printf(b, "%slhead=cluster_s%u", sep, step_no(w, &g->nodes[to]));
+        sep = " ";
+    }
+    if (hl) sb_printf(b, "%scolor=\"" HL_COLOR "\" penwidth=4", sep);
+    else if (color) sb_printf(b, "%scolor=\"%s\"", sep, color);
     sb_puts(b, "]\n");
 }
 
