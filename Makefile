@@ -89,6 +89,7 @@ test-crash: rightdoor
 test-oom: rightdoor
 	@STEP=3 sh fuzz/oom_sweep.sh examples/violations/firewall_chain.sop
 	@STEP=3 sh fuzz/oom_sweep.sh examples/violations/refusal_ends.sop
+	@CMD=graph STEP=3 sh fuzz/oom_sweep.sh tests/graph/small.sop
 
 test: test-unit test-golden test-graph test-programs test-verify test-regress test-crash test-oom
 	$(MAKE) test-asan

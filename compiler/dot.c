@@ -734,13 +734,16 @@ static void put_duty_edges(dotw *w, uint32_t x)
 
 typedef struct cand { uint32_t node, edge; } cand;
 
+/* Texts built in the scratch arena are NULL once memory runs out (the writer then gives up). */
+static int same(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
+
 /* Whether counterexample step text t is node c, or the decision taken at c (then *edge is set). */
 static int step_matches(dotw *w, uint32_t c, const char *t, uint32_t *edge)
 {
     const rd_graph *g = w->g;
     const rd_gnode *n = &g->nodes[c];
     *edge = NONE;
-    if (strcmp(rd_graph_node_text_in(g, &w->scratch, c), t) == 0) return 1;
+    if (same(rd_graph_node_text_in(g, &w->scratch, c), t)) return 1;
     for (uint32_t e = n->first_out; e < n->first_out + n->nout; e++) {
         const rd_gedge *ed = &g->edges[e];
         const char *want = NULL;
@@ -749,15 +752,15 @@ static int step_matches(dotw *w, uint32_t c, const char *t, uint32_t *edge)
                                    ed->kind == RD_G_GRANTED ? "granted" : "refused");
         else if (n->kind == RD_N_CHOOSE && ed->kind == RD_G_OPTION && ed->option)
             want = rd_arena_printf(&w->scratch, "she chooses %s", ed->option->id);
-        if (want && strcmp(want, t) == 0) {
+        if (same(want, t)) {
             *edge = e;
             return 1;
         }
         if (n->kind == RD_N_BRANCH && (ed->kind == RD_G_TRUE || ed->kind == RD_G_FALSE)) {
             const char *pre = rd_arena_printf(&w->scratch, "%s: ", n->step ? n->step->id : "");
-            size_t pl = strlen(pre);
-            if (strncmp(t, pre, pl) != 0) continue;
-            int is_true = strcmp(t + pl, rd_expr_text_in(&w->scratch, n->cond)) == 0;
+            size_t pl = pre ? strlen(pre) : 0;
+            if (!pre || strncmp(t, pre, pl) != 0) continue;
+            int is_true = same(t + pl, rd_expr_text_in(&w->scratch, n->cond));
             if (is_true == (ed->kind == RD_G_TRUE)) {
                 *edge = e;
                 return 1;
