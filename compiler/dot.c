@@ -3,9 +3,9 @@
  *
  * Everything is drawn from the decision graph; nothing re-reads the source. The graph has one node
  * per action, which is right for the verifier but too fine for a reader, so the drawing folds it:
- *  - each step is a cluster titled with its label and who performs it; a `goto` is an arrow into
- *    that cluster (the step's marker node is not drawn), and a step with nothing of its own (only a
- *    `goto`) is one box;
+ *  - each step is a cluster titled with its label and who performs it; a `goto` is an arrow to the
+ *    first thing in that cluster (the step's marker node is not drawn), and a step with nothing of
+ *    its own (only a `goto`) is one box;
  *  - a run of notices, records and questions inside a step, one after the other, is one box that
  *    lists them;
  *  - a `choose`, a chain of offers in the graph, is one diamond with an arrow per option (and one
@@ -344,7 +344,7 @@ static int drawn(const dotw *w, uint32_t u)
 
 /* The arrows leaving drawn node u (the last of its box for a box), each with the graph edge it
  * comes from and what it resolves to. */
-typedef void (*edge_fn)(dotw *w, uint32_t from, uint32_t e, uint32_t to, const rd_step *via, void *ctx);
+typedef void (*edge_fn)(dotw *w, uint32_t from, uint32_t e, uint32_t to, void *ctx);
 
 static void each_edge(dotw *w, uint32_t u, edge_fn f, void *ctx)
 {
@@ -356,8 +356,7 @@ static void each_edge(dotw *w, uint32_t u, edge_fn f, void *ctx)
             const rd_gnode *o = &g->nodes[k];
             uint32_t skip = NONE;
             for (uint32_t e = o->first_out; e < o->first_out + o->nout; e++) {
-                const rd_step *via = NULL;
-                if (g->edges[e].kind == RD_G_OPTION) f(w, u, e, resolve(w, g->edges[e].to, &via), via, ctx);
+                if (g->edges[e].kind == RD_G_OPTION) f(w, u, e, resolve(w, g->edges[e].to, NULL), ctx);
                 else skip = e;
             }
             if (skip == NONE) break;
@@ -366,8 +365,7 @@ static void each_edge(dotw *w, uint32_t u, edge_fn f, void *ctx)
                 k = t;
                 continue;
             }
-            const rd_step *via = NULL;
-            f(w, u, skip, resolve(w, t, &via), via, ctx);
+            f(w, u, skip, resolve(w, t, NULL), ctx);
             break;
         }
         return;
@@ -376,14 +374,13 @@ static void each_edge(dotw *w, uint32_t u, edge_fn f, void *ctx)
     while (w->gnext[last] != NONE) last = w->gnext[last];
     const rd_gnode *l = &g->nodes[last];
     for (uint32_t e = l->first_out; e < l->first_out + l->nout; e++) {
-        const rd_step *via = NULL;
-        f(w, u, e, resolve(w, g->edges[e].to, &via), via, ctx);
+        f(w, u, e, resolve(w, g->edges[e].to, NULL), ctx);
     }
 }
 
-static void count_in(dotw *w, uint32_t from, uint32_t e, uint32_t to, const rd_step *via, void *ctx)
+static void count_in(dotw *w, uint32_t from, uint32_t e, uint32_t to, void *ctx)
 {
-    (void)from, (void)e, (void)via, (void)ctx;
+    (void)from, (void)e, (void)ctx;
     if (to != NONE) w->indeg[to]++;
 }
 
@@ -670,7 +667,7 @@ static void put_node(dotw *w, uint32_t u, const rd_gpathway *pw)
 
 /* ---- arrows ------------------------------------------------------------------------------------ */
 
-static void put_edge(dotw *w, uint32_t from, uint32_t e, uint32_t to, const rd_step *via, void *ctx)
+static void put_edge(dotw *w, uint32_t from, uint32_t e, uint32_t to, void *ctx)
 {
     (void)ctx;
     const rd_graph *g = w->g;
@@ -681,6 +678,7 @@ static void put_edge(dotw *w, uint32_t from, uint32_t e, uint32_t to, const rd_s
     int hl = w->hl_edge[e] && w->hl_node[to];
     const char *color = NULL, *sep = "";
     sb_printf(b, "  n%u -> n%u [", from, to);
+    size_t open = b->n;
     switch (ed->kind) {
     case RD_G_GRANTED: sb_puts(b, "label=\"granted\" fontcolor=\"#1a9850\""), color = "#1a9850"; break;
     case RD_G_REFUSED: sb_puts(b, "label=\"refused\" fontcolor=\"#8c510a\""), color = "#8c510a"; break;
@@ -700,14 +698,10 @@ static void put_edge(dotw *w, uint32_t from, uint32_t e, uint32_t to, const rd_s
     case RD_G_NEXT: break;
     }
     if (ed->kind != RD_G_NEXT) sep = " ";
-    /* Into another step: the arrow ends at that step's frame. */
-    if (via && src->step != via && g->nodes[to].step == via) {
-        sb_printf(b, "%slhead=cluster_s%u", sep, step_no(w, &g->nodes[to]));
-        sep = " ";
-    }
     if (hl) sb_printf(b, "%scolor=\"" HL_COLOR "\" penwidth=4", sep);
     else if (color) sb_printf(b, "%scolor=\"%s\"", sep, color);
-    sb_puts(b, "]\n");
+    if (!b->failed && b->n == open) b->n -= 2; /* no attributes: no brackets */
+    sb_puts(b, b->n == open - 2 ? "\n" : "]\n");
 }
 
 /* Duty nodes hang off the action after which they could fire, on dashed arrows; a duty that could
@@ -1082,20 +1076,17 @@ int rd_graph_write_dot(const rd_graph *g, rd_program *p, const rd_diagnostics *v
 
     sb *b = &w->o;
     sb_puts(b, "digraph rightdoor {\n"
-               "  graph [rankdir=TB compound=true newrank=true nodesep=0.3 ranksep=0.4 fontname=\"sans-serif\" "
+               "  graph [rankdir=TB newrank=true nodesep=0.3 ranksep=0.4 fontname=\"sans-serif\" "
                "labelloc=t fontsize=18 remincross=true");
     sb_puts(b, "]\n"
                "  node [fontname=\"sans-serif\" fontsize=12 margin=\"0.15,0.06\"]\n"
                "  edge [fontname=\"sans-serif\" fontsize=10 color=\"#444444\"]\n");
     put_clusters(w);
     for (uint32_t i = 0; i < g->npathways; i++) {
-        const rd_step *via = NULL;
-        uint32_t s = resolve(w, g->pathways[i].start, &via);
+        uint32_t s = resolve(w, g->pathways[i].start, NULL);
         if (s == NONE) continue;
         int hl = w->hl_node[s] && w->hl_node[g->pathways[i].start];
-        sb_printf(b, "  start%u -> n%u [", i, s);
-        if (via && g->nodes[s].step == via) sb_printf(b, "lhead=cluster_s%u", step_no(w, &g->nodes[s]));
-        sb_puts(b, hl ? " color=\"" HL_COLOR "\" penwidth=4]\n" : "]\n");
+        sb_printf(b, "  start%u -> n%u%s\n", i, s, hl ? " [color=\"" HL_COLOR "\" penwidth=4]" : "");
     }
     for (uint32_t u = 0; u < g->nnodes; u++)
         if (drawn(w, u)) each_edge(w, u, put_edge, NULL);
