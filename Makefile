@@ -15,9 +15,9 @@ B ?= build
 LIB_SRC := $(wildcard compiler/*.c runtime/*.c)
 GEN_SRC := $(B)/lexer.c $(B)/parser.c
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/lexer.o $(B)/parser.o
-CLI_OBJ := $(B)/cli/main.o $(B)/cli/case_cmd.o $(B)/cli/run_cmd.o
+CLI_OBJ := $(B)/cli/main.o $(B)/cli/case_cmd.o $(B)/cli/run_cmd.o $(B)/cli/graph_cmd.o
 
-.PHONY: all fuzz test test-unit test-golden test-programs test-tests test-verify test-regress test-crash test-oom test-asan test-valgrind bench clean deps
+.PHONY: all fuzz test test-unit test-golden test-graph test-programs test-tests test-verify test-regress test-crash test-oom test-asan test-valgrind bench clean deps
 all: rightdoor
 
 rightdoor: $(B)/librightdoor.a $(CLI_OBJ)
@@ -59,6 +59,10 @@ test-unit: $(UNIT_BIN)
 test-golden: rightdoor
 	@RUN="$(RUN)" sh tests/golden/run.sh
 
+# The diagram: a golden DOT file, what it must show, Graphviz reading every SOP's diagram, -o.
+test-graph: rightdoor
+	@RUN="$(RUN)" sh tests/graph.sh
+
 test-programs: rightdoor $(B)/examples/embed
 	@RUN="$(RUN)" EMBED=$(B)/examples/embed sh tests/programs.sh
 
@@ -89,8 +93,9 @@ test-crash: rightdoor
 test-oom: rightdoor
 	@STEP=3 sh fuzz/oom_sweep.sh examples/violations/firewall_chain.sop
 	@STEP=3 sh fuzz/oom_sweep.sh examples/violations/refusal_ends.sop
+	@CMD=graph STEP=3 sh fuzz/oom_sweep.sh tests/graph/small.sop
 
-test: test-unit test-golden test-programs test-tests test-verify test-regress test-crash test-oom
+test: test-unit test-golden test-graph test-programs test-tests test-verify test-regress test-crash test-oom
 	$(MAKE) test-asan
 
 # Everything again, built with AddressSanitizer and UndefinedBehaviorSanitizer into build-asan/.
@@ -101,6 +106,7 @@ test-asan:
 test-unit-asan: $(UNIT_BIN) $(B)/rightdoor $(B)/examples/embed
 	@set -e; for t in $(UNIT_BIN); do $$t; done
 	@RIGHTDOOR=$(B)/rightdoor sh tests/golden/run.sh
+	@RIGHTDOOR=$(B)/rightdoor sh tests/graph.sh
 	@RIGHTDOOR=$(B)/rightdoor EMBED=$(B)/examples/embed sh tests/programs.sh
 	@RIGHTDOOR=$(B)/rightdoor sh tests/testrun/run.sh
 	@RIGHTDOOR=$(B)/rightdoor RD_ULIMIT_KB=0 sh tests/violations.sh

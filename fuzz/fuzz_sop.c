@@ -1,5 +1,6 @@
 /* libFuzzer target: the whole front end (scanner, grammar, `use`, resolution, checks) and the
- * principle verifier, on one .sop text held in memory, then every diagnostic writer.
+ * principle verifier, on one .sop text held in memory, then every diagnostic writer and the
+ * graph writers (JSON, DOT).
  * `use std` and `use rules.esp` resolve against the repository's stdlib/ and top folder. */
 #include <stddef.h>
 #include <stdint.h>

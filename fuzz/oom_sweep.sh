@@ -1,5 +1,5 @@
 #!/bin/sh
-# Out-of-memory sweep: runs `rightdoor check [ARGS] FILE` once per allocation, failing that one
+# Out-of-memory sweep: runs `rightdoor check [ARGS] FILE` (or the command in CMD) once per allocation, failing that one
 # allocation (fuzz/failmalloc.c, LD_PRELOAD), then again failing it and every later one. Each run
 # must end with exit 0, 1, 2 or 3 (3: out of memory), and an out-of-memory must never turn the
 # file's verdict into "ok": a run that exits 0 when the file's own verdict is not 0 is reported as
@@ -18,10 +18,10 @@ if [ ! -f "$lib" ] || [ fuzz/failmalloc.c -nt "$lib" ]; then
 fi
 lib=$(pwd)/$lib
 # shellcheck disable=SC2086
-"$RD" check ${ARGS:-} "$f" >/dev/null 2>&1
+"$RD" ${CMD:-check} ${ARGS:-} "$f" >/dev/null 2>&1
 verdict=$?
 # shellcheck disable=SC2086
-total=$(RD_FAIL_COUNT=1 LD_PRELOAD=$lib "$RD" check ${ARGS:-} "$f" 2>&1 >/dev/null | sed -n 's/^allocs: //p')
+total=$(RD_FAIL_COUNT=1 LD_PRELOAD=$lib "$RD" ${CMD:-check} ${ARGS:-} "$f" 2>&1 >/dev/null | sed -n 's/^allocs: //p')
 bad=0
 runs=0
 for mode in once sticky; do
@@ -29,7 +29,7 @@ for mode in once sticky; do
     while [ "$n" -le "${total:-0}" ]; do
         s=; [ $mode = sticky ] && s=1
         # shellcheck disable=SC2086
-        RD_FAIL_STICKY=$s RD_FAIL_AT=$n LD_PRELOAD=$lib timeout 30 "$RD" check ${ARGS:-} "$f" >/dev/null 2>&1
+        RD_FAIL_STICKY=$s RD_FAIL_AT=$n LD_PRELOAD=$lib timeout 30 "$RD" ${CMD:-check} ${ARGS:-} "$f" >/dev/null 2>&1
         st=$?
         runs=$((runs + 1))
         case $st in
@@ -41,5 +41,5 @@ for mode in once sticky; do
     done
 done
 echo "oom-sweep: $f: verdict $verdict, ${total:-?} allocations, $runs runs, $bad bad"
-echo "  replay: RD_FAIL_AT=N [RD_FAIL_STICKY=1] LD_PRELOAD=$lib $RD check ${ARGS:+$ARGS }$f"
+echo "  replay: RD_FAIL_AT=N [RD_FAIL_STICKY=1] LD_PRELOAD=$lib $RD ${CMD:-check} ${ARGS:+$ARGS }$f"
 [ "$bad" -eq 0 ]
