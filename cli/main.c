@@ -1,6 +1,7 @@
 /* rightdoor: the command line. Parses arguments, calls the library, decides exit codes:
  * 0 clean, 1 errors in the program, 2 usage or unreadable file, 3 out of memory. */
 #include "case_cmd.h"
+#include "doc_cmd.h"
 #include "rightdoor.h"
 #include <limits.h>
 #include <stdio.h>
@@ -26,6 +27,9 @@ static const char usage[] =
     "  check FILE.sop     read and check an SOP and everything it uses, then prove its\n"
     "                     principles; each failure comes with a counterexample path\n"
     "  graph FILE.sop     write the decision graph (--format json)\n"
+    "  doc FILE.sop [-o OUT.html|OUT.md]\n"
+    "                     the SOP as a document to sign and train with, in the ten components\n"
+    "                     of seed 000 Sample 1; Markdown on stdout without -o (--format html|md)\n"
     "  next FILE.sop CASE.yaml\n"
     "                     what to do now for a case: questions, notices, consents, choices,\n"
     "                     referrals (with directory entries), reports due\n"
@@ -46,7 +50,9 @@ static const char usage[] =
     "  -I DIR             also look for `use`d modules in DIR (may be repeated)\n"
     "  --max-errors N     show at most N errors (default 20)\n"
     "  --format F         text (default, on stderr), json or sarif (SARIF 2.1.0): json and\n"
-    "                     sarif write one document with every diagnostic to stdout\n"
+    "                     sarif write one document with every diagnostic to stdout; for doc:\n"
+    "                     html or md\n"
+    "  -o FILE            doc: write to FILE (safely: a temporary file, then a rename)\n"
     "  --now TIME         the time for time-limited consents (2024-05-01T10:00:00Z); default now\n"
     "  --decision-log F   next, explain, may-share: append each answer to F as a JSON line (id,\n"
     "                     time, SOP hash and version, case id, rule and its line; never facts)\n"
@@ -148,7 +154,7 @@ int main(int argc, char **argv)
     size_t npos = 0;
     cli_change changes[64];
     size_t nchanges = 0;
-    const char *reason = NULL, *log = NULL;
+    const char *reason = NULL, *log = NULL, *out_path = NULL, *doc_format = NULL;
     long long now = (long long)time(NULL);
     static const char *const change_opts[] = {"--set", "--grant", "--refuse", "--withdraw", "--choose", "--informed",
                                               "--referred", "--shared", "--reported", "--permit", "--told", "--step"};
@@ -178,8 +184,9 @@ int main(int argc, char **argv)
             if (!strcmp(f, "text")) fmt = FMT_TEXT;
             else if (!strcmp(f, "json")) fmt = FMT_JSON;
             else if (!strcmp(f, "sarif")) fmt = FMT_SARIF;
+            else if (!strcmp(f, "html") || !strcmp(f, "md")) doc_format = f;
             else {
-                fprintf(stderr, "rightdoor: --format takes text, json or sarif\n");
+                fprintf(stderr, "rightdoor: --format takes text, json or sarif (html or md for doc)\n");
                 return 2;
             }
         } else if (!strcmp(a, "--now") && i + 1 < argc) {
@@ -190,6 +197,8 @@ int main(int argc, char **argv)
             }
         } else if (!strcmp(a, "--decision-log") && i + 1 < argc) {
             log = argv[++i];
+        } else if (!strcmp(a, "-o") && i + 1 < argc) {
+            out_path = argv[++i];
         } else if (!strcmp(a, "--reason") && i + 1 < argc) {
             reason = argv[++i];
         } else if (is_change && i + 1 < argc) {
@@ -217,6 +226,7 @@ int main(int argc, char **argv)
     rd_options opt = {search, nsearch};
     static const struct { const char *name; size_t args; } cmds[] = {
         {"check", 1}, {"graph", 1}, {"next", 2}, {"may-share", 5}, {"case", 2}, {"explain", 2}, {"run", 2},
+        {"doc", 1},
     };
     for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++) {
         if (strcmp(cmd, cmds[k].name)) continue;
@@ -228,7 +238,12 @@ int main(int argc, char **argv)
             fprintf(stderr, "rightdoor: changes like --%s go with `rightdoor case`\n", changes[0].what);
             return 2;
         }
+        if ((out_path || doc_format) && strcmp(cmd, "doc")) {
+            fprintf(stderr, "rightdoor: %s goes with `rightdoor doc`\n", out_path ? "-o" : "--format html|md");
+            return 2;
+        }
         switch (k) {
+        case 7: return cmd_doc(pos[1], &opt, doc_format, out_path);
         case 0: return cmd_check(pos[1], &opt, max_errors, fmt);
         case 1: return cmd_graph(pos[1], &opt, fmt);
         case 2: return cmd_next(pos[1], pos[2], &opt, fmt == FMT_JSON, now, 0, log);

@@ -1,0 +1,92 @@
+/* `rightdoor doc FILE.sop [-o out.html|out.md] [--format html|md]`: compile and verify the SOP,
+ * then write it as a document. Without -o, Markdown goes to standard output. A file is written to
+ * a temporary file in the same folder, flushed and renamed, so there is never a half-written
+ * document. Exit codes: 0 written, 1 the SOP has errors (nothing written) or a principle fails
+ * (the document is written and says so), 2 usage or a file that cannot be read or written, 3 out
+ * of memory. */
+#define _DEFAULT_SOURCE /* mkstemp, fsync */
+#include "doc_cmd.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int status_code(rd_status st) { return st == RD_OK ? 0 : st == RD_ERR_PROGRAM ? 1 : st == RD_ERR_IO ? 2 : 3; }
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && !strcmp(s + n - k, suffix);
+}
+
+/* The format asked for: --format wins, then the extension of -o. -1 when neither says. */
+static int pick_format(const char *format, const char *out_path)
+{
+    if (format) return !strcmp(format, "html") ? RD_DOC_HTML : !strcmp(format, "md") ? RD_DOC_MARKDOWN : -1;
+    if (!out_path) return RD_DOC_MARKDOWN;
+    if (ends_with(out_path, ".html") || ends_with(out_path, ".htm")) return RD_DOC_HTML;
+    if (ends_with(out_path, ".md") || ends_with(out_path, ".markdown")) return RD_DOC_MARKDOWN;
+    return -1;
+}
+
+/* Writes the document to path via a temporary file beside it. */
+static rd_status write_file(rd_program *p, const rd_diagnostics *d, const rd_doc_options *o, const char *path)
+{
+    size_t n = strlen(path);
+    char *tmp = malloc(n + 16);
+    if (!tmp) return RD_ERR_NOMEM;
+    snprintf(tmp, n + 16, "%s.tmp-XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        fprintf(stderr, "rightdoor: cannot write `%s`: %s\n", path, strerror(errno));
+        free(tmp);
+        return RD_ERR_IO;
+    }
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        return RD_ERR_NOMEM;
+    }
+    rd_status st = rd_program_write_doc(p, d, o, f);
+    if (st == RD_OK && (fflush(f) != 0 || fsync(fileno(f)) != 0)) st = RD_ERR_IO;
+    if (fclose(f) != 0 && st == RD_OK) st = RD_ERR_IO;
+    if (st == RD_OK && rename(tmp, path) != 0) st = RD_ERR_IO;
+    if (st != RD_OK) {
+        fprintf(stderr, "rightdoor: could not write `%s`%s\n", path, st == RD_ERR_NOMEM ? ": out of memory" : "");
+        unlink(tmp);
+    }
+    free(tmp);
+    return st;
+}
+
+int cmd_doc(const char *sop, const rd_options *opt, const char *format, const char *out_path)
+{
+    int fmt = pick_format(format, out_path);
+    if (fmt < 0) {
+        fprintf(stderr, format ? "rightdoor: `doc` writes --format html or md\n"
+                               : "rightdoor: say which format to write: name the file .html or .md, or add --format html|md\n");
+        return 2;
+    }
+    rd_diagnostics *d = NULL;
+    rd_program *p = rd_compile(sop, opt, &d);
+    if (!p) {
+        rd_diagnostics_print(d, stderr, 0);
+        rd_status st = d ? rd_diagnostics_status(d) : RD_ERR_NOMEM;
+        rd_diagnostics_free(d);
+        return status_code(st);
+    }
+    rd_status vst = rd_verify(p, d);
+    rd_doc_options o = {(rd_doc_format)fmt, NULL, NULL};
+    rd_status st = vst == RD_ERR_NOMEM ? vst : out_path ? write_file(p, d, &o, out_path) : rd_program_write_doc(p, d, &o, stdout);
+    if (st == RD_OK && vst == RD_ERR_PROGRAM) {
+        fprintf(stderr, "rightdoor: %s: some principles fail; the document says which (component 4). "
+                        "`rightdoor check %s` shows the details.\n", sop, sop);
+        st = RD_ERR_PROGRAM;
+    }
+    rd_program_free(p);
+    rd_diagnostics_free(d);
+    return status_code(st);
+}
