@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int status_code(rd_status st) { return st == RD_OK ? 0 : st == RD_ERR_PROGRAM ? 1 : st == RD_ERR_IO ? 2 : 3; }
@@ -41,6 +42,16 @@ static rd_status write_file(rd_program *p, const rd_diagnostics *d, const rd_doc
     if (fd < 0) {
         fprintf(stderr, "rightdoor: cannot write `%s`: %s\n", path, strerror(errno));
         free(tmp);
+        return RD_ERR_IO;
+    }
+    /* mkstemp makes the file private; a document is not, so it gets the usual permissions. */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0) {
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        fprintf(stderr, "rightdoor: cannot write `%s`: %s\n", path, strerror(errno));
         return RD_ERR_IO;
     }
     FILE *f = fdopen(fd, "w");

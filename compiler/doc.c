@@ -97,8 +97,13 @@ static void textf(doc *D, const char *fmt, ...)
 static void code(doc *D, const char *s)
 {
     if (D->html) {
+        /* A long name may break after an underscore, and nowhere else. */
         raw(D, "<code>");
-        text(D, s);
+        for (const char *c = s; c && *c; c++) {
+            char one[2] = {*c, '\0'};
+            text(D, one);
+            if (*c == '_' && c[1]) raw(D, "<wbr>");
+        }
         raw(D, "</code>");
         return;
     }
@@ -456,6 +461,7 @@ static const char *operand_words(doc *D, const rd_expr *e)
 {
     if (e->kind == RD_E_INT) return S(D, "%lld", e->value);
     if (e->kind == RD_E_BOOL) return e->value ? "yes" : "no";
+    if (e->type == RD_T_ENUMVAL) return e->id ? e->id : "?";
     if (e->fact) return fact_words(D, e->fact);
     return e->id ? e->id : "?";
 }
@@ -495,7 +501,7 @@ static const char *expr_words(doc *D, const rd_expr *e)
         if (e->a->fact && e->b->kind == RD_E_BOOL && (e->op == RD_OP_EQ || e->op == RD_OP_NE))
             return S(D, "the answer to %s is %s", fact_words(D, e->a->fact),
                      (e->b->value != 0) == (e->op == RD_OP_EQ) ? "yes" : "no");
-        return S(D, "%s%s %s %s", e->a->fact && asked_fact(e->a->fact) ? "the answer to " : "", operand_words(D, e->a),
+        return S(D, "%s%s %s %s", e->a->fact && e->a->type != RD_T_ENUMVAL && asked_fact(e->a->fact) ? "the answer to " : "", operand_words(D, e->a),
                  op_words[e->op], operand_words(D, e->b));
     }
     return "?";
@@ -583,8 +589,8 @@ static void component_2(doc *D)
     p_close(D);
     p_open(D);
     strong(D, "Where she can come in");
-    text(D, ": ");
-    if (!D->g->npathways) text(D, "not stated in the SOP (no pathway)");
+    text(D, ":");
+    if (!D->g->npathways) text(D, " not stated in the SOP (no pathway)");
     p_close(D);
     if (D->g->npathways) {
         ul_open(D);
@@ -1232,7 +1238,7 @@ static void component_6(doc *D)
         }
         if (!any) {
             li_open(D);
-            text(D, "No step of the pathways is done by this organisation; it receives referrals.");
+            text(D, "No step of the pathways is done by this organisation.");
             li_close(D);
         }
         ul_close(D);
@@ -1757,15 +1763,16 @@ static void component_10(doc *D)
 /* ---- the whole document ------------------------------------------------------------------------- */
 
 static const char css[] =
-    "body{font-family:\"Noto Sans\",\"DejaVu Sans\",Arial,sans-serif;font-size:11pt;line-height:1.45;color:#1a1a1a;"
+    "body{font-family:\"Noto Sans\",\"DejaVu Sans\",Arial,\"Noto Sans Thai\",\"Noto Sans Myanmar\",\"Noto Sans Khmer\","
+    "Tahoma,\"Leelawadee UI\",\"Myanmar Text\",\"Khmer UI\",sans-serif;font-size:11pt;line-height:1.45;color:#1a1a1a;"
     "max-width:60em;margin:2em auto;padding:0 1.5em}\n"
     "h1{font-size:1.7em;margin-bottom:.2em}h2{font-size:1.35em;border-bottom:2px solid #5a3d7a;padding-bottom:.2em;"
     "margin-top:2.2em;color:#3b2454}h3{font-size:1.12em;margin-top:1.6em;color:#3b2454}h4{font-size:1em;margin-top:1.2em}\n"
     "code{font-family:\"DejaVu Sans Mono\",monospace;font-size:.88em;background:#f1edf5;padding:0 .2em;border-radius:2px}\n"
     "table{border-collapse:collapse;margin:.6em 0 1.2em;width:100%}th,td{border:1px solid #bbb;padding:.25em .4em;"
     "vertical-align:top;text-align:left}thead th{background:#ece6f2}tr{break-inside:avoid}thead{display:table-header-group}\n"
-    ".matrix-wrap{overflow-x:auto}table.matrix{font-size:7.5pt}table.matrix td,table.matrix th{overflow-wrap:anywhere;"
-    "padding:.15em .25em}table.matrix thead th{font-weight:600}table.matrix code{background:none;padding:0;font-size:1em}\n"
+    ".matrix-wrap{overflow-x:auto}table.matrix{font-size:7.5pt}table.matrix td,table.matrix th{overflow-wrap:break-word;"
+    "padding:.15em .25em}table.matrix thead th{font-weight:600}table.matrix code{background:none;padding:0;font-size:1em;font-family:inherit}\n"
     "td.never{background:#f6d5d5}td.consent{background:#dcefdc}td.permit{background:#fbeccb}td.duty{background:#d9e6f6}"
     "td.none{color:#888;text-align:center}\n"
     "table.directory{font-size:9pt}td.missing{background:#fde2e2}\n"
@@ -1780,7 +1787,7 @@ static const char css[] =
     "vertical-align:middle;margin-right:.3em}.sign{margin-top:1.4em}\n"
     "figure.diagram{margin:1em 0;overflow-x:auto}figure.diagram svg{max-width:100%;height:auto}pre.dot{font-size:8pt;"
     "white-space:pre-wrap;background:#f6f6f6;padding:.5em}\n"
-    ".meta td:first-child{width:12em;font-weight:600}nav.toc ol{columns:2}\n"
+    ".meta td:first-child{width:12em;font-weight:600}nav.toc ol{columns:2}h2.toc{break-before:auto}\n"
     "@page{size:A4;margin:18mm 15mm}\n"
     "@media print{body{max-width:none;margin:0;padding:0;font-size:10pt}h2{break-before:page}h2,h3,h4{break-after:avoid}"
     ".form{break-before:page}a{color:inherit;text-decoration:none}.matrix-wrap{overflow:visible}}\n";
