@@ -1663,7 +1663,8 @@ static void annex_consents(doc *D)
             const char *purpose = field(c, "purpose");
             if (purpose) {
                 p_open(D);
-                strong(D, "Purpose");
+                strong(D, strcmp(own_lang(D, c), l->id) ? S(D, "Purpose (as the SOP states it, in %s)", lang_name(D, own_lang(D, c)))
+                                                        : "Purpose");
                 text(D, ": ");
                 lang_text(D, own_lang(D, c), purpose);
                 p_close(D);
