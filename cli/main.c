@@ -2,6 +2,7 @@
  * 0 clean, 1 errors in the program, 2 usage or unreadable file, 3 out of memory. */
 #include "case_cmd.h"
 #include "doc_cmd.h"
+#include "graph_cmd.h"
 #include "rightdoor.h"
 #include <limits.h>
 #include <stdio.h>
@@ -18,7 +19,7 @@
 #endif
 
 /* How `check` reports: text for people on stderr, or one JSON / SARIF document on stdout. */
-typedef enum out_format { FMT_TEXT, FMT_JSON, FMT_SARIF } out_format;
+typedef enum out_format { FMT_TEXT, FMT_JSON, FMT_SARIF, FMT_DOT, FMT_DEFAULT } out_format;
 
 static const char usage[] =
     "usage: rightdoor <command> [options] FILE.sop\n"
@@ -26,7 +27,10 @@ static const char usage[] =
     "commands:\n"
     "  check FILE.sop     read and check an SOP and everything it uses, then prove its\n"
     "                     principles; each failure comes with a counterexample path\n"
-    "  graph FILE.sop     write the decision graph (--format json)\n"
+    "  graph FILE.sop [-o OUT.dot|OUT.svg|OUT.png]\n"
+    "                     the referral pathway as a diagram: DOT on stdout, or a file;\n"
+    "                     .svg and .png are drawn by Graphviz (`dot`); --format json\n"
+    "                     writes the decision graph as JSON\n"
     "  doc FILE.sop [-o OUT.html|OUT.md]\n"
     "                     the SOP as a document to sign and train with, in the ten components\n"
     "                     of seed 000 Sample 1; Markdown on stdout without -o (--format html|md)\n"
@@ -50,9 +54,9 @@ static const char usage[] =
     "  -I DIR             also look for `use`d modules in DIR (may be repeated)\n"
     "  --max-errors N     show at most N errors (default 20)\n"
     "  --format F         text (default, on stderr), json or sarif (SARIF 2.1.0): json and\n"
-    "                     sarif write one document with every diagnostic to stdout; for doc:\n"
-    "                     html or md\n"
-    "  -o FILE            doc: write to FILE (safely: a temporary file, then a rename)\n"
+    "                     sarif write one document with every diagnostic to stdout;\n"
+    "                     graph: dot (default) or json; doc: html or md\n"
+    "  -o FILE            graph, doc: write to FILE (through a temporary file, renamed when done)\n"
     "  --now TIME         the time for time-limited consents (2024-05-01T10:00:00Z); default now\n"
     "  --decision-log F   next, explain, may-share: append each answer to F as a JSON line (id,\n"
     "                     time, SOP hash and version, case id, rule and its line; never facts)\n"
@@ -123,38 +127,18 @@ static int cmd_check(const char *file, const rd_options *opt, unsigned max_error
     return st == RD_OK ? 0 : st == RD_ERR_PROGRAM ? 1 : st == RD_ERR_IO ? 2 : 3;
 }
 
-static int cmd_graph(const char *file, const rd_options *opt, out_format fmt)
-{
-    if (fmt != FMT_JSON) {
-        fprintf(stderr, "rightdoor: `graph` writes --format json for now\n");
-        return 2;
-    }
-    rd_diagnostics *d = NULL;
-    rd_program *p = rd_compile(file, opt, &d);
-    rd_status st = d ? rd_diagnostics_status(d) : RD_ERR_NOMEM;
-    if (!p) {
-        rd_diagnostics_print(d, stderr, 0);
-    } else {
-        st = rd_program_write_graph_json(p, stdout);
-        if (st != RD_OK) fprintf(stderr, "rightdoor: could not write the graph\n");
-    }
-    rd_program_free(p);
-    rd_diagnostics_free(d);
-    return st == RD_OK ? 0 : st == RD_ERR_PROGRAM ? 1 : st == RD_ERR_IO ? 2 : 3;
-}
-
 int main(int argc, char **argv)
 {
     const char *search[MAX_SEARCH + 4];
     size_t nsearch = 0;
     char exe_buf[PATH_MAX], lib_buf[PATH_MAX + 8];
     unsigned max_errors = 20;
-    out_format fmt = FMT_TEXT;
-    const char *pos[8];
+    out_format fmt = FMT_DEFAULT;
+    const char *pos[8], *out_path = NULL;
     size_t npos = 0;
     cli_change changes[64];
     size_t nchanges = 0;
-    const char *reason = NULL, *log = NULL, *out_path = NULL, *doc_format = NULL;
+    const char *reason = NULL, *log = NULL, *doc_format = NULL;
     long long now = (long long)time(NULL);
     static const char *const change_opts[] = {"--set", "--grant", "--refuse", "--withdraw", "--choose", "--informed",
                                               "--referred", "--shared", "--reported", "--permit", "--told", "--step"};
@@ -184,9 +168,10 @@ int main(int argc, char **argv)
             if (!strcmp(f, "text")) fmt = FMT_TEXT;
             else if (!strcmp(f, "json")) fmt = FMT_JSON;
             else if (!strcmp(f, "sarif")) fmt = FMT_SARIF;
+            else if (!strcmp(f, "dot")) fmt = FMT_DOT;
             else if (!strcmp(f, "html") || !strcmp(f, "md")) doc_format = f;
             else {
-                fprintf(stderr, "rightdoor: --format takes text, json or sarif (html or md for doc)\n");
+                fprintf(stderr, "rightdoor: --format takes text, json, sarif or dot (html or md for doc)\n");
                 return 2;
             }
         } else if (!strcmp(a, "--now") && i + 1 < argc) {
@@ -195,10 +180,10 @@ int main(int argc, char **argv)
                 fprintf(stderr, "rightdoor: --now takes a time such as 2024-05-01T10:00:00Z\n");
                 return 2;
             }
-        } else if (!strcmp(a, "--decision-log") && i + 1 < argc) {
-            log = argv[++i];
         } else if (!strcmp(a, "-o") && i + 1 < argc) {
             out_path = argv[++i];
+        } else if (!strcmp(a, "--decision-log") && i + 1 < argc) {
+            log = argv[++i];
         } else if (!strcmp(a, "--reason") && i + 1 < argc) {
             reason = argv[++i];
         } else if (is_change && i + 1 < argc) {
@@ -238,14 +223,26 @@ int main(int argc, char **argv)
             fprintf(stderr, "rightdoor: changes like --%s go with `rightdoor case`\n", changes[0].what);
             return 2;
         }
-        if ((out_path || doc_format) && strcmp(cmd, "doc")) {
-            fprintf(stderr, "rightdoor: %s goes with `rightdoor doc`\n", out_path ? "-o" : "--format html|md");
+        if (out_path && k != 1 && k != 7) {
+            fprintf(stderr, "rightdoor: -o goes with `rightdoor graph` or `rightdoor doc`\n");
             return 2;
         }
+        if (fmt == FMT_DOT && k != 1) {
+            fprintf(stderr, "rightdoor: --format dot goes with `rightdoor graph`\n");
+            return 2;
+        }
+        if (doc_format && k != 7) {
+            fprintf(stderr, "rightdoor: --format html|md goes with `rightdoor doc`\n");
+            return 2;
+        }
+        if (fmt == FMT_DEFAULT && k != 1) fmt = FMT_TEXT;
         switch (k) {
         case 7: return cmd_doc(pos[1], &opt, doc_format, out_path);
         case 0: return cmd_check(pos[1], &opt, max_errors, fmt);
-        case 1: return cmd_graph(pos[1], &opt, fmt);
+        case 1:
+            return cmd_graph(pos[1], &opt,
+                             fmt == FMT_DEFAULT ? GRAPH_DEFAULT : fmt == FMT_JSON ? GRAPH_JSON : fmt == FMT_DOT ? GRAPH_DOT : GRAPH_OTHER,
+                             out_path);
         case 2: return cmd_next(pos[1], pos[2], &opt, fmt == FMT_JSON, now, 0, log);
         case 5: return cmd_next(pos[1], pos[2], &opt, fmt == FMT_JSON, now, 1, log);
         case 6: return cmd_run(pos[1], pos[2], &opt);

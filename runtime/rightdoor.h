@@ -96,6 +96,18 @@ rd_status rd_verify(rd_program *p, rd_diagnostics *d);
  * [{to, kind, option?}]}]}. Returns RD_OK, RD_ERR_IO or RD_ERR_NOMEM. */
 rd_status rd_program_write_graph_json(rd_program *p, FILE *out);
 
+/* Writes the program's referral pathways as one Graphviz DOT document (UTF-8), drawn from the
+ * decision graph for a committee to read: each step a frame titled with its label and performer,
+ * questions and choices as diamonds with yes/no or option arrows, consents as double diamonds with
+ * granted/refused arrows, referrals and shares as boxes coloured by the recipient's sector (with a
+ * legend), mandatory reports as octagons where they may fire, and whatever holds or passes
+ * protected data outlined red. `verified` may be NULL; otherwise it holds the diagnostics rd_verify
+ * added, and the counterexample path of each failing principle (error severity, up to 12) is drawn
+ * bold red with a note naming the principle. Run Graphviz (`dot -Tsvg`) on the result for a
+ * picture. The document is built in memory and then written, so a failure leaves nothing half
+ * written by this call. Returns RD_OK, RD_ERR_IO or RD_ERR_NOMEM. */
+rd_status rd_program_write_dot(rd_program *p, const rd_diagnostics *verified, FILE *out);
+
 /* ---- The SOP document -------------------------------------------------------------------------
  * rd_program_write_doc writes the SOP as the document a committee signs and trains staff with, in
  * the ten components of seed 000 Sample 1: purpose and scope; groups and settings; definitions;
