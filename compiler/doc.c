@@ -1077,31 +1077,25 @@ static void component_5(doc *D)
     }
 
     heading(D, 3, "c5-diagram", "5.2 Pathway diagram");
+    const char *src = D->p->sources.n ? D->p->sources.v[0].path : "FILE.sop";
     if (D->html && D->opt && D->opt->diagram_svg) {
         raw(D, "<figure class=\"diagram\">\n");
         /* Graphviz's SVG is a whole document: its XML prologue and doctype cannot sit inside HTML. */
         const char *svg = strstr(D->opt->diagram_svg, "<svg");
         raw(D, svg ? svg : "");
-        raw(D, "\n<figcaption>The decision graph of every pathway, drawn by Graphviz from the checked SOP.</figcaption></figure>\n");
-    } else if (D->opt && D->opt->diagram_dot) {
-        para(D, D->html ? "Graphviz is not installed here, so the diagram is not drawn. Install it (`apt-get install graphviz`) "
-                          "and generate this document again, or draw it with `rightdoor graph FILE.sop -o pathway.svg`. Its "
-                          "description in the DOT language:"
-                        : "Draw the diagram with `rightdoor graph FILE.sop -o pathway.svg` (needs Graphviz). Its "
-                          "description in the DOT language:");
-        if (D->html) {
-            raw(D, "<pre class=\"dot\">");
-            text(D, D->opt->diagram_dot);
-            raw(D, "</pre>\n");
-        } else {
-            raw(D, "```dot\n");
-            raw(D, D->opt->diagram_dot);
-            if (D->last != '\n') raw(D, "\n");
-            raw(D, "```\n\n");
-        }
+        raw(D, "\n<figcaption>The referral pathways as the checked SOP has them, drawn by Graphviz "
+               "(`rightdoor graph`).</figcaption></figure>\n");
+    } else if (D->html && D->opt && D->opt->diagram_dot) {
+        para(D, S(D, "Graphviz is not installed where this document was made, so the diagram is not drawn here. Install "
+                     "Graphviz (the `graphviz` package) and generate the document again, or draw the diagram alone with "
+                     "`rightdoor graph %s -o pathway.svg`. The diagram in Graphviz's DOT language:", src));
+        raw(D, "<pre class=\"dot\">");
+        text(D, D->opt->diagram_dot);
+        raw(D, "</pre>\n");
     } else {
-        para(D, "The pathway diagram is drawn by `rightdoor graph`, which this build does not have yet. The "
-                "procedure below says in words everything the diagram shows.");
+        para(D, S(D, "Draw the diagram with `rightdoor graph %s -o pathway.svg` (it needs Graphviz); "
+                     "`rightdoor graph %s` writes it in Graphviz's DOT language. The procedure below says in "
+                     "words everything the diagram shows.", src, src));
     }
 
     for (uint32_t i = 0; i < g->npathways; i++) {

@@ -641,7 +641,7 @@ static void put_node(dotw *w, uint32_t u, const rd_gpathway *pw)
         sb_puts(b, "shape=octagon style=filled fillcolor=\"#fdd88a\" fontsize=10 margin=\"0.02,0.02\" label=<<B>Mandatory report: ");
         put_html(b, d->id);
         sb_puts(b, "</B><BR/>");
-        size_t col = put_text(b, label_of(g->actors[n->performer]), WRAP, "<BR/>", 0);
+        size_t col = put_text(b, n->performer == RD_PROVIDER ? "The provider who received her" : label_of(g->actors[n->performer]), WRAP, "<BR/>", 0);
         sb_puts(b, " to ");
         put_targets(b, d->u.duty.to, col + 4);
         sb_puts(b, "<BR/>");
