@@ -1083,8 +1083,10 @@ static void component_5(doc *D)
         /* Graphviz's SVG is a whole document: its XML prologue and doctype cannot sit inside HTML. */
         const char *svg = strstr(D->opt->diagram_svg, "<svg");
         raw(D, svg ? svg : "");
-        raw(D, "\n<figcaption>The referral pathways as the checked SOP has them, drawn by Graphviz "
-               "(`rightdoor graph`).</figcaption></figure>\n");
+        raw(D, "\n<figcaption>");
+        prose(D, S(D, "The referral pathways as the checked SOP has them, drawn by Graphviz. Full size: "
+                      "`rightdoor graph %s -o pathway.svg`.", src));
+        raw(D, "</figcaption></figure>\n");
     } else if (D->html && D->opt && D->opt->diagram_dot) {
         para(D, S(D, "Graphviz is not installed where this document was made, so the diagram is not drawn here. Install "
                      "Graphviz (the `graphviz` package) and generate the document again, or draw the diagram alone with "
@@ -1785,7 +1787,9 @@ static const char css[] =
     ".meta td:first-child{width:12em;font-weight:600}nav.toc ol{columns:2}h2.toc{break-before:auto}\n"
     "@page{size:A4;margin:18mm 15mm}\n"
     "@media print{body{max-width:none;margin:0;padding:0;font-size:10pt}h2{break-before:page}h2,h3,h4{break-after:avoid}"
-    ".form{break-before:page}a{color:inherit;text-decoration:none}.matrix-wrap{overflow:visible}}\n";
+    ".form{break-before:page}a{color:inherit;text-decoration:none}.matrix-wrap{overflow:visible}"
+    "#c5-diagram{break-before:page}figure.diagram{break-inside:avoid;break-before:avoid}"
+    "figure.diagram svg{max-height:235mm;width:auto;max-width:100%}}\n";
 
 static void front_matter(doc *D)
 {
