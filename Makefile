@@ -15,9 +15,9 @@ B ?= build
 LIB_SRC := $(wildcard compiler/*.c runtime/*.c)
 GEN_SRC := $(B)/lexer.c $(B)/parser.c
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/lexer.o $(B)/parser.o
-CLI_OBJ := $(B)/cli/main.o $(B)/cli/case_cmd.o $(B)/cli/run_cmd.o $(B)/cli/graph_cmd.o
+CLI_OBJ := $(B)/cli/main.o $(B)/cli/case_cmd.o $(B)/cli/run_cmd.o $(B)/cli/graph_cmd.o $(B)/cli/doc_cmd.o
 
-.PHONY: all fuzz test test-unit test-golden test-graph test-programs test-tests test-verify test-regress test-crash test-oom test-asan test-valgrind bench clean deps
+.PHONY: all fuzz test test-unit test-golden test-graph test-doc test-programs test-tests test-verify test-regress test-crash test-oom test-asan test-valgrind bench clean deps
 all: rightdoor
 
 rightdoor: $(B)/librightdoor.a $(CLI_OBJ)
@@ -63,6 +63,10 @@ test-golden: rightdoor
 test-graph: rightdoor
 	@RUN="$(RUN)" sh tests/graph.sh
 
+# The SOP document: a golden Markdown document, and checks on the HTML of every example.
+test-doc: rightdoor
+	@RUN="$(RUN)" sh tests/doc.sh
+
 test-programs: rightdoor $(B)/examples/embed
 	@RUN="$(RUN)" EMBED=$(B)/examples/embed sh tests/programs.sh
 
@@ -95,7 +99,7 @@ test-oom: rightdoor
 	@STEP=3 sh fuzz/oom_sweep.sh examples/violations/refusal_ends.sop
 	@CMD=graph STEP=3 sh fuzz/oom_sweep.sh tests/graph/small.sop
 
-test: test-unit test-golden test-graph test-programs test-tests test-verify test-regress test-crash test-oom
+test: test-unit test-golden test-graph test-doc test-programs test-tests test-verify test-regress test-crash test-oom
 	$(MAKE) test-asan
 
 # Everything again, built with AddressSanitizer and UndefinedBehaviorSanitizer into build-asan/.
@@ -107,6 +111,7 @@ test-unit-asan: $(UNIT_BIN) $(B)/rightdoor $(B)/examples/embed
 	@set -e; for t in $(UNIT_BIN); do $$t; done
 	@RIGHTDOOR=$(B)/rightdoor sh tests/golden/run.sh
 	@RIGHTDOOR=$(B)/rightdoor sh tests/graph.sh
+	@RIGHTDOOR=$(B)/rightdoor sh tests/doc.sh
 	@RIGHTDOOR=$(B)/rightdoor EMBED=$(B)/examples/embed sh tests/programs.sh
 	@RIGHTDOOR=$(B)/rightdoor sh tests/testrun/run.sh
 	@RIGHTDOOR=$(B)/rightdoor RD_ULIMIT_KB=0 sh tests/violations.sh

@@ -1,6 +1,7 @@
 /* rightdoor: the command line. Parses arguments, calls the library, decides exit codes:
  * 0 clean, 1 errors in the program, 2 usage or unreadable file, 3 out of memory. */
 #include "case_cmd.h"
+#include "doc_cmd.h"
 #include "graph_cmd.h"
 #include "rightdoor.h"
 #include <limits.h>
@@ -32,6 +33,9 @@ static const char usage[] =
     "                     writes the decision graph as JSON\n"
     "  test FILE.sop      run the SOP's `test` blocks against the runtime; --coverage also\n"
     "                     lists the branches no test takes\n"
+    "  doc FILE.sop [-o OUT.html|OUT.md]\n"
+    "                     the SOP as a document to sign and train with, in the ten components\n"
+    "                     of seed 000 Sample 1; Markdown on stdout without -o (--format html|md)\n"
     "  next FILE.sop CASE.yaml\n"
     "                     what to do now for a case: questions, notices, consents, choices,\n"
     "                     referrals (with directory entries), reports due\n"
@@ -53,8 +57,8 @@ static const char usage[] =
     "  --max-errors N     show at most N errors (default 20)\n"
     "  --format F         text (default, on stderr), json or sarif (SARIF 2.1.0): json and\n"
     "                     sarif write one document with every diagnostic to stdout;\n"
-    "                     graph: dot (default) or json\n"
-    "  -o FILE            graph: write to FILE (through a temporary file, renamed when done)\n"
+    "                     graph: dot (default) or json; doc: html or md\n"
+    "  -o FILE            graph, doc: write to FILE (through a temporary file, renamed when done)\n"
     "  --now TIME         the time for time-limited consents (2024-05-01T10:00:00Z); default now\n"
     "  --decision-log F   next, explain, may-share: append each answer to F as a JSON line (id,\n"
     "                     time, SOP hash and version, case id, rule and its line; never facts)\n"
@@ -154,7 +158,7 @@ int main(int argc, char **argv)
     size_t npos = 0;
     cli_change changes[64];
     size_t nchanges = 0;
-    const char *reason = NULL, *log = NULL;
+    const char *reason = NULL, *log = NULL, *doc_format = NULL;
     int coverage = 0;
     long long now = (long long)time(NULL);
     static const char *const change_opts[] = {"--set", "--grant", "--refuse", "--withdraw", "--choose", "--informed",
@@ -186,8 +190,9 @@ int main(int argc, char **argv)
             else if (!strcmp(f, "json")) fmt = FMT_JSON;
             else if (!strcmp(f, "sarif")) fmt = FMT_SARIF;
             else if (!strcmp(f, "dot")) fmt = FMT_DOT;
+            else if (!strcmp(f, "html") || !strcmp(f, "md")) doc_format = f;
             else {
-                fprintf(stderr, "rightdoor: --format takes text, json, sarif or dot\n");
+                fprintf(stderr, "rightdoor: --format takes text, json, sarif or dot (html or md for doc)\n");
                 return 2;
             }
         } else if (!strcmp(a, "--now") && i + 1 < argc) {
@@ -227,8 +232,11 @@ int main(int argc, char **argv)
     const char *cmd = pos[0];
     default_search(search, &nsearch, exe_buf, sizeof exe_buf, lib_buf, sizeof lib_buf);
     rd_options opt = {search, nsearch};
+    enum { C_CHECK, C_GRAPH, C_NEXT, C_MAY_SHARE, C_CASE, C_EXPLAIN, C_RUN, C_TEST, C_DOC };
     static const struct { const char *name; size_t args; } cmds[] = {
-        {"check", 1}, {"graph", 1}, {"next", 2}, {"may-share", 5}, {"case", 2}, {"explain", 2}, {"run", 2}, {"test", 1},
+        [C_CHECK] = {"check", 1}, [C_GRAPH] = {"graph", 1}, [C_NEXT] = {"next", 2}, [C_MAY_SHARE] = {"may-share", 5},
+        [C_CASE] = {"case", 2}, [C_EXPLAIN] = {"explain", 2}, [C_RUN] = {"run", 2}, [C_TEST] = {"test", 1},
+        [C_DOC] = {"doc", 1},
     };
     for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++) {
         if (strcmp(cmd, cmds[k].name)) continue;
@@ -240,27 +248,32 @@ int main(int argc, char **argv)
             fprintf(stderr, "rightdoor: changes like --%s go with `rightdoor case`\n", changes[0].what);
             return 2;
         }
-        if (out_path && k != 1) {
-            fprintf(stderr, "rightdoor: -o goes with `rightdoor graph`\n");
+        if (out_path && k != C_GRAPH && k != C_DOC) {
+            fprintf(stderr, "rightdoor: -o goes with `rightdoor graph` or `rightdoor doc`\n");
             return 2;
         }
-        if (fmt == FMT_DOT && k != 1) {
+        if (fmt == FMT_DOT && k != C_GRAPH) {
             fprintf(stderr, "rightdoor: --format dot goes with `rightdoor graph`\n");
             return 2;
         }
-        if (fmt == FMT_DEFAULT && k != 1) fmt = FMT_TEXT;
+        if (doc_format && k != C_DOC) {
+            fprintf(stderr, "rightdoor: --format html|md goes with `rightdoor doc`\n");
+            return 2;
+        }
+        if (fmt == FMT_DEFAULT && k != C_GRAPH) fmt = FMT_TEXT;
         switch (k) {
-        case 0: return cmd_check(pos[1], &opt, max_errors, fmt);
-        case 1:
+        case C_DOC: return cmd_doc(pos[1], &opt, doc_format, out_path);
+        case C_CHECK: return cmd_check(pos[1], &opt, max_errors, fmt);
+        case C_GRAPH:
             return cmd_graph(pos[1], &opt,
                              fmt == FMT_DEFAULT ? GRAPH_DEFAULT : fmt == FMT_JSON ? GRAPH_JSON : fmt == FMT_DOT ? GRAPH_DOT : GRAPH_OTHER,
                              out_path);
-        case 2: return cmd_next(pos[1], pos[2], &opt, fmt == FMT_JSON, now, 0, log);
-        case 5: return cmd_next(pos[1], pos[2], &opt, fmt == FMT_JSON, now, 1, log);
-        case 6: return cmd_run(pos[1], pos[2], &opt);
-        case 7: return cmd_test(pos[1], &opt, coverage);
-        case 3: return cmd_may_share(pos[1], pos[2], pos[3], pos[4], pos[5], &opt, fmt == FMT_JSON, now, log);
-        case 4:
+        case C_NEXT: return cmd_next(pos[1], pos[2], &opt, fmt == FMT_JSON, now, 0, log);
+        case C_EXPLAIN: return cmd_next(pos[1], pos[2], &opt, fmt == FMT_JSON, now, 1, log);
+        case C_RUN: return cmd_run(pos[1], pos[2], &opt);
+        case C_TEST: return cmd_test(pos[1], &opt, coverage);
+        case C_MAY_SHARE: return cmd_may_share(pos[1], pos[2], pos[3], pos[4], pos[5], &opt, fmt == FMT_JSON, now, log);
+        case C_CASE:
             if (!nchanges) {
                 fprintf(stderr, "rightdoor: `case` needs at least one change, such as --set safe_now=false\n");
                 return 2;

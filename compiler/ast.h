@@ -17,6 +17,7 @@ typedef struct rd_text {
     const char *lang;
     const char *text;
     rd_span span;
+    int draft; /* its file says `status: draft`: not yet reviewed by a qualified translator */
     struct rd_text *next;
 } rd_text;
 

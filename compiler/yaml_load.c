@@ -162,15 +162,17 @@ void rd_yaml_directory(rd_program *p, rd_decl *d)
 
 /* ---- translations ---------------------------------------------------------------------------- */
 
-static const char *const tr_top[] = {"language", "notices", "facts", "consents", "options", NULL};
+static const char *const tr_top[] = {"language", "status", "notices", "facts", "consents", "options", NULL};
 
 typedef struct tr_ctx {
     const char *lang;
     int attach; /* 0 for a language the SOP does not declare: names are checked, texts not kept */
+    int draft;  /* `status: draft`: every text of the file is marked a draft */
 } tr_ctx;
 
-static void attach(ydoc *y, rd_text **list, const char *lang, const char *text, rd_span at)
+static void attach(ydoc *y, rd_text **list, const tr_ctx *c, const char *text, rd_span at)
 {
+    const char *lang = c->lang;
     for (rd_text *t = *list; t; t = t->next) {
         if (t->lang == lang) {
             rd_diagnostic *g = RD_ERROR(y->p, "duplicate-translation", at, "keep one of the two",
@@ -184,6 +186,7 @@ static void attach(ydoc *y, rd_text **list, const char *lang, const char *text, 
     t->lang = lang;
     t->text = text;
     t->span = at;
+    t->draft = c->draft;
     t->next = *list;
     *list = t;
 }
@@ -217,7 +220,7 @@ static void tr_entry(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yaml_n
         if (!st) return;
         rd_option *o = rd_find_option(st, rd_intern(y->p, opt_id, strlen(opt_id)));
         if (o) {
-            if (c->attach && text) attach(y, &o->texts, c->lang, text, at);
+            if (c->attach && text) attach(y, &o->texts, c, text, at);
             return;
         }
         RD_ERROR(y->p, "unknown-option", at, rd_option_list(y->p, st),
@@ -229,7 +232,7 @@ static void tr_entry(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yaml_n
         rd_unknown_name(y->p, at, key, kind, NULL);
         return;
     }
-    if (c->attach && text) attach(y, &d->texts, c->lang, text, at);
+    if (c->attach && text) attach(y, &d->texts, c, text, at);
 }
 
 static void tr_top_pair(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yaml_node_t *v)
@@ -237,6 +240,13 @@ static void tr_top_pair(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yam
     (void)k;
     tr_ctx *c = ctx;
     if (!strcmp(key, "language")) return;
+    if (!strcmp(key, "status")) {
+        const char *s = rd_y_scalar(y, v, "status");
+        if (s && strcmp(s, "draft") && strcmp(s, "reviewed"))
+            rd_y_error(y, v, "bad-value", "write `status: draft` until a qualified translator has reviewed the texts, then `status: reviewed`",
+                       "`status` is `draft` or `reviewed`");
+        return;
+    }
     tr_section s = {*c, !strcmp(key, "notices") ? RD_D_NOTICE : !strcmp(key, "facts") ? RD_D_FACT
                         : !strcmp(key, "consents") ? RD_D_CONSENT : RD_D_PATHWAY};
     rd_y_each_pair(y, v, key, NULL, tr_entry, &s);
@@ -247,12 +257,17 @@ void rd_yaml_translations(rd_program *p, rd_decl *d)
     ydoc y;
     yaml_node_t *root = open_named(p, d, &y, "translations file");
     if (!root) return;
-    tr_ctx c = {NULL, 1};
+    tr_ctx c = {NULL, 1, 0};
     if (root->type == YAML_MAPPING_NODE) {
         for (yaml_node_pair_t *pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top; pr++) {
             yaml_node_t *k = yaml_document_get_node(&y.doc, pr->key);
-            if (k->type == YAML_SCALAR_NODE && !strcmp((const char *)k->data.scalar.value, "language"))
-                c.lang = rd_y_name(&y, yaml_document_get_node(&y.doc, pr->value), "language");
+            if (k->type != YAML_SCALAR_NODE) continue;
+            yaml_node_t *v = yaml_document_get_node(&y.doc, pr->value);
+            if (!strcmp((const char *)k->data.scalar.value, "language"))
+                c.lang = rd_y_name(&y, v, "language");
+            /* Read before the texts, which carry the mark; a bad value is reported with the rest. */
+            else if (!strcmp((const char *)k->data.scalar.value, "status") && v->type == YAML_SCALAR_NODE)
+                c.draft = !strcmp((const char *)v->data.scalar.value, "draft");
         }
         if (!c.lang) {
             RD_ERROR(p, "missing-field", rd_y_span(&y, root), "add `language: my` (the code the SOP uses for it)",

@@ -108,6 +108,30 @@ rd_status rd_program_write_graph_json(rd_program *p, FILE *out);
  * written by this call. Returns RD_OK, RD_ERR_IO or RD_ERR_NOMEM. */
 rd_status rd_program_write_dot(rd_program *p, const rd_diagnostics *verified, FILE *out);
 
+/* ---- The SOP document -------------------------------------------------------------------------
+ * rd_program_write_doc writes the SOP as the document a committee signs and trains staff with, in
+ * the ten components of seed 000 Sample 1: purpose and scope; groups and settings; definitions;
+ * guiding principles, each with its verification result; reporting and referral (duties, the
+ * pathway diagram, the procedure step by step in plain words); responsibilities per organisation;
+ * the information-sharing matrix (the may-share rules read without a case); monitoring and the
+ * minimum data set; coordination; annexes (service directory, one consent form per consent and
+ * language, every notice in every language, drafts marked). Markdown is CommonMark with tables;
+ * HTML is one self-contained UTF-8 file (inline CSS and SVG, no scripts, nothing fetched) that
+ * prints on A4. */
+typedef enum rd_doc_format { RD_DOC_MARKDOWN = 0, RD_DOC_HTML = 1 } rd_doc_format;
+
+typedef struct rd_doc_options {
+    rd_doc_format format;
+    const char *diagram_svg; /* HTML: the pathway diagram as SVG (Graphviz output), embedded inline; or NULL */
+    const char *diagram_dot; /* the diagram in DOT, shown when there is no SVG; or NULL */
+} rd_doc_options;
+
+/* `verified`: the diagnostics rd_verify added for p, from which each principle's result is read
+ * (proved, failing with its counterexample, waived with the reason); NULL when it was not run, and
+ * the document says so. With neither diagram the document says how to draw one. Returns RD_OK,
+ * RD_ERR_IO (writing failed; part of the document may be on `out`) or RD_ERR_NOMEM. */
+rd_status rd_program_write_doc(rd_program *p, const rd_diagnostics *verified, const rd_doc_options *opt, FILE *out);
+
 /* ---- Diagnostics for programs to read --------------------------------------------------------
  * Both writers put one document on `out`, followed by a newline, and flush it. They write every
  * stored diagnostic, in the order found (max_errors of rd_diagnostics_print does not apply; past

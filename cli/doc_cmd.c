@@ -1,0 +1,183 @@
+/* `rightdoor doc FILE.sop [-o out.html|out.md] [--format html|md]`: compile and verify the SOP,
+ * then write it as a document. Without -o, Markdown goes to standard output. A file is written to
+ * a temporary file in the same folder, flushed and renamed, so there is never a half-written
+ * document. Exit codes: 0 written, 1 the SOP has errors (nothing written) or a principle fails
+ * (the document is written and says so), 2 usage or a file that cannot be read or written, 3 out
+ * of memory. */
+#define _DEFAULT_SOURCE /* mkstemp, fsync, open_memstream */
+#include "doc_cmd.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static int status_code(rd_status st) { return st == RD_OK ? 0 : st == RD_ERR_PROGRAM ? 1 : st == RD_ERR_IO ? 2 : 3; }
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && !strcmp(s + n - k, suffix);
+}
+
+/* The format asked for: --format wins, then the extension of -o. -1 when neither says. */
+static int pick_format(const char *format, const char *out_path)
+{
+    if (format) return !strcmp(format, "html") ? RD_DOC_HTML : !strcmp(format, "md") ? RD_DOC_MARKDOWN : -1;
+    if (!out_path) return RD_DOC_MARKDOWN;
+    if (ends_with(out_path, ".html") || ends_with(out_path, ".htm")) return RD_DOC_HTML;
+    if (ends_with(out_path, ".md") || ends_with(out_path, ".markdown")) return RD_DOC_MARKDOWN;
+    return -1;
+}
+
+/* Writes the document to path via a temporary file beside it. */
+static rd_status write_file(rd_program *p, const rd_diagnostics *d, const rd_doc_options *o, const char *path)
+{
+    size_t n = strlen(path);
+    char *tmp = malloc(n + 16);
+    if (!tmp) return RD_ERR_NOMEM;
+    snprintf(tmp, n + 16, "%s.tmp-XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        fprintf(stderr, "rightdoor: cannot write `%s`: %s\n", path, strerror(errno));
+        free(tmp);
+        return RD_ERR_IO;
+    }
+    /* mkstemp makes the file private; a document is not, so it gets the usual permissions. */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0) {
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        fprintf(stderr, "rightdoor: cannot write `%s`: %s\n", path, strerror(errno));
+        return RD_ERR_IO;
+    }
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        return RD_ERR_NOMEM;
+    }
+    rd_status st = rd_program_write_doc(p, d, o, f);
+    if (st == RD_OK && (fflush(f) != 0 || fsync(fileno(f)) != 0)) st = RD_ERR_IO;
+    if (fclose(f) != 0 && st == RD_OK) st = RD_ERR_IO;
+    if (st == RD_OK && rename(tmp, path) != 0) st = RD_ERR_IO;
+    if (st != RD_OK) {
+        fprintf(stderr, "rightdoor: could not write `%s`%s\n", path, st == RD_ERR_NOMEM ? ": out of memory" : "");
+        unlink(tmp);
+    }
+    free(tmp);
+    return st;
+}
+
+/* The pathway diagram in DOT (rd_program_write_dot), in memory; NULL when out of memory. */
+static char *diagram_dot(rd_program *p, const rd_diagnostics *d)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m) return NULL;
+    rd_status st = rd_program_write_dot(p, d, m);
+    if (fclose(m) != 0 || st != RD_OK) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* The diagram drawn as SVG by Graphviz (`dot -Tsvg`, run directly, no shell), or NULL when
+ * Graphviz is not installed or fails: the document then shows the DOT text and says how to draw
+ * it. The DOT goes through a private temporary file, so that `dot` and we never wait on each other
+ * through two pipes. */
+static char *diagram_svg(const char *dot)
+{
+    char in[] = "/tmp/rightdoor-doc-XXXXXX";
+    int fd = mkstemp(in);
+    if (fd < 0) return NULL;
+    size_t n = strlen(dot);
+    int wrote = write(fd, dot, n) == (ssize_t)n;
+    close(fd);
+    int out[2];
+    if (!wrote || pipe(out) != 0) {
+        unlink(in);
+        return NULL;
+    }
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    posix_spawn_file_actions_addclose(&fa, out[0]);
+    posix_spawn_file_actions_addclose(&fa, out[1]);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    char *argv[] = {"dot", "-Tsvg", in, NULL};
+    pid_t pid;
+    int err = posix_spawnp(&pid, "dot", &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(out[1]);
+    char *svg = NULL;
+    size_t len = 0;
+    if (!err) {
+        FILE *m = open_memstream(&svg, &len);
+        char chunk[65536];
+        ssize_t k;
+        while (m && (k = read(out[0], chunk, sizeof chunk)) != 0) {
+            if (k < 0) {
+                if (errno == EINTR) continue;
+                break;
+            }
+            fwrite(chunk, 1, (size_t)k, m);
+        }
+        if (m) fclose(m);
+        int status;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !svg || !strstr(svg, "</svg>")) {
+            free(svg);
+            svg = NULL;
+        }
+    }
+    close(out[0]);
+    unlink(in);
+    return svg;
+}
+
+int cmd_doc(const char *sop, const rd_options *opt, const char *format, const char *out_path)
+{
+    int fmt = pick_format(format, out_path);
+    if (fmt < 0) {
+        fprintf(stderr, format ? "rightdoor: `doc` writes --format html or md\n"
+                               : "rightdoor: say which format to write: name the file .html or .md, or add --format html|md\n");
+        return 2;
+    }
+    rd_diagnostics *d = NULL;
+    rd_program *p = rd_compile(sop, opt, &d);
+    if (!p) {
+        rd_diagnostics_print(d, stderr, 0);
+        rd_status st = d ? rd_diagnostics_status(d) : RD_ERR_NOMEM;
+        rd_diagnostics_free(d);
+        return status_code(st);
+    }
+    rd_status vst = rd_verify(p, d);
+    /* Markdown names the command that draws the diagram rather than carry the drawing. */
+    char *dot = vst == RD_ERR_NOMEM || fmt != RD_DOC_HTML ? NULL : diagram_dot(p, d);
+    char *svg = dot && fmt == RD_DOC_HTML ? diagram_svg(dot) : NULL;
+    rd_doc_options o = {(rd_doc_format)fmt, svg, dot};
+    rd_status st = vst == RD_ERR_NOMEM ? vst : out_path ? write_file(p, d, &o, out_path) : rd_program_write_doc(p, d, &o, stdout);
+    if (st == RD_OK && vst == RD_ERR_PROGRAM) {
+        fprintf(stderr, "rightdoor: %s: some principles fail; the document says which (component 4). "
+                        "`rightdoor check %s` shows the details.\n", sop, sop);
+        st = RD_ERR_PROGRAM;
+    }
+    free(svg);
+    free(dot);
+    rd_program_free(p);
+    rd_diagnostics_free(d);
+    return status_code(st);
+}
