@@ -1,6 +1,7 @@
 /* rightdoor: the command line. Parses arguments, calls the library, decides exit codes:
  * 0 clean, 1 errors in the program, 2 usage or unreadable file, 3 out of memory. */
 #include "case_cmd.h"
+#include "diff_cmd.h"
 #include "rightdoor.h"
 #include <limits.h>
 #include <stdio.h>
@@ -41,6 +42,10 @@ static const char usage[] =
     "                     --refuse C, --withdraw C, --choose STEP.OPTION, --informed NOTICE,\n"
     "                     --referred ACTOR[:SERVICE], --shared DATA:ACTOR, --reported DUTY, --step STEP,\n"
     "                     --permit P:DATA:ACTOR --reason TEXT (break-glass: the one flow), --told P\n"
+    "  diff OLD.sop NEW.sop\n"
+    "                     what a revision changes in meaning: actors, consents, permits, duties,\n"
+    "                     who can receive what, principle results, waivers, steps (--format json);\n"
+    "                     exit 0 no difference, 1 differences, 2 errors in either file\n"
     "\n"
     "options:\n"
     "  -I DIR             also look for `use`d modules in DIR (may be repeated)\n"
@@ -217,6 +222,7 @@ int main(int argc, char **argv)
     rd_options opt = {search, nsearch};
     static const struct { const char *name; size_t args; } cmds[] = {
         {"check", 1}, {"graph", 1}, {"next", 2}, {"may-share", 5}, {"case", 2}, {"explain", 2}, {"run", 2},
+        {"diff", 2},
     };
     for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++) {
         if (strcmp(cmd, cmds[k].name)) continue;
@@ -234,6 +240,12 @@ int main(int argc, char **argv)
         case 2: return cmd_next(pos[1], pos[2], &opt, fmt == FMT_JSON, now, 0, log);
         case 5: return cmd_next(pos[1], pos[2], &opt, fmt == FMT_JSON, now, 1, log);
         case 6: return cmd_run(pos[1], pos[2], &opt);
+        case 7:
+            if (fmt == FMT_SARIF) {
+                fprintf(stderr, "rightdoor: `diff` writes text or json\n");
+                return 2;
+            }
+            return cmd_diff(pos[1], pos[2], &opt, fmt == FMT_JSON);
         case 3: return cmd_may_share(pos[1], pos[2], pos[3], pos[4], pos[5], &opt, fmt == FMT_JSON, now, log);
         case 4:
             if (!nchanges) {
