@@ -19,8 +19,8 @@ int cmd_diff(const char *old_path, const char *new_path, const rd_options *opt, 
         /* Only errors: a diff is not a check, so warnings of a program that compiled stay quiet. */
         if (!old) rd_diagnostics_print(dold, stderr, 0);
         if (!new_) rd_diagnostics_print(dnew, stderr, 0);
-        fprintf(stderr, "rightdoor: cannot compare: %s%s%s has errors\n", old ? "" : old_path, !old && !new_ ? " and " : "",
-                new_ ? "" : new_path);
+        if (!old) fprintf(stderr, "rightdoor: cannot compare: %s %s\n", old_path, so == RD_ERR_IO ? "cannot be read" : "has errors");
+        if (!new_) fprintf(stderr, "rightdoor: cannot compare: %s %s\n", new_path, sn == RD_ERR_IO ? "cannot be read" : "has errors");
         rc = 2;
     } else {
         size_t n = 0;
