@@ -1,8 +1,9 @@
 /* `rightdoor diff OLD.sop NEW.sop`: what a revision of an SOP changes in meaning, not in text.
  *
- * SOP committees revise their SOP every year (seed 000, Table 1, "Review and revision"); a text diff
- * of two versions shows moved lines and reworded comments, and hides what matters to her: who may
- * now learn what, which principle now fails. So the comparison is of the compiled programs, by name:
+ * Committees revise an SOP after each meeting and when monitoring finds gaps (seed 000, Table 1,
+ * steps 7 and 10). A text diff of two versions shows moved lines and reworded comments, and hides
+ * what matters to her: who may now learn what, which principle now fails. So the comparison is of
+ * the compiled programs, by name:
  *   - declarations (actors, data categories, consents, permits, duties): added, removed, or changed
  *     in a field that has meaning (lists compared as sets, so reordering is no change);
  *   - who can receive what: every (data, actor) pair some real path lets the actor hold, from the
