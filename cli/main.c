@@ -1,6 +1,7 @@
 /* rightdoor: the command line. Parses arguments, calls the library, decides exit codes:
  * 0 clean, 1 errors in the program, 2 usage or unreadable file, 3 out of memory. */
 #include "case_cmd.h"
+#include "diff_cmd.h"
 #include "doc_cmd.h"
 #include "graph_cmd.h"
 #include "rightdoor.h"
@@ -51,6 +52,10 @@ static const char usage[] =
     "                     --refuse C, --withdraw C, --choose STEP.OPTION, --informed NOTICE,\n"
     "                     --referred ACTOR[:SERVICE], --shared DATA:ACTOR, --reported DUTY, --step STEP,\n"
     "                     --permit P:DATA:ACTOR --reason TEXT (break-glass: the one flow), --told P\n"
+    "  diff OLD.sop NEW.sop\n"
+    "                     what a revision changes in meaning: actors, consents, permits, duties,\n"
+    "                     who can receive what, principle results, waivers, steps (--format json);\n"
+    "                     exit 0 no difference, 1 differences, 2 errors in either file\n"
     "\n"
     "options:\n"
     "  -I DIR             also look for `use`d modules in DIR (may be repeated)\n"
@@ -232,11 +237,11 @@ int main(int argc, char **argv)
     const char *cmd = pos[0];
     default_search(search, &nsearch, exe_buf, sizeof exe_buf, lib_buf, sizeof lib_buf);
     rd_options opt = {search, nsearch};
-    enum { C_CHECK, C_GRAPH, C_NEXT, C_MAY_SHARE, C_CASE, C_EXPLAIN, C_RUN, C_TEST, C_DOC };
+    enum { C_CHECK, C_GRAPH, C_NEXT, C_MAY_SHARE, C_CASE, C_EXPLAIN, C_RUN, C_TEST, C_DOC, C_DIFF };
     static const struct { const char *name; size_t args; } cmds[] = {
         [C_CHECK] = {"check", 1}, [C_GRAPH] = {"graph", 1}, [C_NEXT] = {"next", 2}, [C_MAY_SHARE] = {"may-share", 5},
         [C_CASE] = {"case", 2}, [C_EXPLAIN] = {"explain", 2}, [C_RUN] = {"run", 2}, [C_TEST] = {"test", 1},
-        [C_DOC] = {"doc", 1},
+        [C_DOC] = {"doc", 1}, [C_DIFF] = {"diff", 2},
     };
     for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++) {
         if (strcmp(cmd, cmds[k].name)) continue;
@@ -273,6 +278,12 @@ int main(int argc, char **argv)
         case C_RUN: return cmd_run(pos[1], pos[2], &opt);
         case C_TEST: return cmd_test(pos[1], &opt, coverage);
         case C_MAY_SHARE: return cmd_may_share(pos[1], pos[2], pos[3], pos[4], pos[5], &opt, fmt == FMT_JSON, now, log);
+        case C_DIFF:
+            if (fmt == FMT_SARIF) {
+                fprintf(stderr, "rightdoor: `diff` writes text or json\n");
+                return 2;
+            }
+            return cmd_diff(pos[1], pos[2], &opt, fmt == FMT_JSON);
         case C_CASE:
             if (!nchanges) {
                 fprintf(stderr, "rightdoor: `case` needs at least one change, such as --set safe_now=false\n");

@@ -54,4 +54,8 @@ const char *rd_quoted_list(rd_arena *a, const char *const *names, size_t n);
 const char *rd_did_you_mean(const char *word, const char *const *candidates, size_t n);
 size_t rd_edit_distance(const char *a, const char *b, size_t limit);
 
+/* A jansson string for s (null for NULL), each byte that is not valid UTF-8 written as U+FFFD: the
+ * user's files and paths may hold such bytes. NULL only when out of memory. */
+struct json_t *rd_json_str(const char *s);
+
 #endif

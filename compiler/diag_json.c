@@ -70,6 +70,8 @@ static json_t *jstr(const char *s)
     return j;
 }
 
+struct json_t *rd_json_str(const char *s) { return jstr(s); }
+
 /* A 1-based line or column, or null for 0 ("no particular place"). */
 static json_t *jpos(unsigned v) { return v ? json_integer((json_int_t)v) : json_null(); }
 

@@ -684,6 +684,12 @@ typedef struct engine {
     int witness;
     uint32_t goal_prop, goal_node;
     int found;
+    /* holdings mode (rd_verify_holdings), by actor * ndata + data: where the actor may come to hold
+     * the data, the first node that brings it there, how (RD_HOLD_* bits), and by that index *
+     * (nduties + npermits) + k which duty k or permit (nduties + k) brings it */
+    rd_bdd *held, *held_sent; /* held_sent: by a share or referral */
+    uint32_t *held_via;
+    unsigned char *held_how, *held_by, *reveals_of; /* reveals_of: d * ndata + w, holding d is holding w */
 } engine;
 
 static uint32_t nact(const engine *E) { return E->V->g->nactors + 1; } /* actors and the provider */
@@ -814,12 +820,42 @@ static void hold(engine *E, vstate *out, uint32_t a, uint32_t slot, uint32_t d, 
         if (v->decl) hold(E, out, a, slot, v->decl->index, when, depth + 1);
 }
 
+/* Holdings mode: actor a (the provider standing for each actor she may have opened the case at)
+ * comes to hold d, and everything d reveals, under `when`, by way of node n (permit k: UINT32_MAX
+ * for none, else nduties + its index). */
+static void note_holding(engine *E, uint32_t n, uint32_t a, uint32_t d, rd_bdd when, unsigned how, uint32_t k)
+{
+    if (!E->held || E->witness || when == RD_BDD_FALSE) return;
+    verifier *V = E->V;
+    const rd_graph *g = V->g;
+    uint32_t nk = E->nduties + E->npermits;
+    if (how == RD_HOLD_DUTY) k = g->nodes[n].subject->index;
+    for (uint32_t c = 0; c < g->nactors; c++) {
+        if (a == RD_PROVIDER ? !E->candidate[c] : c != a) continue;
+        rd_bdd w = a == RD_PROVIDER ? rd_bdd_and(V->m, when, provider_is(V, c)) : when;
+        if (w == RD_BDD_FALSE) continue;
+        for (uint32_t x = 0; x < g->ndata; x++) {
+            if (!E->reveals_of[(size_t)d * g->ndata + x]) continue;
+            size_t i = (size_t)c * g->ndata + x;
+            E->held[i] = rd_bdd_or(V->m, E->held[i], w);
+            if (how == RD_HOLD_FLOW) E->held_sent[i] = rd_bdd_or(V->m, E->held_sent[i], w);
+            if (how != RD_HOLD_PERMIT && n < E->held_via[i]) E->held_via[i] = n;
+            E->held_how[i] |= (unsigned char)how;
+            if (k != UINT32_MAX) E->held_by[i * nk + k] = 1;
+        }
+    }
+}
+
 static void acquire(engine *E, vstate *out, uint32_t node, uint32_t a, uint32_t d, rd_bdd when, acq_kind how)
 {
     verifier *V = E->V;
     rd_bdd_mgr *m = V->m;
     uint32_t slot = actor_slot(E, a);
     hold(E, out, a, slot, d, when, 0);
+    if (how != ACQ_PERMIT)
+        note_holding(E, node, a, d, when,
+                     how == ACQ_COLLECT ? RD_HOLD_COLLECT : V->g->nodes[node].kind == RD_N_DUTY ? RD_HOLD_DUTY : RD_HOLD_FLOW,
+                     UINT32_MAX);
     for (uint32_t y = 0; y < E->nduties; y++) {
         const rd_decl *duty = E->duties[y];
         int reports = 0;
@@ -950,7 +986,10 @@ static void visit(engine *E, uint32_t n, const vstate *in, vstate *out)
             for (uint32_t a = 0; a < g->nactors; a++) {
                 if (!rd_graph_actor_in(g, a, d->u.flow.with)) continue;
                 for (const rd_ref *x = d->u.flow.shares; x; x = x->next)
-                    if (x->decl) acquire(E, out, n, a, x->decl->index, when, ACQ_PERMIT);
+                    if (x->decl) {
+                        acquire(E, out, n, a, x->decl->index, when, ACQ_PERMIT);
+                        note_holding(E, n, a, x->decl->index, when, RD_HOLD_PERMIT, E->nduties + pi);
+                    }
             }
         }
         break;
@@ -2279,6 +2318,89 @@ out:
     rd_bdd_free(V.m);
     p->diags = saved;
     return errors;
+}
+
+/* ---- holdings, for `rightdoor diff` --------------------------------------------------------- */
+
+int rd_verify_holdings(rd_program *p, rd_graph *g, rd_holding **out, uint32_t *nout)
+{
+    verifier V = {.p = p, .g = g, .domain = RD_BDD_TRUE};
+    engine E = {0};
+    E.V = &V;
+    int rc = -1;
+    size_t npairs = (size_t)g->nactors * g->ndata;
+    *out = NULL;
+    *nout = 0;
+    if (encode(&V) != 0 || setup(&E) != 0) goto done;
+    size_t nk = (size_t)E.nduties + E.npermits;
+    E.held = calloc(npairs + 1, sizeof *E.held);
+    E.held_sent = calloc(npairs + 1, sizeof *E.held_sent);
+    E.held_via = malloc((npairs + 1) * sizeof *E.held_via);
+    E.held_how = calloc(npairs + 1, 1);
+    E.held_by = calloc(npairs * nk + 1, 1);
+    E.reveals_of = calloc((size_t)g->ndata * g->ndata + 1, 1);
+    if (!E.held || !E.held_sent || !E.held_via || !E.held_how || !E.held_by || !E.reveals_of) goto done;
+    for (size_t i = 0; i < npairs; i++) E.held_via[i] = UINT32_MAX;
+    for (uint32_t d = 0; d < g->ndata; d++)
+        for (uint32_t w = 0; w < g->ndata; w++) E.reveals_of[(size_t)d * g->ndata + w] = (unsigned char)rd_data_reveals(g->data[d], g->data[w]);
+    int fp = fixpoint(&E);
+    if (V.nomem || rd_bdd_overflow(V.m) == RD_BDD_NOMEM) goto done;
+    if (fp != 0) {
+        rc = -2;
+        goto done;
+    }
+    uint32_t count = 0;
+    for (size_t i = 0; i < npairs; i++) count += E.held[i] != RD_BDD_FALSE;
+    rd_holding *h = rd_arena_alloc(&p->arena, (count + 1) * sizeof *h);
+    if (!h) goto done;
+    uint32_t k = 0;
+    for (size_t i = 0; i < npairs; i++) {
+        if (E.held[i] == RD_BDD_FALSE) continue;
+        rd_holding *x = &h[k++];
+        *x = (rd_holding){.actor = (uint32_t)(i / g->ndata), .data = (uint32_t)(i % g->ndata), .how = E.held_how[i], .via = E.held_via[i]};
+        x->consents = rd_arena_alloc(&p->arena, (g->nconsents + 1) * sizeof *x->consents);
+        x->duties = rd_arena_alloc(&p->arena, (nk + 1) * sizeof *x->duties);
+        x->permits = rd_arena_alloc(&p->arena, (nk + 1) * sizeof *x->permits);
+        if (!x->consents || !x->duties || !x->permits) goto done;
+        /* A consent covers the pair when it is to that actor and shares the data, or data revealing it.
+         * Only shares and referrals ask for one: what an actor records itself, a duty firing and a
+         * permit are other ways, each named on its own. */
+        rd_bdd sent = E.held_sent[i];
+        rd_bdd covered = RD_BDD_FALSE;
+        for (uint32_t c = 0; c < g->nconsents; c++) {
+            const rd_decl *cd = g->consents[c];
+            int covers = 0;
+            for (const rd_ref *s = cd->u.flow.shares; s && !covers; s = s->next)
+                covers = s->decl && rd_data_reveals(s->decl, g->data[x->data]);
+            if (!covers || !rd_graph_actor_in(g, x->actor, cd->u.flow.with)) continue;
+            rd_bdd granted = rd_bdd_var(V.m, V.consent_var[c]);
+            covered = rd_bdd_or(V.m, covered, granted);
+            if (rd_bdd_and(V.m, sent, granted) != RD_BDD_FALSE) x->consents[x->nconsents++] = cd;
+        }
+        x->consented = sent != RD_BDD_FALSE && covered != RD_BDD_FALSE && rd_bdd_implies(V.m, sent, covered);
+        for (size_t j = 0; j < nk; j++)
+            if (E.held_by[i * nk + j]) {
+                if (j < E.nduties) x->duties[x->nduties++] = E.duties[j];
+                else x->permits[x->npermits++] = E.permits[j - E.nduties];
+            }
+    }
+    if (rd_bdd_overflow(V.m)) {
+        rc = rd_bdd_overflow(V.m) == RD_BDD_NOMEM ? -1 : -2;
+        goto done;
+    }
+    *out = h;
+    *nout = k;
+    rc = 0;
+done:
+    free(E.held);
+    free(E.held_sent);
+    free(E.held_via);
+    free(E.held_how);
+    free(E.held_by);
+    free(E.reveals_of);
+    teardown(&E);
+    rd_bdd_free(V.m);
+    return rc;
 }
 
 /* ---- public entry points --------------------------------------------------------------------- */

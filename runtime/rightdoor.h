@@ -132,6 +132,58 @@ typedef struct rd_doc_options {
  * RD_ERR_IO (writing failed; part of the document may be on `out`) or RD_ERR_NOMEM. */
 rd_status rd_program_write_doc(rd_program *p, const rd_diagnostics *verified, const rd_doc_options *opt, FILE *out);
 
+/* What revising an SOP changes in meaning, not in text (`rightdoor diff OLD NEW`): declarations
+ * added, removed or changed in a field with meaning (actors: sector, specialist, services provided,
+ * languages; data categories: attributes, reveals; consents: shares, with; permits: shares, with,
+ * when; duties: applies to, when, reports, to, notice; lists compared as sets); every (data, actor)
+ * pair some real path lets the actor hold that is new, gone, or reached in another way (the
+ * verifier's own analysis: collected, shared, referred, reported by a duty, allowed by a permit,
+ * with what the data reveals; implicit flows by branching are not counted); principle verdicts that
+ * changed (run on both, as rd_verify); waivers; the steps of each pathway. Both programs must have
+ * compiled without errors. Writes text for a committee (json 0) or one JSON document (json 1) to
+ * out; *differences (may be NULL) receives how many differences there are (0: the same meaning).
+ * Returns RD_OK, RD_ERR_IO (writing failed) or RD_ERR_NOMEM. Each program's graph is built if it
+ * was not, and both arenas grow.
+ *
+ * The JSON shape. Keys may be added later; none will be removed or change meaning:
+ *   { "old": "before.sop", "new": "after.sop",           -- the main files as given
+ *     "differences": 12,                                  -- number of entries below, all lists
+ *     "flows_complete": true,                             -- false: the verifier's budget ran out,
+ *                                                            "flows" is empty and means nothing
+ *     "declarations": [
+ *       { "kind": "actor" | "data" | "consent" | "permit" | "duty",
+ *         "name": "crisis_centre", "label": "..." | null,
+ *         "change": "added" | "removed" | "changed",
+ *         "file", "line", "column",                       -- in the new version; for "removed", the old
+ *         "fields": [ { "field": "services provided",     -- a name from the list above
+ *                       "old": ["urgent_care"], "new": ["urgent_care", "pep"] } ] } ],
+ *                                                            -- values are lists of words ("sector police",
+ *                                                               a condition as written, "yes"/"no");
+ *                                                               [] for none; added: old []; removed: new []
+ *     "flows": [
+ *       { "data": "migration_status", "actor": "labour_inspectorate",
+ *         "change": "now-possible" | "no-longer-possible" | "changed",
+ *         "old": HOW | null, "new": HOW | null } ],
+ *         HOW = { "words": "it is sent to them only after she consents to wage_claim",
+ *                 "collected": bool, "sent": bool,        -- they record it / a share or referral sends it
+ *                 "consented": bool,                      -- whenever it is sent, she had granted a consent
+ *                                                            covering it (to them, that data)
+ *                 "consents": [...], "duties": [...], "permits": [...],
+ *                 "via": { "text", "file", "line", "column" } | null }  -- the first place it gets there
+ *     "principles": [
+ *       { "name", "label", "change": "now-fails" | "now-holds" | "added" | "removed",
+ *         "old": "holds" | "fails" | null, "new": "holds" | "fails" | null,
+ *         "failures": 3,                                  -- unwaived places it fails (new version, else old)
+ *         "file", "line", "column",                       -- the principle (new version, else old)
+ *         "counterexample": { "message", "file", "line", "column",
+ *                             "path": [ { "file", "line", "column", "text" } ] } | null } ],
+ *                                                            -- the first failure, when it fails now
+ *     "waivers": [ { "principle", "step", "change": "added" | "removed" | "changed",
+ *                    "because", "old_because" | null, "file", "line", "column" } ],
+ *     "pathways": [ { "name", "label", "change": "added" | "removed" | "changed",
+ *                     "steps_added": [...], "steps_removed": [...], "file", "line", "column" } ] } */
+rd_status rd_program_diff(rd_program *old, rd_program *new_, FILE *out, int json, size_t *differences);
+
 /* ---- Diagnostics for programs to read --------------------------------------------------------
  * Both writers put one document on `out`, followed by a newline, and flush it. They write every
  * stored diagnostic, in the order found (max_errors of rd_diagnostics_print does not apply; past
