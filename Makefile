@@ -15,7 +15,7 @@ B ?= build
 LIB_SRC := $(wildcard compiler/*.c runtime/*.c)
 GEN_SRC := $(B)/lexer.c $(B)/parser.c
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/lexer.o $(B)/parser.o
-CLI_OBJ := $(B)/cli/main.o $(B)/cli/case_cmd.o $(B)/cli/run_cmd.o
+CLI_OBJ := $(B)/cli/main.o $(B)/cli/case_cmd.o $(B)/cli/run_cmd.o $(B)/cli/fmt_cmd.o
 
 .PHONY: all fuzz test test-unit test-golden test-programs test-verify test-regress test-crash test-oom test-asan test-valgrind bench clean deps
 all: rightdoor

@@ -1,6 +1,7 @@
 /* rightdoor: the command line. Parses arguments, calls the library, decides exit codes:
  * 0 clean, 1 errors in the program, 2 usage or unreadable file, 3 out of memory. */
 #include "case_cmd.h"
+#include "fmt_cmd.h"
 #include "rightdoor.h"
 #include <limits.h>
 #include <stdio.h>
@@ -41,6 +42,8 @@ static const char usage[] =
     "                     --refuse C, --withdraw C, --choose STEP.OPTION, --informed NOTICE,\n"
     "                     --referred ACTOR[:SERVICE], --shared DATA:ACTOR, --reported DUTY, --step STEP,\n"
     "                     --permit P:DATA:ACTOR --reason TEXT (break-glass: the one flow), --told P\n"
+    "  fmt FILE.sop...    lay out SOP files in the canonical layout, in place (--check: list\n"
+    "                     those that are not and exit 1; --stdout: print instead; - : stdin)\n"
     "\n"
     "options:\n"
     "  -I DIR             also look for `use`d modules in DIR (may be repeated)\n"
@@ -152,6 +155,8 @@ int main(int argc, char **argv)
     long long now = (long long)time(NULL);
     static const char *const change_opts[] = {"--set", "--grant", "--refuse", "--withdraw", "--choose", "--informed",
                                               "--referred", "--shared", "--reported", "--permit", "--told", "--step"};
+    /* fmt takes any number of files and options of its own */
+    if (argc > 1 && !strcmp(argv[1], "fmt")) return cmd_fmt(argc - 2, argv + 2);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int is_change = 0;
