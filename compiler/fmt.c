@@ -6,7 +6,8 @@
  * committee splits a long list or puts a label on a line of its own on purpose); the rules decide
  * the rest: `{` on the line of what it opens, a block of several lines has one item per line and
  * its `}` alone on a line, `} else`, one blank line around declarations of several lines, at most
- * one anywhere. Every decision depends on the tokens and on where the author broke lines, never on
+ * one anywhere. A comment written between a token and the `{` or `else` pulled up to it waits for
+ * the end of that line. Every decision depends on the tokens and on where the author broke lines, never on
  * the author's spacing, and every rule maps its own output to itself: formatting twice changes
  * nothing.
  *
