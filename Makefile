@@ -15,9 +15,9 @@ B ?= build
 LIB_SRC := $(wildcard compiler/*.c runtime/*.c)
 GEN_SRC := $(B)/lexer.c $(B)/parser.c
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/lexer.o $(B)/parser.o
-CLI_OBJ := $(B)/cli/main.o $(B)/cli/case_cmd.o $(B)/cli/run_cmd.o $(B)/cli/graph_cmd.o $(B)/cli/doc_cmd.o $(B)/cli/diff_cmd.o
+CLI_OBJ := $(B)/cli/main.o $(B)/cli/case_cmd.o $(B)/cli/run_cmd.o $(B)/cli/graph_cmd.o $(B)/cli/doc_cmd.o $(B)/cli/diff_cmd.o $(B)/cli/fmt_cmd.o
 
-.PHONY: all fuzz test test-unit test-golden test-graph test-doc test-diff test-programs test-tests test-verify test-regress test-crash test-oom test-asan test-valgrind bench clean deps
+.PHONY: all fuzz test test-unit test-golden test-graph test-doc test-diff test-programs test-tests test-fmt test-verify test-regress test-crash test-oom test-asan test-valgrind bench clean deps
 all: rightdoor
 
 rightdoor: $(B)/librightdoor.a $(CLI_OBJ)
@@ -78,6 +78,10 @@ test-programs: rightdoor $(B)/examples/embed
 test-tests: rightdoor
 	@RUN="$(RUN)" sh tests/testrun/run.sh
 
+# rightdoor fmt: the shipped SOPs are laid out; a messy draft gives the expected layout; idempotence.
+test-fmt: rightdoor
+	@RUN="$(RUN)" sh tests/fmt.sh
+
 # The verifier: SOPs that each break one principle (expected reports) and traps that must pass.
 test-verify: rightdoor
 	@sh tests/violations.sh
@@ -103,7 +107,7 @@ test-oom: rightdoor
 	@STEP=3 sh fuzz/oom_sweep.sh examples/violations/refusal_ends.sop
 	@CMD=graph STEP=3 sh fuzz/oom_sweep.sh tests/graph/small.sop
 
-test: test-unit test-golden test-graph test-doc test-diff test-programs test-tests test-verify test-regress test-crash test-oom
+test: test-unit test-golden test-graph test-doc test-diff test-programs test-tests test-fmt test-verify test-regress test-crash test-oom
 	$(MAKE) test-asan
 
 # Everything again, built with AddressSanitizer and UndefinedBehaviorSanitizer into build-asan/.
@@ -119,6 +123,7 @@ test-unit-asan: $(UNIT_BIN) $(B)/rightdoor $(B)/examples/embed
 	@RIGHTDOOR=$(B)/rightdoor sh tests/diff/run.sh
 	@RIGHTDOOR=$(B)/rightdoor EMBED=$(B)/examples/embed sh tests/programs.sh
 	@RIGHTDOOR=$(B)/rightdoor sh tests/testrun/run.sh
+	@RIGHTDOOR=$(B)/rightdoor sh tests/fmt.sh
 	@RIGHTDOOR=$(B)/rightdoor RD_ULIMIT_KB=0 sh tests/violations.sh
 	@RIGHTDOOR=$(B)/rightdoor RD_ULIMIT_KB=0 sh tests/verify_ok.sh
 	@RIGHTDOOR=$(B)/rightdoor sh tests/regress/run.sh

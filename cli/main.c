@@ -3,6 +3,7 @@
 #include "case_cmd.h"
 #include "diff_cmd.h"
 #include "doc_cmd.h"
+#include "fmt_cmd.h"
 #include "graph_cmd.h"
 #include "rightdoor.h"
 #include <limits.h>
@@ -56,6 +57,8 @@ static const char usage[] =
     "                     what a revision changes in meaning: actors, consents, permits, duties,\n"
     "                     who can receive what, principle results, waivers, steps (--format json);\n"
     "                     exit 0 no difference, 1 differences, 2 errors in either file\n"
+    "  fmt FILE.sop...    lay out SOP files in the canonical layout, in place (--check: list\n"
+    "                     those that are not and exit 1; --stdout: print instead; - : stdin)\n"
     "\n"
     "options:\n"
     "  -I DIR             also look for `use`d modules in DIR (may be repeated)\n"
@@ -168,6 +171,8 @@ int main(int argc, char **argv)
     long long now = (long long)time(NULL);
     static const char *const change_opts[] = {"--set", "--grant", "--refuse", "--withdraw", "--choose", "--informed",
                                               "--referred", "--shared", "--reported", "--permit", "--told", "--step"};
+    /* fmt takes any number of files and options of its own */
+    if (argc > 1 && !strcmp(argv[1], "fmt")) return cmd_fmt(argc - 2, argv + 2);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int is_change = 0;

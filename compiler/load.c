@@ -32,7 +32,7 @@ const char *rd_intern(rd_program *p, const char *s, size_t len)
     return copy;
 }
 
-static rd_program *program_new(void)
+rd_program *rd_program_new(void)
 {
     rd_program *p = calloc(1, sizeof *p);
     if (!p) return NULL;
@@ -162,7 +162,7 @@ static rd_program *compile(const rd_options *opt, rd_diagnostics **diags, const 
                            const char *text, size_t len)
 {
     if (diags) *diags = NULL;
-    rd_program *p = program_new();
+    rd_program *p = rd_program_new();
     rd_diagnostics *dg = rd_diagnostics_new();
     if (!p || !dg) {
         rd_program_free(p);

@@ -64,6 +64,19 @@ static inline rd_span rd_span_of(const rd_parse_ctx *c, int fl, int fc, int ll, 
 /* Parses one file's text into declarations appended to ctx->prog. Returns the number of syntax
  * errors (reported as diagnostics). */
 int rd_parse_file(rd_program *p, uint32_t file, int in_library);
+/* One token as scanned, for the formatter (compiler/fmt.c). */
+typedef struct rd_lex_token {
+    int kind;                    /* RD_TOK_*, or the character itself for { } ( ) , . : = < > */
+    uint32_t line, col;          /* its first character (for a text: the opening quote) */
+    uint32_t end_line, end_col;  /* its last character, inclusive */
+    const char *str;             /* a name, or a text's value with its escapes and pieces joined */
+    long long num;               /* a number's value */
+} rd_lex_token;
+
+/* Scans file `file` without parsing it: *toks (malloc'd, the caller frees it, even on error)
+ * receives its tokens in order, comments left out. Returns the number of lexical errors
+ * (reported as diagnostics); out of memory sets p->arena.failed. */
+int rd_lex_file(rd_program *p, uint32_t file, rd_lex_token **toks, size_t *n);
 /* 1 when token `tok`, just scanned, starts a declaration where the parser may resume. */
 int rd_lex_is_decl_start(const rd_parse_ctx *c, int tok);
 

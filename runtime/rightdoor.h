@@ -250,6 +250,18 @@ typedef struct rd_test_summary {
 } rd_test_summary;
 rd_status rd_program_run_tests(rd_program *p, FILE *out, int coverage, rd_test_summary *sum);
 
+/* Lays out the .sop text `text` (len bytes; `name` stands for its file in messages) in the one
+ * canonical layout of docs/syntax.md, "Layout": indentation, spacing, braces and blank lines are
+ * normalised; comments, texts (never split) and the author's line breaks inside a declaration are
+ * kept. Formatting the result again gives it unchanged. Only the file itself is read (no `use`).
+ * On RD_OK, *out (NUL-terminated, malloc'd: the caller frees it) holds the new text and *out_len its
+ * length. RD_ERR_PROGRAM when the text does not read (its syntax errors, with file, line and
+ * column, are in *diags) or when the new layout would not scan to exactly the same tokens (an
+ * "fmt-internal" error; a mistake of the formatter, never expected); *out is NULL then.
+ * RD_ERR_NOMEM when memory runs out. *diags is always set when diags is not NULL. */
+rd_status rd_format_text(const char *name, const char *text, size_t len, char **out, size_t *out_len,
+                         rd_diagnostics **diags);
+
 /* The SOP's `version` field, or NULL. */
 const char *rd_program_version(const rd_program *p);
 /* A fingerprint of every file the program was read from (64-bit FNV-1a, 16 hex digits): two
