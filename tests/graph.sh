@@ -51,11 +51,11 @@ if grep -F 'n6 -> n15' "$tmp/small.dot" | grep -qv 'penwidth=4' && grep -F 'Refe
 
 # Highlighting on a shipped violation: the chain of firewall_chain.sop, to the duty at the police.
 ${RUN:-} "$RD" graph examples/violations/firewall_chain.sop >"$tmp/chain.dot" 2>/dev/null
-if grep -F 'firewall_chain.sop:50: refer riverside_police' "$tmp/chain.dot" | grep -q 'color="#c8102e" penwidth=4' &&
-    grep -F 'firewall_chain.sop:50: duty foreigners_report' "$tmp/chain.dot" | grep -q 'color="#c8102e" penwidth=4' &&
-    grep -F 'firewall_chain.sop:42: refer riverside_hospital' "$tmp/chain.dot" | grep -q 'penwidth=4' &&
+if grep -F 'firewall_chain.sop:54: refer riverside_police' "$tmp/chain.dot" | grep -q 'color="#c8102e" penwidth=4' &&
+    grep -F 'firewall_chain.sop:54: duty foreigners_report' "$tmp/chain.dot" | grep -q 'color="#c8102e" penwidth=4' &&
+    grep -F 'firewall_chain.sop:46: refer riverside_hospital' "$tmp/chain.dot" | grep -q 'penwidth=4' &&
     grep -qF 'Principle <I>firewall</I> fails' "$tmp/chain.dot" &&
-    ! grep -F 'firewall_chain.sop:53: end' "$tmp/chain.dot" | grep -q 'penwidth=4'; then ok; else
+    ! grep -F 'firewall_chain.sop:57: end' "$tmp/chain.dot" | grep -q 'penwidth=4'; then ok; else
     bad "firewall_chain.sop: the path to immigration is drawn bold red, and only it"; fi
 # A program that passes has nothing highlighted.
 ${RUN:-} "$RD" graph examples/annex1a/annex1a.sop >"$tmp/a.dot" 2>"$tmp/a.err"
