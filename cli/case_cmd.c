@@ -132,7 +132,12 @@ int cmd_next(const char *sop, const char *case_path, const rd_options *opt, int 
             if (explain && !pending++) printf("now:\n");
             printf("%s %s: %s%s\n", kind_name[a->kind], a->name ? a->name : "", a->text ? a->text : "",
                    a->fallback ? " [not translated into the case's language]" : "");
-            if (a->detail) printf("    %s\n", a->detail);
+            /* a detail of several lines (what must not be sent) keeps the indent on each */
+            for (const char *line = a->detail; line && *line;) {
+                size_t len = strcspn(line, "\n");
+                printf("    %.*s\n", (int)len, line);
+                line += len + (line[len] == '\n');
+            }
             if (a->file) printf("    (%s:%u)\n", a->file, a->line);
         }
         if (!rd_actions_len(l)) printf("nothing to do now\n");

@@ -188,6 +188,30 @@ static const char *entries(walker *w, const rd_gnode *n)
 
 static void walk(walker *w, uint32_t n);
 
+/* What of a referral or share must not be sent, as the rules stand for this case now: what she
+ * left out of her consent (`except`, `only`), what a consent no longer covers (expired, withdrawn),
+ * what a principle forbids. Apps and workers read the action, so it says so there, with the rule,
+ * rather than leaving it to a may-share question nobody asked. `detail` is what the action
+ * already says, or NULL. */
+static const char *withheld(walker *w, const rd_gnode *node, const char *detail)
+{
+    rd_case *c = w->c;
+    const rd_graph *g = c->g;
+    rd_arena *a = &w->out->arena;
+    const char *from = g->actors[actor_of(w, node->performer)]->id;
+    const char *out = detail;
+    for (uint32_t j = 0; j < node->nto; j++)
+        for (uint32_t i = 0; i < node->ndata; i++) {
+            rd_reason why;
+            const char *d = g->data[node->data[i]]->id, *to = g->actors[node->to[j]]->id;
+            if (rd_may_share(c, d, from, to, w->now, &why) == RD_ALLOW) continue;
+            char buf[512];
+            out = rd_arena_printf(a, "%s%sDO NOT SEND `%s` to `%s`: %s", out ? out : "", out ? "\n" : "", d, to,
+                                  rd_reason_text(&why, buf, sizeof buf));
+        }
+    return out;
+}
+
 static uint32_t edge_of(const rd_graph *g, uint32_t n, rd_gedge_kind kind)
 {
     for (uint32_t e = g->nodes[n].first_out; e < g->nodes[n].first_out + g->nodes[n].nout; e++)
@@ -310,8 +334,8 @@ static void walk(walker *w, uint32_t n)
                 return;
             }
         }
-        act(w, RD_ACT_REFER, node->subject ? node->subject->id : "", rd_graph_node_text_in(g, a, n), entries(w, node), 0, 0,
-            node->span);
+        act(w, RD_ACT_REFER, node->subject ? node->subject->id : "", rd_graph_node_text_in(g, a, n),
+            withheld(w, node, entries(w, node)), 0, 0, node->span);
         return;
     case RD_N_SHARE: {
         /* Done when each datum went to every actor named, and to one actor of each sector named
@@ -335,7 +359,7 @@ static void walk(walker *w, uint32_t n)
             follow(w, n, RD_G_NEXT);
             return;
         }
-        act(w, RD_ACT_SHARE, "", rd_graph_node_text_in(g, a, n), NULL, 0, 0, node->span);
+        act(w, RD_ACT_SHARE, "", rd_graph_node_text_in(g, a, n), withheld(w, node, NULL), 0, 0, node->span);
         return;
     }
     case RD_N_CHOOSE: {

@@ -169,7 +169,7 @@ next_says "mdw-0001: permit used in the emergency, she must be told afterwards, 
 next_says "mdw-0002: refused the police, the shelter next" $cs_sop $cs_dir/mdw-0002.yaml 2024-05-05T06:00:00Z \
     +"refer mdw_shelter for safe_shelter" +"(location confidential)" -"city_police"
 next_says "mdw-0003: the consulate, with her narrowed consent" $cs_sop $cs_dir/mdw-0003.yaml 2024-05-08T04:00:00Z \
-    +"refer her_consulate for consular_assistance"
+    +"refer her_consulate for consular_assistance" +"DO NOT SEND \`contact_details\` to \`her_consulate\`" -"DO NOT SEND \`survivor_name\`"
 share_says "mdw-0002: she refused the police" $cs_sop $cs_dir/mdw-0002.yaml 2024-05-05T06:00:00Z survivor_name helpline_ngo city_police deny police_referral
 share_says "mdw-0003: her contact details are excepted" $cs_sop $cs_dir/mdw-0003.yaml 2024-05-08T04:00:00Z contact_details mdw_shelter her_consulate deny consulate_contact
 share_says "mdw-0003: her name may go" $cs_sop $cs_dir/mdw-0003.yaml 2024-05-08T04:00:00Z survivor_name mdw_shelter her_consulate allow consulate_contact
