@@ -17,7 +17,7 @@ GEN_SRC := $(B)/lexer.c $(B)/parser.c
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/lexer.o $(B)/parser.o
 CLI_OBJ := $(B)/cli/main.o $(B)/cli/case_cmd.o $(B)/cli/run_cmd.o $(B)/cli/graph_cmd.o $(B)/cli/doc_cmd.o $(B)/cli/diff_cmd.o $(B)/cli/fmt_cmd.o
 
-.PHONY: all fuzz test test-unit test-golden test-graph test-doc test-diff test-programs test-tests test-fmt test-verify test-regress test-crash test-oom test-asan test-valgrind bench clean deps
+.PHONY: all fuzz test-fuzz-smoke test test-unit test-golden test-graph test-doc test-diff test-programs test-tests test-fmt test-verify test-regress test-crash test-oom test-asan test-valgrind bench clean deps
 all: rightdoor
 
 rightdoor: $(B)/librightdoor.a $(CLI_OBJ)
@@ -92,6 +92,12 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	sh fuzz/run.sh $(FUZZ_SECONDS)
 
+# The same, briefly, as part of every test run (and so in CI): any crash, leak, hang or runaway
+# memory found fails it.
+FUZZ_SMOKE_SECONDS ?= 20
+test-fuzz-smoke:
+	@sh fuzz/run.sh $(FUZZ_SMOKE_SECONDS)
+
 # Inputs that once crashed, hung or ate memory (found by fuzz/): each must get a verdict in time.
 test-regress: rightdoor
 	@sh tests/regress/run.sh
@@ -107,7 +113,7 @@ test-oom: rightdoor
 	@STEP=3 sh fuzz/oom_sweep.sh examples/violations/refusal_ends.sop
 	@CMD=graph STEP=3 sh fuzz/oom_sweep.sh tests/graph/small.sop
 
-test: test-unit test-golden test-graph test-doc test-diff test-programs test-tests test-fmt test-verify test-regress test-crash test-oom
+test: test-unit test-golden test-graph test-doc test-diff test-programs test-tests test-fmt test-verify test-regress test-crash test-oom test-fuzz-smoke
 	$(MAKE) test-asan
 
 # Everything again, built with AddressSanitizer and UndefinedBehaviorSanitizer into build-asan/.
