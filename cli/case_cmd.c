@@ -2,6 +2,7 @@
  * library, print (text for people, JSON for programs). Exit codes as everywhere: 0 done, 1 errors
  * in the SOP or the case, 2 usage or an unreadable file, 3 out of memory. */
 #include "case_cmd.h"
+#include "common.h"
 #define _DEFAULT_SOURCE /* gmtime_r */
 #include <fcntl.h>
 #include <jansson.h>
@@ -11,7 +12,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static int status_code(rd_status st) { return st == RD_OK ? 0 : st == RD_ERR_PROGRAM ? 1 : st == RD_ERR_IO ? 2 : 3; }
 
 /* Compiles the SOP and loads the case; on failure prints why and returns the exit code. */
 static int open_case(const char *sop, const char *case_path, const rd_options *opt, rd_program **p, rd_case **c,
@@ -21,13 +21,13 @@ static int open_case(const char *sop, const char *case_path, const rd_options *o
     *p = rd_compile(sop, opt, d);
     if (!*p) {
         rd_diagnostics_print(*d, stderr, 0);
-        return status_code(*d ? rd_diagnostics_status(*d) : RD_ERR_NOMEM);
+        return cli_exit_code(*d ? rd_diagnostics_status(*d) : RD_ERR_NOMEM);
     }
     *c = rd_case_load(*p, case_path, *d);
     if (!*c) {
         rd_diagnostics_print(*d, stderr, 0);
         rd_status st = rd_diagnostics_status(*d);
-        return status_code(st == RD_OK ? RD_ERR_PROGRAM : st);
+        return cli_exit_code(st == RD_OK ? RD_ERR_PROGRAM : st);
     }
     return 0;
 }
@@ -250,13 +250,13 @@ int cmd_case(const char *sop, const char *case_path, const rd_options *opt, cons
         }
         if (st != RD_OK) {
             fprintf(stderr, "rightdoor: %s: %s\n", case_path, err);
-            rc = status_code(st);
+            rc = cli_exit_code(st);
         }
     }
     if (!rc) {
         rd_status st = rd_case_save(c, case_path);
         if (st != RD_OK) fprintf(stderr, "rightdoor: could not save %s; the file is unchanged\n", case_path);
-        rc = status_code(st);
+        rc = cli_exit_code(st);
     }
 out:
     rd_case_free(c);

@@ -6,6 +6,7 @@
  * of memory. */
 #define _DEFAULT_SOURCE /* mkstemp, fsync, open_memstream */
 #include "doc_cmd.h"
+#include "common.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
@@ -18,46 +19,24 @@
 
 extern char **environ;
 
-static int status_code(rd_status st) { return st == RD_OK ? 0 : st == RD_ERR_PROGRAM ? 1 : st == RD_ERR_IO ? 2 : 3; }
-
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && !strcmp(s + n - k, suffix);
-}
-
 /* The format asked for: --format wins, then the extension of -o. -1 when neither says. */
 static int pick_format(const char *format, const char *out_path)
 {
     if (format) return !strcmp(format, "html") ? RD_DOC_HTML : !strcmp(format, "md") ? RD_DOC_MARKDOWN : -1;
     if (!out_path) return RD_DOC_MARKDOWN;
-    if (ends_with(out_path, ".html") || ends_with(out_path, ".htm")) return RD_DOC_HTML;
-    if (ends_with(out_path, ".md") || ends_with(out_path, ".markdown")) return RD_DOC_MARKDOWN;
+    if (cli_ends_with(out_path, ".html") || cli_ends_with(out_path, ".htm")) return RD_DOC_HTML;
+    if (cli_ends_with(out_path, ".md") || cli_ends_with(out_path, ".markdown")) return RD_DOC_MARKDOWN;
     return -1;
 }
 
 /* Writes the document to path via a temporary file beside it. */
 static rd_status write_file(rd_program *p, const rd_diagnostics *d, const rd_doc_options *o, const char *path)
 {
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 16);
-    if (!tmp) return RD_ERR_NOMEM;
-    snprintf(tmp, n + 16, "%s.tmp-XXXXXX", path);
-    int fd = mkstemp(tmp);
+    char *tmp = NULL;
+    int fd = cli_temp_beside(path, CLI_NEW_FILE, &tmp);
     if (fd < 0) {
         fprintf(stderr, "rightdoor: cannot write `%s`: %s\n", path, strerror(errno));
-        free(tmp);
-        return RD_ERR_IO;
-    }
-    /* mkstemp makes the file private; a document is not, so it gets the usual permissions. */
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) != 0) {
-        close(fd);
-        unlink(tmp);
-        free(tmp);
-        fprintf(stderr, "rightdoor: cannot write `%s`: %s\n", path, strerror(errno));
-        return RD_ERR_IO;
+        return errno == ENOMEM ? RD_ERR_NOMEM : RD_ERR_IO;
     }
     FILE *f = fdopen(fd, "w");
     if (!f) {
@@ -162,7 +141,7 @@ int cmd_doc(const char *sop, const rd_options *opt, const char *format, const ch
         rd_diagnostics_print(d, stderr, 0);
         rd_status st = d ? rd_diagnostics_status(d) : RD_ERR_NOMEM;
         rd_diagnostics_free(d);
-        return status_code(st);
+        return cli_exit_code(st);
     }
     rd_status vst = rd_verify(p, d);
     /* Markdown names the command that draws the diagram rather than carry the drawing. */
@@ -179,5 +158,5 @@ int cmd_doc(const char *sop, const rd_options *opt, const char *format, const ch
     free(dot);
     rd_program_free(p);
     rd_diagnostics_free(d);
-    return status_code(st);
+    return cli_exit_code(st);
 }

@@ -13,6 +13,7 @@
  * status is 1. Exit status: the worst over all files, 0 ok, 1 syntax errors or --check found files
  * to format, 2 bad usage or a file that cannot be read or written, 3 out of memory. */
 #include "fmt_cmd.h"
+#include "common.h"
 #include "rightdoor.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -74,21 +75,13 @@ static int replace_file(const char *path, mode_t mode, const char *text, size_t 
     /* Through a symbolic link, the file it points at is the one rewritten; the link stays. */
     char *real = realpath(path, NULL);
     if (!real) return -1;
-    size_t n = strlen(real);
-    char *tmp = malloc(n + 16);
-    if (!tmp) {
-        free(real);
-        errno = ENOMEM;
-        return -1;
-    }
-    snprintf(tmp, n + 16, "%s.fmt.XXXXXX", real);
-    int fd = mkstemp(tmp);
+    char *tmp = NULL;
+    int fd = cli_temp_beside(real, mode, &tmp);
     if (fd < 0) {
-        free(tmp);
         free(real);
         return -1;
     }
-    int ok = fchmod(fd, mode & 07777) == 0;
+    int ok = 1;
     for (size_t w = 0; ok && w < len;) {
         ssize_t k = write(fd, text + w, len - w);
         if (k < 0 && errno == EINTR) continue;

@@ -3,6 +3,7 @@
  * fed through a pipe and writing to a temporary file next to the target, which is renamed only
  * when `dot` succeeded: a failure never leaves a file behind, nor half of one. */
 #include "graph_cmd.h"
+#include "common.h"
 #include <errno.h>
 #include <signal.h>
 #include <spawn.h>
@@ -16,38 +17,6 @@
 extern char **environ;
 
 typedef enum target { T_DOT, T_JSON, T_SVG, T_PNG } target;
-
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t a = strlen(s), b = strlen(suffix);
-    return a > b && strcmp(s + a - b, suffix) == 0;
-}
-
-static int exit_for(rd_status st) { return st == RD_OK ? 0 : st == RD_ERR_PROGRAM ? 1 : st == RD_ERR_IO ? 2 : 3; }
-
-/* A temporary file beside `path`, with the permissions a new file would get. */
-static int make_temp(const char *path, char **tmp_out)
-{
-    size_t n = strlen(path) + 16;
-    char *tmp = malloc(n);
-    if (!tmp) return -1;
-    snprintf(tmp, n, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        free(tmp);
-        return -1;
-    }
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) != 0) {
-        close(fd);
-        unlink(tmp);
-        free(tmp);
-        return -1;
-    }
-    *tmp_out = tmp;
-    return fd;
-}
 
 static rd_status write_to(rd_program *p, const rd_diagnostics *d, target t, FILE *f)
 {
@@ -115,10 +84,10 @@ int cmd_graph(const char *sop, const rd_options *opt, graph_format fmt, const ch
         return 2;
     }
     if (out_path) {
-        if (ends_with(out_path, ".svg")) t = T_SVG;
-        else if (ends_with(out_path, ".png")) t = T_PNG;
-        else if (ends_with(out_path, ".json")) t = T_JSON;
-        else if (ends_with(out_path, ".dot") || ends_with(out_path, ".gv")) t = T_DOT;
+        if (cli_ends_with(out_path, ".svg")) t = T_SVG;
+        else if (cli_ends_with(out_path, ".png")) t = T_PNG;
+        else if (cli_ends_with(out_path, ".json")) t = T_JSON;
+        else if (cli_ends_with(out_path, ".dot") || cli_ends_with(out_path, ".gv")) t = T_DOT;
         else {
             fprintf(stderr, "rightdoor: -o takes a file ending in .dot, .svg or .png (or .json with --format json)\n");
             return 2;
@@ -135,7 +104,7 @@ int cmd_graph(const char *sop, const rd_options *opt, graph_format fmt, const ch
     rd_program *p = rd_compile(sop, opt, &d);
     if (!p) {
         rd_diagnostics_print(d, stderr, 0);
-        int rc = exit_for(d ? rd_diagnostics_status(d) : RD_ERR_NOMEM);
+        int rc = cli_exit_code(d ? rd_diagnostics_status(d) : RD_ERR_NOMEM);
         rd_diagnostics_free(d);
         return rc;
     }
@@ -153,10 +122,10 @@ int cmd_graph(const char *sop, const rd_options *opt, graph_format fmt, const ch
     if (!out_path) {
         rd_status st = write_to(p, d, t, stdout);
         if (st != RD_OK) fprintf(stderr, "rightdoor: could not write the graph%s\n", st == RD_ERR_NOMEM ? ": out of memory" : "");
-        rc = exit_for(st);
+        rc = cli_exit_code(st);
     } else {
         char *tmp = NULL;
-        int fd = make_temp(out_path, &tmp);
+        int fd = cli_temp_beside(out_path, CLI_NEW_FILE, &tmp);
         if (fd < 0) {
             fprintf(stderr, "rightdoor: cannot write %s: %s\n", out_path, strerror(errno));
             rd_program_free(p);
@@ -173,7 +142,7 @@ int cmd_graph(const char *sop, const rd_options *opt, graph_format fmt, const ch
             if (f && fclose(f) != 0 && st == RD_OK) st = RD_ERR_IO;
             if (!f) close(fd);
             if (st != RD_OK) fprintf(stderr, "rightdoor: could not write %s%s\n", out_path, st == RD_ERR_NOMEM ? ": out of memory" : "");
-            rc = exit_for(st);
+            rc = cli_exit_code(st);
         }
         if (rc == 0 && rename(tmp, out_path) != 0) {
             fprintf(stderr, "rightdoor: cannot write %s: %s\n", out_path, strerror(errno));

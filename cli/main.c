@@ -1,6 +1,7 @@
 /* rightdoor: the command line. Parses arguments, calls the library, decides exit codes:
  * 0 clean, 1 errors in the program, 2 usage or unreadable file, 3 out of memory. */
 #include "case_cmd.h"
+#include "common.h"
 #include "diff_cmd.h"
 #include "doc_cmd.h"
 #include "fmt_cmd.h"
@@ -134,7 +135,7 @@ static int cmd_check(const char *file, const rd_options *opt, unsigned max_error
     }
     rd_program_free(p);
     rd_diagnostics_free(d);
-    return st == RD_OK ? 0 : st == RD_ERR_PROGRAM ? 1 : st == RD_ERR_IO ? 2 : 3;
+    return cli_exit_code(st);
 }
 
 static int cmd_test(const char *file, const rd_options *opt, int coverage)
@@ -152,7 +153,7 @@ static int cmd_test(const char *file, const rd_options *opt, int coverage)
     rd_program_free(p);
     rd_diagnostics_free(d);
     if (st == RD_OK && sum.failed) st = RD_ERR_PROGRAM;
-    return st == RD_OK ? 0 : st == RD_ERR_PROGRAM ? 1 : st == RD_ERR_IO ? 2 : 3;
+    return cli_exit_code(st);
 }
 
 int main(int argc, char **argv)

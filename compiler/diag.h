@@ -57,5 +57,9 @@ size_t rd_edit_distance(const char *a, const char *b, size_t limit);
 /* A jansson string for s (null for NULL), each byte that is not valid UTF-8 written as U+FFFD: the
  * user's files and paths may hold such bytes. NULL only when out of memory. */
 struct json_t *rd_json_str(const char *s);
+/* Writes a JSON tree (and releases it) as one indented document and a newline, then flushes: made
+ * in memory first, so running out of memory never leaves half a document. RD_OK, RD_ERR_IO or
+ * RD_ERR_NOMEM. */
+rd_status rd_json_write(struct json_t *root, FILE *out);
 
 #endif

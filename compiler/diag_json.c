@@ -113,7 +113,7 @@ static const char *status_name(rd_status st)
 /* Writes the finished tree, one document and a newline, and flushes so that a full disk or a
  * closed pipe is noticed here rather than at exit. The text is made in memory first: jansson
  * allocates while it writes, and running out of memory then would leave half a document. */
-static rd_status dump(json_t *root, FILE *out)
+rd_status rd_json_write(json_t *root, FILE *out)
 {
     char *text = json_dumps(root, JSON_INDENT(2));
     json_decref(root);
@@ -196,7 +196,7 @@ rd_status rd_diagnostics_write_json(const rd_diagnostics *d, FILE *out)
         json_decref(root);
         return RD_ERR_NOMEM;
     }
-    return dump(root, out);
+    return rd_json_write(root, out);
 }
 
 /* ---- SARIF 2.1.0 ------------------------------------------------------------------------------- */
@@ -417,5 +417,5 @@ rd_status rd_diagnostics_write_sarif(const rd_diagnostics *d, FILE *out, const c
         json_decref(root);
         return RD_ERR_NOMEM;
     }
-    return dump(root, out);
+    return rd_json_write(root, out);
 }

@@ -745,18 +745,8 @@ rd_status rd_program_diff(rd_program *old, rd_program *new_, FILE *out, int json
     json_t *root = rd_diff_build(old, new_, &n);
     if (!root) return RD_ERR_NOMEM;
     if (json) {
-        /* Made in memory first: jansson allocates while it writes, and a failure then would leave
-         * half a document. */
-        char *text = json_dumps(root, JSON_INDENT(2));
-        json_decref(root);
-        if (!text) return RD_ERR_NOMEM;
-        size_t len = strlen(text);
-        int bad = fwrite(text, 1, len, out) != len;
-        json_free_t jfree;
-        json_get_alloc_funcs(NULL, &jfree);
-        jfree(text);
-        bad |= fputc('\n', out) == EOF;
-        if (bad) return RD_ERR_IO;
+        rd_status st = rd_json_write(root, out);
+        if (st != RD_OK) return st;
     } else {
         write_text(root, out);
         json_decref(root);
