@@ -7,13 +7,7 @@
 # UPDATE=1 rewrites the golden file; review the diff by reading it.
 set -u
 cd "$(dirname "$0")/.."
-RD=${RIGHTDOOR:-./rightdoor}
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib.sh
 
 # ---- the golden Markdown document ----
 got=$(${RUN:-} "$RD" doc tests/doc/small.sop 2>&1; echo "exit: $?")
@@ -120,5 +114,4 @@ expect 1 "an SOP whose principle fails" "$RD" doc examples/violations/firewall_d
 if grep -q 'FAILS at' "$tmp/w/fails.md" && grep -q 'A case that gets there' "$tmp/w/fails.md" && grep -q '^\*\*DRAFT' "$tmp/w/fails.md"; then ok
 else bad "the document of a failing SOP does not show the failure with its counterexample"; fi
 
-echo "doc: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish "doc"

@@ -5,13 +5,7 @@
 # error is left untouched; --check lists what is not laid out and exits 1; the exit codes.
 set -u
 cd "$(dirname "$0")/.."
-RD=${RIGHTDOOR:-./rightdoor}
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib.sh
 
 # The shipped SOPs are laid out: --check lists nothing and exits 0.
 out=$(${RUN:-} "$RD" fmt --check $(find examples stdlib rules -name '*.sop' | sort) 2>&1)
@@ -108,5 +102,4 @@ expect_exit 0 "fmt on an empty file" "$RD" fmt --check "$tmp/empty.sop"
 printf 'sector a "\377"\n' >"$tmp/latin1.sop"
 expect_exit 1 "fmt on a file that is not UTF-8" "$RD" fmt "$tmp/latin1.sop"
 
-echo "fmt: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish "fmt"

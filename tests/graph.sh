@@ -5,13 +5,7 @@
 # `dot`, and says plainly when Graphviz is missing or fails, leaving no file behind.
 set -u
 cd "$(dirname "$0")/.."
-RD=${RIGHTDOOR:-./rightdoor}
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib.sh
 small=tests/graph/small.sop
 
 # The golden diagram.
@@ -111,5 +105,4 @@ expect_exit 2 "-o with another command" "$RD" check "$small" -o "$tmp/out.dot"
 expect_exit 2 "-o into a folder that does not exist" "$RD" graph "$small" -o "$tmp/no/such/out.dot"
 expect_exit 1 "a program with errors" "$RD" graph tests/golden/bad/$(ls tests/golden/bad | grep '\.sop$' | head -n 1)
 
-echo "graph: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish "graph"

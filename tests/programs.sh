@@ -3,11 +3,7 @@
 # and the command line keeps its documented exit codes.
 set -u
 cd "$(dirname "$0")/.."
-RD=${RIGHTDOOR:-./rightdoor}
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+. tests/lib.sh
 
 for f in $(find stdlib rules examples -name '*.sop' ! -path 'examples/violations/*' ! -name 'before.sop' | sort); do
     out=$(${RUN:-} "$RD" check "$f" 2>&1)
@@ -29,8 +25,6 @@ expect_exit() { # expected-status description command...
     got=$?
     if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, wanted $want"; fi
 }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 printf 'sector a "A"\nactor b "B" { sector c }\n' >"$tmp/bad.sop"
 expect_exit 1 "a program with errors" "$RD" check "$tmp/bad.sop"
 expect_exit 2 "a missing file" "$RD" check "$tmp/no-such-file.sop"
@@ -217,5 +211,4 @@ facts: { violence: nonsense }" "facts: { violence: \"SECRETMARKER"; do
     if [ -z "$leaked" ]; then ok; else bad "privacy: $leaked printed a planted value"; fi
 done
 
-echo "programs: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish "programs"

@@ -6,16 +6,11 @@
 # tests are not passing vacuously.
 set -u
 cd "$(dirname "$0")/../.."
-RD=${RIGHTDOOR:-./rightdoor}
+. tests/lib.sh
 # A sanitizer report must not pass for exit status 1 (tests failed).
 ASAN_OPTIONS="exitcode=86${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 UBSAN_OPTIONS="exitcode=87:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 export ASAN_OPTIONS UBSAN_OPTIONS
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-tmp=$(mktemp -d)
 trap 'rm -rf "$tmp" examples/*/.mutant.sop' EXIT INT TERM
 
 ${RUN:-} "$RD" test --coverage tests/testrun/riverside.sop >"$tmp/out" 2>&1
@@ -60,5 +55,4 @@ ${RUN:-} "$RD" test "$tmp/none.sop" >/dev/null 2>&1
 st=$?
 if [ $st -eq 2 ]; then ok; else bad "missing file: exit $st"; fi
 
-echo "test runner: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish "test runner"
