@@ -163,15 +163,21 @@ static void lang_text(doc *D, const char *lang, const char *s)
     }
 }
 
-/* An HTML anchor id made of a prefix and SOP names (letters, digits and `_` only). */
-static void anchor_attr(doc *D, const char *a, const char *b)
+/* An HTML anchor name made of a prefix and SOP names (letters, digits and `_` only), as an id or
+ * as the target of a link. */
+static void anchor_name(doc *D, const char *a, const char *b)
 {
-    raw(D, " id=\"");
     text(D, a);
     if (b) {
         raw(D, "-");
         text(D, b);
     }
+}
+
+static void anchor_attr(doc *D, const char *a, const char *b)
+{
+    raw(D, " id=\"");
+    anchor_name(D, a, b);
     raw(D, "\"");
 }
 
@@ -179,11 +185,7 @@ static void link_open(doc *D, const char *a, const char *b)
 {
     if (!D->html) return;
     raw(D, "<a href=\"#");
-    text(D, a);
-    if (b) {
-        raw(D, "-");
-        text(D, b);
-    }
+    anchor_name(D, a, b);
     raw(D, "\">");
 }
 static void link_close(doc *D) { raw_h(D, "</a>"); }
