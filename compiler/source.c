@@ -116,6 +116,15 @@ void rd_sources_drop_text(rd_sources *s, uint32_t index)
     src->nlines = 0;
 }
 
+void rd_sources_forget(rd_sources *s, uint32_t index)
+{
+    rd_sources_drop_text(s, index);
+    if (index + 1 != s->n) return;
+    free(s->v[index].path);
+    free(s->v[index].real);
+    s->n--;
+}
+
 const char *rd_source_line(rd_source *src, uint32_t line, size_t *len)
 {
     if (!src->text) return NULL;

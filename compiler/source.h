@@ -37,6 +37,9 @@ rd_read_status rd_sources_reload(rd_sources *s, uint32_t index);
 /* Frees a source's text, keeping its path for messages: a case file's text must not stay in the
  * program an app keeps open. rd_sources_reload reads it again. */
 void rd_sources_drop_text(rd_sources *s, uint32_t index);
+/* The same, and the entry itself goes when it is the last one (a file read and done with, such as
+ * a case file: a program serving many cases would otherwise grow by one entry per case file). */
+void rd_sources_forget(rd_sources *s, uint32_t index);
 /* Adds text that did not come from disk (tests, fuzzers). */
 int  rd_sources_add_text(rd_sources *s, const char *name, const char *text, size_t len, uint32_t *index);
 void rd_sources_free(rd_sources *s);

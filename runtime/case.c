@@ -580,7 +580,7 @@ rd_case *rd_case_load(rd_program *p, const char *path, rd_diagnostics *d)
         yaml_document_delete(&y.doc);
     }
     p->diags = saved;
-    if (y.has_file) rd_sources_drop_text(&p->sources, y.file);
+    if (y.has_file) rd_sources_forget(&p->sources, y.file);
     /* any error reported while reading it, wherever it was found, and the case is refused */
     if (L.bad || p->arena.failed || c->arena.failed || rd_diagnostics_count(d, RD_SEV_ERROR) > errors_before) {
         rd_case_free(c);
