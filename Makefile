@@ -141,6 +141,9 @@ test-valgrind: rightdoor $(UNIT_BIN) $(B)/examples/embed
 	@set -e; for t in $(UNIT_BIN); do valgrind -q --error-exitcode=9 --leak-check=full $$t; done
 	@RUN="valgrind -q --error-exitcode=9 --leak-check=full" EMBED=$(B)/examples/embed sh tests/programs.sh
 	@RUN="valgrind -q --error-exitcode=9 --leak-check=full" sh tests/testrun/run.sh
+	@RUN="valgrind -q --error-exitcode=9 --leak-check=full" sh tests/graph.sh
+	@RUN="valgrind -q --error-exitcode=9 --leak-check=full" sh tests/doc.sh
+	@RUN="valgrind -q --error-exitcode=9 --leak-check=full" sh tests/diff/run.sh
 
 bench: rightdoor
 	sh bench/run.sh
