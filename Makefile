@@ -15,7 +15,7 @@ B ?= build
 LIB_SRC := $(wildcard compiler/*.c runtime/*.c)
 GEN_SRC := $(B)/lexer.c $(B)/parser.c
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/lexer.o $(B)/parser.o
-CLI_OBJ := $(B)/cli/main.o $(B)/cli/case_cmd.o $(B)/cli/run_cmd.o $(B)/cli/graph_cmd.o $(B)/cli/doc_cmd.o $(B)/cli/diff_cmd.o $(B)/cli/fmt_cmd.o
+CLI_OBJ := $(B)/cli/main.o $(B)/cli/case_cmd.o $(B)/cli/run_cmd.o $(B)/cli/graph_cmd.o $(B)/cli/doc_cmd.o $(B)/cli/diff_cmd.o $(B)/cli/fmt_cmd.o $(B)/cli/cedar_cmd.o
 
 .PHONY: all fuzz test-fuzz-smoke test test-unit test-golden test-graph test-doc test-diff test-programs test-tests test-fmt test-verify test-regress test-crash test-oom test-asan test-valgrind bench clean deps
 all: rightdoor
