@@ -258,18 +258,51 @@ static char *cert(cx *x, const rd_expr *e, int truth)
 
 /* ---- policies -------------------------------------------------------------------------------- */
 
-static void entity_list(sb *b, const rd_ref *list, const char *name_type)
+static const char *ref_type(const rd_ref *r, const char *name_type)
 {
-    sb_puts(b, "[");
-    int first = 1;
+    return r->tag == RD_REF_SECTOR ? "Sector" : r->tag == RD_REF_IDENTIFYING || r->tag == RD_REF_PROTECTED ? "DataAttribute" : name_type;
+}
+
+/* The entities a list names, of one type, as a Cedar set; 0 when there are none. */
+static int entity_set(sb *b, const rd_ref *list, const char *name_type, const char *type)
+{
+    int n = 0;
     for (const rd_ref *r = list; r; r = r->next) {
-        const char *type = r->tag == RD_REF_SECTOR ? "Sector" : r->tag == RD_REF_IDENTIFYING || r->tag == RD_REF_PROTECTED ? "DataAttribute" : name_type;
+        if ((r->tag == RD_REF_NAME && !r->decl) || strcmp(ref_type(r, name_type), type) != 0) continue;
         const char *id = r->tag == RD_REF_IDENTIFYING ? "identifying" : r->tag == RD_REF_PROTECTED ? "protected" : r->id;
-        if (r->tag == RD_REF_NAME && !r->decl) continue;
-        sb_printf(b, "%s%s::\"%s\"", first ? "" : ", ", type, id);
-        first = 0;
+        sb_printf(b, "%s%s::\"%s\"", n ? ", " : "[", type, id);
+        n++;
     }
-    sb_puts(b, "]");
+    if (n) sb_puts(b, "]");
+    return n;
+}
+
+/* `subject in [...]` for a list of targets (actors and sectors) or of protected data (categories
+ * and attributes), one set per entity type: Cedar's validator wants the elements of a set to be of
+ * one type. */
+static void in_list(sb *b, const char *subject, const rd_ref *list, const char *name_type)
+{
+    static const char *const types[] = {"Sector", "Actor", "Data", "DataAttribute"};
+    sb d = {0};
+    int groups = 0;
+    for (size_t t = 0; t < 4; t++) {
+        sb g = {0};
+        if (entity_set(&g, list, name_type, types[t])) sb_printf(&d, "%s%s in %s", groups++ ? " || " : "", subject, g.s ? g.s : "");
+        d.failed |= g.failed;
+        free(g.s);
+    }
+    b->failed |= d.failed;
+    if (!groups) sb_puts(b, "false");
+    else if (groups == 1) sb_puts(b, d.s ? d.s : "");
+    else sb_printf(b, "(%s)", d.s ? d.s : "");
+    free(d.s);
+}
+
+/* `[...].contains(resource)`: the data categories a consent, permit or duty names, and only those. */
+static void named_data(sb *b, const rd_ref *list)
+{
+    if (!entity_set(b, list, "Data", "Data")) sb_puts(b, "[]");
+    sb_puts(b, ".contains(resource)");
 }
 
 static void head(sb *b, rd_program *p, const rd_decl *d, const char *kind, unsigned nth, const char *effect)
@@ -319,10 +352,10 @@ static rd_status write_policies(rd_program *p, rd_graph *g, FILE *out)
         for (const rd_prop *q = pr->u.principle.props; q; q = q->next) {
             if (q->kind != RD_P_NEVER_REACHES) continue;
             head(&b, p, pr, "principle", ++nth, "forbid");
-            sb_puts(&b, "when {\n  resource in ");
-            entity_list(&b, q->data, "Data");
-            sb_puts(&b, " &&\n  principal in ");
-            entity_list(&b, q->targets, "Actor");
+            sb_puts(&b, "when {\n  ");
+            in_list(&b, "resource", q->data, "Data");
+            sb_puts(&b, " &&\n  ");
+            in_list(&b, "principal", q->targets, "Actor");
             sb_puts(&b, "\n};\n");
         }
     }
@@ -331,9 +364,9 @@ static rd_status write_policies(rd_program *p, rd_graph *g, FILE *out)
         const rd_decl *c = g->consents[k];
         head(&b, p, c, "consent", 1, "permit");
         sb_puts(&b, "when {\n  ");
-        entity_list(&b, c->u.flow.shares, "Data");
-        sb_puts(&b, ".contains(resource) &&\n  principal in ");
-        entity_list(&b, c->u.flow.with, "Actor");
+        named_data(&b, c->u.flow.shares);
+        sb_puts(&b, " &&\n  ");
+        in_list(&b, "principal", c->u.flow.with, "Actor");
         const char *a = c->id;
         /* if-then-else rather than `!has || ...`: Cedar's validator follows a `has` into `then` */
         sb_printf(&b,
@@ -349,9 +382,9 @@ static rd_status write_policies(rd_program *p, rd_graph *g, FILE *out)
         const rd_decl *pm = g->permits[i];
         head(&b, p, pm, "permit", 1, "permit");
         sb_puts(&b, "when {\n  ");
-        entity_list(&b, pm->u.flow.shares, "Data");
-        sb_puts(&b, ".contains(resource) &&\n  principal in ");
-        entity_list(&b, pm->u.flow.with, "Actor");
+        named_data(&b, pm->u.flow.shares);
+        sb_puts(&b, " &&\n  ");
+        in_list(&b, "principal", pm->u.flow.with, "Actor");
         cond_line(&b, &x, pm->u.flow.when);
         sb_puts(&b, "\n};\n");
     }
@@ -360,11 +393,11 @@ static rd_status write_policies(rd_program *p, rd_graph *g, FILE *out)
         const rd_decl *dy = g->duties[i];
         head(&b, p, dy, "duty", 1, "permit");
         sb_puts(&b, "when {\n  ");
-        entity_list(&b, dy->u.duty.reports, "Data");
-        sb_puts(&b, ".contains(resource) &&\n  principal in ");
-        entity_list(&b, dy->u.duty.to, "Actor");
-        sb_puts(&b, " &&\n  context.from in ");
-        entity_list(&b, dy->u.duty.applies, "Actor");
+        named_data(&b, dy->u.duty.reports);
+        sb_puts(&b, " &&\n  ");
+        in_list(&b, "principal", dy->u.duty.to, "Actor");
+        sb_puts(&b, " &&\n  ");
+        in_list(&b, "context.from", dy->u.duty.applies, "Actor");
         cond_line(&b, &x, dy->u.duty.when);
         sb_puts(&b, "\n};\n");
     }
