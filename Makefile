@@ -15,9 +15,9 @@ B ?= build
 LIB_SRC := $(wildcard compiler/*.c runtime/*.c)
 GEN_SRC := $(B)/lexer.c $(B)/parser.c
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/lexer.o $(B)/parser.o
-CLI_OBJ := $(B)/cli/main.o $(B)/cli/case_cmd.o $(B)/cli/run_cmd.o $(B)/cli/graph_cmd.o $(B)/cli/doc_cmd.o $(B)/cli/diff_cmd.o $(B)/cli/fmt_cmd.o
+CLI_OBJ := $(B)/cli/main.o $(B)/cli/case_cmd.o $(B)/cli/run_cmd.o $(B)/cli/graph_cmd.o $(B)/cli/doc_cmd.o $(B)/cli/diff_cmd.o $(B)/cli/fmt_cmd.o $(B)/cli/cedar_cmd.o
 
-.PHONY: all fuzz test-fuzz-smoke test test-unit test-golden test-graph test-doc test-diff test-programs test-tests test-fmt test-verify test-regress test-crash test-oom test-asan test-valgrind bench clean deps
+.PHONY: all fuzz test-fuzz-smoke test test-unit test-golden test-graph test-doc test-diff test-programs test-tests test-fmt test-cedar test-verify test-regress test-crash test-oom test-asan test-valgrind bench clean deps
 all: rightdoor
 
 rightdoor: $(B)/librightdoor.a $(CLI_OBJ)
@@ -82,6 +82,10 @@ test-tests: rightdoor
 test-fmt: rightdoor
 	@RUN="$(RUN)" sh tests/fmt.sh
 
+# `rightdoor cedar`: the may-share rules and a case's context in Cedar, against reviewed files.
+test-cedar: rightdoor
+	@RUN="$(RUN)" sh tests/cedar.sh
+
 # The verifier: SOPs that each break one principle (expected reports) and traps that must pass.
 test-verify: rightdoor
 	@sh tests/violations.sh
@@ -113,7 +117,7 @@ test-oom: rightdoor
 	@STEP=3 sh fuzz/oom_sweep.sh examples/violations/refusal_ends.sop
 	@CMD=graph STEP=3 sh fuzz/oom_sweep.sh tests/graph/small.sop
 
-test: test-unit test-golden test-graph test-doc test-diff test-programs test-tests test-fmt test-verify test-regress test-crash test-oom test-fuzz-smoke
+test: test-unit test-golden test-graph test-doc test-diff test-programs test-tests test-fmt test-cedar test-verify test-regress test-crash test-oom test-fuzz-smoke
 	$(MAKE) test-asan
 
 # Everything again, built with AddressSanitizer and UndefinedBehaviorSanitizer into build-asan/.
@@ -130,6 +134,7 @@ test-unit-asan: $(UNIT_BIN) $(B)/rightdoor $(B)/examples/embed
 	@RIGHTDOOR=$(B)/rightdoor EMBED=$(B)/examples/embed sh tests/programs.sh
 	@RIGHTDOOR=$(B)/rightdoor sh tests/testrun/run.sh
 	@RIGHTDOOR=$(B)/rightdoor sh tests/fmt.sh
+	@RIGHTDOOR=$(B)/rightdoor sh tests/cedar.sh
 	@RIGHTDOOR=$(B)/rightdoor RD_ULIMIT_KB=0 sh tests/violations.sh
 	@RIGHTDOOR=$(B)/rightdoor RD_ULIMIT_KB=0 sh tests/verify_ok.sh
 	@RIGHTDOOR=$(B)/rightdoor sh tests/regress/run.sh

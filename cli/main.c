@@ -1,6 +1,7 @@
 /* rightdoor: the command line. Parses arguments, calls the library, decides exit codes:
  * 0 clean, 1 errors in the program, 2 usage or unreadable file, 3 out of memory. */
 #include "case_cmd.h"
+#include "cedar_cmd.h"
 #include "common.h"
 #include "diff_cmd.h"
 #include "doc_cmd.h"
@@ -58,6 +59,9 @@ static const char usage[] =
     "                     what a revision changes in meaning: actors, consents, permits, duties,\n"
     "                     who can receive what, principle results, waivers, steps (--format json);\n"
     "                     exit 0 no difference, 1 differences, 2 errors in either file\n"
+    "  cedar FILE.sop [CASE.yaml FROM] -o DIR\n"
+    "                     the may-share rules as Cedar policies, entities and schema; with a\n"
+    "                     case, the context of a question FROM an actor (--now): docs/cedar.md\n"
     "  fmt FILE.sop...    lay out SOP files in the canonical layout, in place (--check: list\n"
     "                     those that are not and exit 1; --stdout: print instead; - : stdin)\n"
     "\n"
@@ -243,15 +247,15 @@ int main(int argc, char **argv)
     const char *cmd = pos[0];
     default_search(search, &nsearch, exe_buf, sizeof exe_buf, lib_buf, sizeof lib_buf);
     rd_options opt = {search, nsearch};
-    enum { C_CHECK, C_GRAPH, C_NEXT, C_MAY_SHARE, C_CASE, C_EXPLAIN, C_RUN, C_TEST, C_DOC, C_DIFF };
+    enum { C_CHECK, C_GRAPH, C_NEXT, C_MAY_SHARE, C_CASE, C_EXPLAIN, C_RUN, C_TEST, C_DOC, C_DIFF, C_CEDAR };
     static const struct { const char *name; size_t args; } cmds[] = {
         [C_CHECK] = {"check", 1}, [C_GRAPH] = {"graph", 1}, [C_NEXT] = {"next", 2}, [C_MAY_SHARE] = {"may-share", 5},
         [C_CASE] = {"case", 2}, [C_EXPLAIN] = {"explain", 2}, [C_RUN] = {"run", 2}, [C_TEST] = {"test", 1},
-        [C_DOC] = {"doc", 1}, [C_DIFF] = {"diff", 2},
+        [C_DOC] = {"doc", 1}, [C_DIFF] = {"diff", 2}, [C_CEDAR] = {"cedar", 1},
     };
     for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++) {
         if (strcmp(cmd, cmds[k].name)) continue;
-        if (npos - 1 != cmds[k].args) {
+        if (npos - 1 != cmds[k].args && !(k == C_CEDAR && npos == 4)) {
             fprintf(stderr, "rightdoor: `%s` takes %zu argument%s\n\n%s", cmd, cmds[k].args, cmds[k].args == 1 ? "" : "s", usage);
             return 2;
         }
@@ -259,8 +263,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "rightdoor: changes like --%s go with `rightdoor case`\n", changes[0].what);
             return 2;
         }
-        if (out_path && k != C_GRAPH && k != C_DOC) {
-            fprintf(stderr, "rightdoor: -o goes with `rightdoor graph` or `rightdoor doc`\n");
+        if (out_path && k != C_GRAPH && k != C_DOC && k != C_CEDAR) {
+            fprintf(stderr, "rightdoor: -o goes with `rightdoor graph`, `rightdoor doc` or `rightdoor cedar`\n");
             return 2;
         }
         if (fmt == FMT_DOT && k != C_GRAPH) {
@@ -273,6 +277,7 @@ int main(int argc, char **argv)
         }
         if (fmt == FMT_DEFAULT && k != C_GRAPH) fmt = FMT_TEXT;
         switch (k) {
+        case C_CEDAR: return cmd_cedar(pos[1], npos == 4 ? pos[2] : NULL, npos == 4 ? pos[3] : NULL, out_path, &opt, now);
         case C_DOC: return cmd_doc(pos[1], &opt, doc_format, out_path);
         case C_CHECK: return cmd_check(pos[1], &opt, max_errors, fmt);
         case C_GRAPH:

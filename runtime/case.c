@@ -136,6 +136,8 @@ static int fact_value(const rd_case *c, const rd_decl *f, long long *v)
     return 1;
 }
 
+int rd_case_fact_value(const rd_case *c, const rd_decl *f, long long *v) { return fact_value(c, f, v); }
+
 int rd_case_cond(const rd_case *c, const rd_expr *e)
 {
     int a, b;

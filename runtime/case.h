@@ -63,6 +63,9 @@ struct rd_case {
     const char *lua_error;     /* the last Lua failure (no case data in it), for the caller */
 };
 
+/* The value of fact f (given, computed from a condition or by Lua): 1 and *v set when known, 0
+ * when not. */
+int rd_case_fact_value(const rd_case *c, const rd_decl *f, long long *v);
 /* The value of fact f in case c under Kleene logic: 1 true, 0 false, -1 unknown. */
 int rd_case_cond(const rd_case *c, const rd_expr *e);
 /* Whether consent k is in force at time now: granted, not withdrawn, not expired. */

@@ -362,6 +362,29 @@ typedef struct rd_reason {
  * only where it applies. Unknown names are denied, with the reason saying so. Does not allocate. */
 rd_decision rd_may_share(rd_case *c, const char *data, const char *from, const char *to, long long now, rd_reason *why);
 
+/* ---- Cedar -----------------------------------------------------------------------------------
+ * The SOP's may-share rules in Cedar (https://docs.cedarpolicy.com), so that its decisions can be
+ * checked against, and timed beside, Cedar's (bench/cedar/; the mapping is in docs/cedar.md).
+ * Requests: principal the recipient (Actor::"id"), action Action::"share", resource the data
+ * (Data::"id"), context from rd_case_write_cedar_context. Under these, Cedar's decision is
+ * rd_may_share's, and the @id of each policy that decides ("principle:ID", "consent:ID",
+ * "permit:ID", "duty:ID", "unknown") names the rule rd_may_share gives as its reason. */
+typedef enum rd_cedar_part {
+    RD_CEDAR_POLICIES, /* policies.cedar: one forbid per `never ... reaches`, one permit per consent, permit and duty */
+    RD_CEDAR_ENTITIES, /* entities.json: sectors, actors (in their sector), data (in what they reveal and their attributes) */
+    RD_CEDAR_SCHEMA    /* schema.cedarschema: the entity types and the context of Action::"share" */
+} rd_cedar_part;
+/* Writes one part for program p. Returns RD_OK, RD_ERR_IO (writing failed) or RD_ERR_NOMEM (nothing
+ * written then). The program's graph is built if it was not. */
+rd_status rd_program_write_cedar(rd_program *p, rd_cedar_part part, FILE *out);
+/* Writes the context of a may-share question about case c asked at time `now` by actor `from` (not
+ * NULL), as one line of JSON: {"from": Actor, "now": seconds, "consents": {ID: {"granted", "except":
+ * [Data], "only": [Actor] (when she named them), "until", "withdrawn" (when given)}}, "facts": {ID:
+ * value}}. Consents she has not answered and facts not known are left out; facts computed from a
+ * condition are left out too (the policies compute them); a fact computed by Lua is given with the
+ * value the runtime computes. Returns RD_OK, RD_ERR_IO or RD_ERR_NOMEM. */
+rd_status rd_case_write_cedar_context(rd_case *c, const char *from, long long now, FILE *out);
+
 /* The reason as one sentence for a person, written into buf (at most size bytes, always
  * terminated, cut short if it does not fit). Returns buf. */
 const char *rd_reason_text(const rd_reason *why, char *buf, size_t size);
