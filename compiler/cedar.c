@@ -373,9 +373,10 @@ static rd_status write_policies(rd_program *p, rd_graph *g, FILE *out)
                   " &&\n  context.consents has \"%s\" &&\n  context.consents[\"%s\"].granted &&\n"
                   "  !context.consents[\"%s\"].except.contains(resource) &&\n"
                   "  (if context.consents[\"%s\"] has only then context.consents[\"%s\"].only.contains(principal) else true) &&\n"
+                  "  (if context.consents[\"%s\"] has at then context.consents[\"%s\"].at <= context.now else true) &&\n"
                   "  (if context.consents[\"%s\"] has until then context.now <= context.consents[\"%s\"].until else true) &&\n"
                   "  (if context.consents[\"%s\"] has withdrawn then context.now < context.consents[\"%s\"].withdrawn else true)\n};\n",
-                  a, a, a, a, a, a, a, a, a);
+                  a, a, a, a, a, a, a, a, a, a, a);
     }
     sb_puts(&b, "\n// Permits: without her consent, only while the condition certainly holds.\n");
     for (uint32_t i = 0; i < g->npermits; i++) {
@@ -475,7 +476,7 @@ static rd_status write_schema(rd_graph *g, FILE *out)
                 "entity DataAttribute;\n"
                 "entity Data in [Data, DataAttribute] = { \"label\": String, \"identifying\": Bool, \"protected\": Bool };\n"
                 "entity Actor in [Sector] = { \"label\": String, \"specialist\": Bool };\n"
-                "type ConsentAnswer = { \"granted\": Bool, \"except\": Set<Data>, \"only\"?: Set<Actor>, \"until\"?: Long, \"withdrawn\"?: Long };\n"
+                "type ConsentAnswer = { \"granted\": Bool, \"except\": Set<Data>, \"only\"?: Set<Actor>, \"at\"?: Long, \"until\"?: Long, \"withdrawn\"?: Long };\n"
                 "action share appliesTo {\n  principal: [Actor],\n  resource: [Data],\n  context: {\n"
                 "    \"from\": Actor,\n    \"now\": Long,\n    \"consents\": {");
     for (uint32_t k = 0; k < g->nconsents; k++) sb_printf(&b, "%s\n      \"%s\"?: ConsentAnswer", k ? "," : "", g->consents[k]->id);
@@ -544,6 +545,7 @@ rd_status rd_case_write_cedar_context(rd_case *c, const char *from, long long no
         json_object_set_new(a, "except", cv->except ? names(cv->except, g->data, g->ndata, "Data") : json_array());
         if (cv->only) json_object_set_new(a, "only", names(cv->only, g->actors, g->nactors, "Actor"));
         /* 0 is "none" in the case, as in rd_case_consent_active */
+        if (cv->at) json_object_set_new(a, "at", json_integer(cv->at));
         if (cv->until) json_object_set_new(a, "until", json_integer(cv->until));
         if (cv->withdrawn) json_object_set_new(a, "withdrawn", json_integer(cv->withdrawn));
         json_object_set_new(cons, g->consents[k]->id, a);

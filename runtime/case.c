@@ -196,6 +196,8 @@ int rd_case_consent_active(const rd_case *c, uint32_t k, long long now)
 {
     const rd_consent_value *cv = &c->consents[k];
     if (cv->state != RD_CS_GRANTED) return 0;
+    /* not before she gave it: a question dated earlier (a clock behind, a replayed log) is denied */
+    if (cv->at && now < cv->at) return 0;
     if (cv->withdrawn && cv->withdrawn <= now) return 0;
     if (cv->until && cv->until < now) return 0;
     return 1;

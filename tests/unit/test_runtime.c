@@ -165,6 +165,22 @@ static void a_report_without_the_notice_is_a_breach(void **state)
     rd_diagnostics_free(d);
 }
 
+/* A consent counts from when she gave it: a question dated earlier (a clock behind, a log being
+ * replayed) is denied, as it would have been then. */
+static void a_consent_counts_from_when_she_gave_it(void **state)
+{
+    (void)state;
+    rd_diagnostics *d;
+    rd_case *c = load("opened_by: clinic\nconsents:\n  to_police: { granted: true, at: \"2024-05-01T10:00:00Z\" }\n", &d);
+    assert_non_null(c);
+    rd_reason why;
+    assert_int_equal(rd_may_share(c, "survivor_name", "clinic", "station", rd_time_parse("2024-05-01T09:59:59Z"), &why), RD_DENY);
+    assert_int_equal(rd_may_share(c, "survivor_name", "clinic", "station", rd_time_parse("2024-05-01T10:00:00Z"), &why), RD_ALLOW);
+    assert_string_equal(why.rule, "to_police");
+    rd_case_free(c);
+    rd_diagnostics_free(d);
+}
+
 static void may_share_denies_unless_a_rule_allows(void **state)
 {
     (void)state;
@@ -518,6 +534,7 @@ int main(void)
         cmocka_unit_test(a_report_without_the_notice_is_a_breach),
         cmocka_unit_test(holding_what_reveals_data_holds_the_data),
         cmocka_unit_test(may_share_denies_unless_a_rule_allows),
+        cmocka_unit_test(a_consent_counts_from_when_she_gave_it),
         cmocka_unit_test(saving_and_loading_keep_the_case),
         cmocka_unit_test(reading_cases_leaves_the_program_as_it_was),
         cmocka_unit_test(nothing_from_a_case_reaches_a_message),
