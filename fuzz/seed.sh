@@ -1,7 +1,7 @@
 #!/bin/sh
 # Rebuilds the seed corpora from the repository: fuzz/corpus/sop/ from every .sop under stdlib/,
 # rules/, examples/ (violations included), tests/golden/bad/ and tests/verify/ok/; fuzz/corpus/yaml/
-# from every .yaml in the repository. Each seed is named after its path (a/b.sop -> a_b.sop).
+# from every .yaml the repository tracks. Each seed is named after its path (a/b.sop -> a_b.sop).
 set -eu
 cd "$(dirname "$0")/.."
 rm -rf fuzz/corpus/sop fuzz/corpus/yaml fuzz/corpus/case
@@ -9,10 +9,9 @@ mkdir -p fuzz/corpus/sop fuzz/corpus/yaml fuzz/corpus/case
 find stdlib rules examples tests/golden/bad tests/verify/ok -name '*.sop' -type f | sort | while read -r f; do
     cp "$f" "fuzz/corpus/sop/$(printf '%s' "$f" | tr '/' '_')"
 done
-find . \( -name '*.yaml' -o -name '*.yml' \) -type f \
-    -not -path './.git/*' -not -path './fuzz/*' -not -path './build*' -not -path './tests/regress/*' | sort |
+# The repository's own YAML (what git tracks: not node_modules, not build output).
+git ls-files '*.yaml' '*.yml' | grep -v -e '^fuzz/' -e '^tests/regress/' | sort |
     while read -r f; do
-        f=${f#./}
         cp "$f" "fuzz/corpus/yaml/$(printf '%s' "$f" | tr '/' '_')"
     done
 # Cases: the committed ones (the fuzzer grows its own from there).
