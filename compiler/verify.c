@@ -1092,7 +1092,7 @@ static int join(engine *E, vstate *st, const vstate *in)
 
 /* ---- post-dominators (Cooper, Harvey and Kennedy, on the reversed graph) ---------------------- */
 
-static uint32_t *post_dominators(rd_graph *g)
+uint32_t *rd_verify_post_dominators(const rd_graph *g)
 {
     uint32_t n = g->nnodes, exit = n;
     uint32_t *ipdom = malloc((n + 1) * sizeof *ipdom), *po = malloc((n + 1) * sizeof *po);
@@ -1279,7 +1279,7 @@ static int setup(engine *E)
         }
     }
     /* Implicit flows: each branch that reads a fact revealing what a `never ... reaches` protects. */
-    E->ipdom = post_dominators(g);
+    E->ipdom = rd_verify_post_dominators(g);
     if (!E->ipdom) return -1;
     uint32_t cap = 0;
     for (uint32_t q = 0; q < E->nprops; q++) {
