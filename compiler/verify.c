@@ -1842,10 +1842,12 @@ static void describe(engine *E, const prop *P, uint32_t n, const char **msg, con
                                    actor_words(V, r), P->principle->id);
             *help = "decide this without that fact, or do not ask it: choosing whom to contact by her status tells them her status";
         } else if (node->kind == RD_N_DUTY) {
+            /* a duty placed after what the provider records fires at the provider, whoever she is */
+            const char *from = node->performer == RD_PROVIDER ? "provider" : V->g->actors[node->performer]->id;
             *msg = rd_arena_printf(a, "`%s` can reach %s: duty `%s` reports it there from `%s`", data_words(V, d),
-                                   actor_words(V, r), node->subject->id, V->g->actors[node->performer]->id);
+                                   actor_words(V, r), node->subject->id, from);
             *help = rd_arena_printf(a, "make sure `%s` never holds `%s`: do not record it there or share it, or what reveals it, with them; or narrow the duty",
-                                    V->g->actors[node->performer]->id, data_words(V, d));
+                                    from, data_words(V, d));
         } else if (node->kind == RD_N_RECORD || node->kind == RD_N_ASK) {
             *msg = node->kind == RD_N_ASK
                 ? rd_arena_printf(a, "asking `%s` tells %s `%s`", node->stmt->names->id, actor_words(V, r), data_words(V, d))
