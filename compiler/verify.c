@@ -1081,7 +1081,9 @@ static int join(engine *E, vstate *st, const vstate *in)
                 abs_new = rd_bdd_or(m, abs_old, rd_bdd_and(m, R_in, b));
             }
             if (abs_new != abs_old) grew = 1;
-            v = abs_new == R_new ? RD_BDD_TRUE : abs_new == abs_old ? a : abs_new;
+            /* `a` is relative to R_old: it still says the same only while R is unchanged (a must
+             * bit kept where the case arrives without it would otherwise spread to every way here) */
+            v = abs_new == R_new ? RD_BDD_TRUE : abs_new == abs_old && R_new == R_old ? a : abs_new;
         }
         if (vs_put(&next, k, v, &E->V->nomem) != 0) E->V->budget_hit = 1;
     }
