@@ -28,7 +28,7 @@ done
 line="$seed ($steps steps, $facts facts):"
 bad=0
 for p in firewall firewall2 told_first; do
-    ( cd "$dir" && ./pan -m1000000 -N "p_$p" > "pan.$p.out" 2>&1 )
+    ( cd "$dir" && ./pan -m100000 -w16 -N "p_$p" > "pan.$p.out" 2>&1 )
     out="$dir/pan.$p.out"
     if grep -q "max search depth too small" "$out"; then echo "$seed: pan's depth limit cut the search"; exit 1; fi
     if grep -q "errors: 0" "$out"; then s=-; elif grep -q "errors: 1" "$out"; then s=F; else echo "$seed: pan gave no verdict for $p (see $out)"; exit 1; fi
