@@ -16,7 +16,11 @@
  *    follow Kleene logic: unknown makes neither side hold, and `else` is taken;
  *  - consents: one outcome per case, chosen the first time one is sought;
  *  - the provider: one of the pathway's entry actors, chosen at the start; which pathway: any;
- *  - `choose`: each offer is taken or passed over, as the graph lays them out;
+ *  - `choose`: each offer is taken or passed over, as the graph lays them out, so one walk takes
+ *    any subset of the options in order. Not modelled: an option that leaves the step (a `goto`
+ *    or `end` in it) chosen together with a later option of the same `choose`; the walk that takes
+ *    it passes no later offer, and the branches she would then have open at once are not run side
+ *    by side. (The verifier covers that case through its merge of what actors may hold.);
  *  - which actor holds which data: only the pairs a duty could need (an actor it applies to and a
  *    category it reports), each a bit; acquiring a category sets the bits of everything it
  *    `reveals`, transitively. An actor acquires by `record`, by `ask` of a fact that reveals data,
@@ -33,7 +37,8 @@
  *  - `every report requires notice`: fails when a duty fires that has no notice, or whose actor
  *    acquired some of what it reports, on this path, before the notice was given.
  * Each principle of those two forms is a bit set when it fails and an LTL formula `[] !bit`, named
- * p_<principle>, so `pan -N p_<principle>` checks one principle per run.
+ * p_<principle>, so `pan -N p_<principle>` checks one principle per run; `pan -N p_all` checks them
+ * all in one search (one pass over the states instead of one per principle).
  *
  * Encoding for SPIN (its manual, "Optimizing the verification"): every variable is a bit or a bit
  * field of the width its codes need (a compact state vector); each node, and each straight run of
@@ -816,6 +821,11 @@ static void declarations(model *M)
     for (uint32_t q = 0; q < M->nprops; q++) {
         put(o, "bit bad%u; /* principle %s fails */\n", q, M->props[q].decl->id);
         put(o, "ltl p_%s { [] !bad%u }\n", M->props[q].decl->id, q);
+    }
+    if (M->nprops) {
+        put(o, "ltl p_all { [] !(0");
+        for (uint32_t q = 0; q < M->nprops; q++) put(o, " || bad%u", q);
+        put(o, ") }\n");
     }
 }
 

@@ -952,10 +952,21 @@ static void visit(engine *E, uint32_t n, const vstate *in, vstate *out)
         rd_bdd early_u = rd_bdd_or(m, vs_get(in, KEY(SP_U, duty->index * nact(E) + slot)),
                                    node->performer == RD_PROVIDER ? RD_BDD_FALSE
                                        : rd_bdd_and(m, is_here, vs_get(in, KEY(SP_U, duty->index * nact(E) + pslot))));
+        /* And the other way round: at the provider, what the actor she opened the case at holds
+         * by name (sent to it by a share, say), the provider holds. */
+        if (node->performer == RD_PROVIDER)
+            for (uint32_t c = 0; c < g->nactors; c++)
+                if (E->candidate[c] && rd_graph_actor_in(g, c, duty->u.duty.applies))
+                    early_u = rd_bdd_or(m, early_u, rd_bdd_and(m, provider_is(V, c), vs_get(in, KEY(SP_U, duty->index * nact(E) + c))));
         for (uint32_t i = 0; i < node->ndata; i++) {
             rd_bdd held = vs_get(in, KEY(SP_H, slot * g->ndata + node->data[i]));
-            if (node->performer != RD_PROVIDER)
+            if (node->performer != RD_PROVIDER) {
                 held = rd_bdd_or(m, held, rd_bdd_and(m, is_here, vs_get(in, KEY(SP_H, pslot * g->ndata + node->data[i]))));
+            } else {
+                for (uint32_t c = 0; c < g->nactors; c++)
+                    if (E->candidate[c] && E->pair[(size_t)c * g->ndata + node->data[i]])
+                        held = rd_bdd_or(m, held, rd_bdd_and(m, provider_is(V, c), vs_get(in, KEY(SP_H, c * g->ndata + node->data[i]))));
+            }
             fires = rd_bdd_and(m, fires, held);
         }
         if (fires == RD_BDD_FALSE) break;
