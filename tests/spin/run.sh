@@ -11,6 +11,9 @@ COUNT=${SPIN_COUNT:-300}
 SEED=${SPIN_SEED:-20240501}
 JOBS=${SPIN_JOBS:-2}
 export RIGHTDOOR=${RIGHTDOOR:-./rightdoor}
+# Under the sanitizers, a report must not pass for exit status 1 (a principle fails).
+export ASAN_OPTIONS="exitcode=86${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+export UBSAN_OPTIONS="exitcode=87:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 export GEN=${GEN:-build/tests/gen_sop}
 if ! command -v spin > /dev/null; then
     echo "tests/spin: SPIN is not installed (Debian package \`spin\`; make deps installs it)" >&2
