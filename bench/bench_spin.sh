@@ -3,13 +3,13 @@
 # `safe` mode: every principle holds, so both must explore everything to prove them; 16 facts,
 # pathways of 100 steps), each proved by `rightdoor check` (the whole process: read, check, build
 # the graph, prove every principle; best of 3) and by SPIN on the model `rightdoor graph --format
-# promela` writes (spin -a, cc -O2 -DSAFETY -DCOLLAPSE, then pan -N p_all: all three principles in
+# promela` writes (spin -a, cc -O2 -DSAFETY -DCOLLAPSE, then pan -N all_principles: all three principles in
 # one search). Verdicts must be equal wherever SPIN finishes. Prints a Markdown table.
 #
 #   sh bench/bench_spin.sh [SIZES...]        default: 5 10 20 50 200 500 1000 2000
 #
 # SPIN's limits: SPIN_MEM MiB of memory (pan's -DMEMLIM, default 2048), SPIN_TIME seconds per pan
-# run (default 300), search depth 1,000,000 (-m). BITSTATE (incomplete) is never used. Where SPIN
+# run, and for spin -a and cc each (default 300), search depth 1,000,000 (-m). BITSTATE (incomplete) is never used. Where SPIN
 # stops at a limit, the table says which, with what it had done by then; the ratio is then a lower
 # bound (">").
 set -u
@@ -21,7 +21,8 @@ SIZES=${*:-5 10 20 50 200 500 1000 2000}
 make -s rightdoor build/tests/gen_sop >/dev/null || exit 2
 command -v spin >/dev/null || { echo "bench_spin: SPIN is not installed (Debian package spin)" >&2; exit 2; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/rd-bench-spin.XXXXXX")
-trap 'rm -rf "$work"' EXIT INT TERM
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
 
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
@@ -49,10 +50,16 @@ for n in $SIZES; do
     nodes=$(./rightdoor graph --format json "$d/gen.sop" | grep -c '"id":')
     ./rightdoor graph --format promela -o "$d/model.pml" "$d/gen.sop"
     t0=$(now)
-    ( cd "$d" && spin -a model.pml > spin.out 2>&1 && cc -O2 -DSAFETY -DCOLLAPSE -DMEMLIM="$SPIN_MEM" -o pan pan.c 2> cc.out )
+    ( cd "$d" && timeout "$SPIN_TIME" spin -a model.pml > spin.out 2>&1 &&
+      timeout "$SPIN_TIME" cc -O2 -DSAFETY -DCOLLAPSE -DMEMLIM="$SPIN_MEM" -o pan pan.c 2> cc.out )
+    brc=$?
     t_build=$(secs "$t0" "$(now)")
+    if [ $brc != 0 ]; then
+        echo "| $n | $nodes | $(show "$best") | $(show "$t_build") (spin -a or cc stopped: exit $brc, limit ${SPIN_TIME} s) | | | | >$(awk -v a="$t_build" -v b="$best" 'BEGIN { printf "%.0f", a / b }')x | Rightdoor: $rd_verdict; SPIN: none |"
+        continue
+    fi
     t0=$(now)
-    ( cd "$d" && timeout "$SPIN_TIME" ./pan -m1000000 -N p_all > pan.out 2>&1 )
+    ( cd "$d" && timeout "$SPIN_TIME" ./pan -m1000000 -N all_principles > pan.out 2>&1 )
     prc=$?
     t_pan=$(secs "$t0" "$(now)")
     states=$(awk '/states, stored/ { print $1 }' "$d/pan.out")

@@ -37,7 +37,7 @@
  *  - `every report requires notice`: fails when a duty fires that has no notice, or whose actor
  *    acquired some of what it reports, on this path, before the notice was given.
  * Each principle of those two forms is a bit set when it fails and an LTL formula `[] !bit`, named
- * p_<principle>, so `pan -N p_<principle>` checks one principle per run; `pan -N p_all` checks them
+ * p_<principle>, so `pan -N p_<principle>` checks one principle per run; `pan -N all_principles` checks them
  * all in one search (one pass over the states instead of one per principle).
  *
  * Encoding for SPIN (its manual, "Optimizing the verification"): every variable is a bit or a bit
@@ -823,7 +823,7 @@ static void declarations(model *M)
         put(o, "ltl p_%s { [] !bad%u }\n", M->props[q].decl->id, q);
     }
     if (M->nprops) {
-        put(o, "ltl p_all { [] !(0");
+        put(o, "ltl all_principles { [] !(0");
         for (uint32_t q = 0; q < M->nprops; q++) put(o, " || bad%u", q);
         put(o, ") }\n");
     }
