@@ -3,15 +3,15 @@
 # `safe` mode: every principle holds, so both must explore everything to prove them; 16 facts,
 # pathways of 100 steps), each proved by `rightdoor check` (the whole process: read, check, build
 # the graph, prove every principle; best of 3) and by SPIN on the model `rightdoor graph --format
-# promela` writes (spin -a, cc -O2 -DSAFETY -DCOLLAPSE, then pan -N all_principles: all three principles in
-# one search). Verdicts must be equal wherever SPIN finishes. Prints a Markdown table.
+# promela` writes (spin -a, cc -O2 -DSAFETY -DCOLLAPSE, then pan -N all_principles: all three
+# principles in one search). Verdicts must be equal wherever SPIN finishes. Prints a Markdown table.
 #
 #   sh bench/bench_spin.sh [SIZES...]        default: 5 10 20 50 200 500 1000 2000
 #
-# SPIN's limits: SPIN_MEM MiB of memory (pan's -DMEMLIM, default 2048), SPIN_TIME seconds per pan
-# run, and for spin -a and cc each (default 300), search depth 1,000,000 (-m). BITSTATE (incomplete) is never used. Where SPIN
-# stops at a limit, the table says which, with what it had done by then; the ratio is then a lower
-# bound (">").
+# SPIN's limits: SPIN_MEM MiB of memory (pan's -DMEMLIM, default 2048), SPIN_TIME seconds for each
+# of spin -a, cc and the pan run (default 300), search depth 1,000,000 (-m). BITSTATE (incomplete)
+# is never used. Where SPIN stops at a limit, the table says which, with what it had done by then;
+# the ratio is then a lower bound (">").
 set -u
 cd "$(dirname "$0")/.."
 SEED=${SEED:-7}
