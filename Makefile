@@ -17,7 +17,7 @@ GEN_SRC := $(B)/lexer.c $(B)/parser.c
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/lexer.o $(B)/parser.o
 CLI_OBJ := $(B)/cli/main.o $(B)/cli/case_cmd.o $(B)/cli/run_cmd.o $(B)/cli/graph_cmd.o $(B)/cli/doc_cmd.o $(B)/cli/diff_cmd.o $(B)/cli/fmt_cmd.o $(B)/cli/cedar_cmd.o
 
-.PHONY: all fuzz test-fuzz-smoke test test-unit test-golden test-graph test-doc test-diff test-programs test-tests test-fmt test-cedar test-verify test-regress test-crash test-oom test-asan test-valgrind bench clean deps
+.PHONY: all fuzz test-fuzz-smoke test test-unit test-golden test-graph test-doc test-diff test-programs test-tests test-fmt test-cedar test-verify test-spin test-regress test-crash test-oom test-asan test-valgrind bench clean deps
 all: rightdoor
 
 rightdoor: $(B)/librightdoor.a $(CLI_OBJ)
@@ -91,6 +91,16 @@ test-verify: rightdoor
 	@sh tests/violations.sh
 	@sh tests/verify_ok.sh
 
+# The verifier against SPIN (tests/spin/run.sh): SPIN_COUNT generated SOPs from a fixed seed,
+# `rightdoor check` and SPIN (on `rightdoor graph --format promela`) must agree on every verdict.
+SPIN_COUNT ?= 300
+test-spin: rightdoor $(B)/tests/gen_sop
+	@SPIN_COUNT=$(SPIN_COUNT) RIGHTDOOR=$(or $(RIGHTDOOR),./rightdoor) GEN=$(B)/tests/gen_sop sh tests/spin/run.sh
+
+$(B)/tests/gen_sop: tests/spin/gen_sop.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) -o $@ $<
+
 # libFuzzer targets (fuzz/README.md), built with clang into build-fuzz/; FUZZ_SECONDS each, side by side.
 FUZZ_SECONDS ?= 60
 fuzz:
@@ -117,7 +127,7 @@ test-oom: rightdoor
 	@STEP=3 sh fuzz/oom_sweep.sh examples/violations/refusal_ends.sop
 	@CMD=graph STEP=3 sh fuzz/oom_sweep.sh tests/graph/small.sop
 
-test: test-unit test-golden test-graph test-doc test-diff test-programs test-tests test-fmt test-cedar test-verify test-regress test-crash test-oom test-fuzz-smoke
+test: test-unit test-golden test-graph test-doc test-diff test-programs test-tests test-fmt test-cedar test-verify test-spin test-regress test-crash test-oom test-fuzz-smoke
 	$(MAKE) test-asan
 
 # Everything again, built with AddressSanitizer and UndefinedBehaviorSanitizer into build-asan/.
@@ -125,7 +135,7 @@ test-asan:
 	$(MAKE) B=build-asan CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    LDFLAGS="-fsanitize=address,undefined" RIGHTDOOR=build-asan/rightdoor test-unit-asan
 
-test-unit-asan: $(UNIT_BIN) $(B)/rightdoor $(B)/examples/embed
+test-unit-asan: $(UNIT_BIN) $(B)/rightdoor $(B)/examples/embed $(B)/tests/gen_sop
 	@set -e; for t in $(UNIT_BIN); do $$t; done
 	@RIGHTDOOR=$(B)/rightdoor sh tests/golden/run.sh
 	@RIGHTDOOR=$(B)/rightdoor sh tests/graph.sh
@@ -138,6 +148,7 @@ test-unit-asan: $(UNIT_BIN) $(B)/rightdoor $(B)/examples/embed
 	@RIGHTDOOR=$(B)/rightdoor RD_ULIMIT_KB=0 sh tests/violations.sh
 	@RIGHTDOOR=$(B)/rightdoor RD_ULIMIT_KB=0 sh tests/verify_ok.sh
 	@RIGHTDOOR=$(B)/rightdoor sh tests/regress/run.sh
+	@SPIN_COUNT=60 RIGHTDOOR=$(B)/rightdoor GEN=$(B)/tests/gen_sop sh tests/spin/run.sh
 
 $(B)/rightdoor: $(B)/librightdoor.a $(CLI_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/librightdoor.a $(LIBS)
@@ -152,6 +163,7 @@ test-valgrind: rightdoor $(UNIT_BIN) $(B)/examples/embed
 
 bench: rightdoor
 	sh bench/run.sh
+	sh bench/bench_spin.sh
 
 deps:
 	sh scripts/deps.sh

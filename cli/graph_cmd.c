@@ -16,11 +16,11 @@
 
 extern char **environ;
 
-typedef enum target { T_DOT, T_JSON, T_SVG, T_PNG } target;
+typedef enum target { T_DOT, T_JSON, T_SVG, T_PNG, T_PROMELA } target;
 
 static rd_status write_to(rd_program *p, const rd_diagnostics *d, target t, FILE *f)
 {
-    return t == T_JSON ? rd_program_write_graph_json(p, f) : rd_program_write_dot(p, d, f);
+    return t == T_JSON ? rd_program_write_graph_json(p, f) : t == T_PROMELA ? rd_program_write_promela(p, f) : rd_program_write_dot(p, d, f);
 }
 
 /* Runs `dot -T<fmt> -o tmp` with the DOT document on its standard input. Returns the exit status
@@ -80,24 +80,28 @@ int cmd_graph(const char *sop, const rd_options *opt, graph_format fmt, const ch
 {
     target t = T_DOT;
     if (fmt == GRAPH_OTHER) {
-        fprintf(stderr, "rightdoor: `graph` writes --format dot (the default) or json\n");
+        fprintf(stderr, "rightdoor: `graph` writes --format dot (the default), json or promela\n");
         return 2;
     }
     if (out_path) {
         if (cli_ends_with(out_path, ".svg")) t = T_SVG;
         else if (cli_ends_with(out_path, ".png")) t = T_PNG;
         else if (cli_ends_with(out_path, ".json")) t = T_JSON;
+        else if (cli_ends_with(out_path, ".pml")) t = T_PROMELA;
         else if (cli_ends_with(out_path, ".dot") || cli_ends_with(out_path, ".gv")) t = T_DOT;
         else {
-            fprintf(stderr, "rightdoor: -o takes a file ending in .dot, .svg or .png (or .json with --format json)\n");
+            fprintf(stderr, "rightdoor: -o takes a file ending in .dot, .svg or .png (or .json with --format json, .pml with --format promela)\n");
             return 2;
         }
-        if ((fmt == GRAPH_JSON && t != T_JSON) || (fmt == GRAPH_DOT && t != T_DOT)) {
-            fprintf(stderr, "rightdoor: --format %s does not go with -o %s\n", fmt == GRAPH_JSON ? "json" : "dot", out_path);
+        if ((fmt == GRAPH_JSON && t != T_JSON) || (fmt == GRAPH_DOT && t != T_DOT) || (fmt == GRAPH_PROMELA && t != T_PROMELA)) {
+            fprintf(stderr, "rightdoor: --format %s does not go with -o %s\n",
+                    fmt == GRAPH_JSON ? "json" : fmt == GRAPH_PROMELA ? "promela" : "dot", out_path);
             return 2;
         }
     } else if (fmt == GRAPH_JSON) {
         t = T_JSON;
+    } else if (fmt == GRAPH_PROMELA) {
+        t = T_PROMELA;
     }
 
     rd_diagnostics *d = NULL;
@@ -110,7 +114,7 @@ int cmd_graph(const char *sop, const rd_options *opt, graph_format fmt, const ch
     }
     /* The diagram shows where principles fail, so it is drawn from a verified program. */
     size_t before = rd_diagnostics_count(d, RD_SEV_ERROR);
-    if (t != T_JSON && rd_verify(p, d) == RD_ERR_NOMEM) {
+    if (t != T_JSON && t != T_PROMELA && rd_verify(p, d) == RD_ERR_NOMEM) {
         fprintf(stderr, "rightdoor: out of memory\n");
         rd_program_free(p);
         rd_diagnostics_free(d);

@@ -23,7 +23,7 @@
 #endif
 
 /* How `check` reports: text for people on stderr, or one JSON / SARIF document on stdout. */
-typedef enum out_format { FMT_TEXT, FMT_JSON, FMT_SARIF, FMT_DOT, FMT_DEFAULT } out_format;
+typedef enum out_format { FMT_TEXT, FMT_JSON, FMT_SARIF, FMT_DOT, FMT_PROMELA, FMT_DEFAULT } out_format;
 
 static const char usage[] =
     "usage: rightdoor <command> [options] FILE.sop\n"
@@ -34,7 +34,8 @@ static const char usage[] =
     "  graph FILE.sop [-o OUT.dot|OUT.svg|OUT.png]\n"
     "                     the referral pathway as a diagram: DOT on stdout, or a file;\n"
     "                     .svg and .png are drawn by Graphviz (`dot`); --format json\n"
-    "                     writes the decision graph as JSON\n"
+    "                     writes the decision graph as JSON, --format promela as a\n"
+    "                     model for the SPIN model checker\n"
     "  test FILE.sop      run the SOP's `test` blocks against the runtime; --coverage also\n"
     "                     lists the branches no test takes\n"
     "  doc FILE.sop [-o OUT.html|OUT.md]\n"
@@ -70,7 +71,7 @@ static const char usage[] =
     "  --max-errors N     show at most N errors (default 20)\n"
     "  --format F         text (default, on stderr), json or sarif (SARIF 2.1.0): json and\n"
     "                     sarif write one document with every diagnostic to stdout;\n"
-    "                     graph: dot (default) or json; doc: html or md\n"
+    "                     graph: dot (default), json or promela; doc: html or md\n"
     "  -o FILE            graph, doc: write to FILE (through a temporary file, renamed when done)\n"
     "  --now TIME         the time for time-limited consents (2024-05-01T10:00:00Z); default now\n"
     "  --decision-log F   next, explain, may-share: append each answer to F as a JSON line (id,\n"
@@ -205,9 +206,10 @@ int main(int argc, char **argv)
             else if (!strcmp(f, "json")) fmt = FMT_JSON;
             else if (!strcmp(f, "sarif")) fmt = FMT_SARIF;
             else if (!strcmp(f, "dot")) fmt = FMT_DOT;
+            else if (!strcmp(f, "promela")) fmt = FMT_PROMELA;
             else if (!strcmp(f, "html") || !strcmp(f, "md")) doc_format = f;
             else {
-                fprintf(stderr, "rightdoor: --format takes text, json, sarif or dot (html or md for doc)\n");
+                fprintf(stderr, "rightdoor: --format takes text, json, sarif, dot or promela (html or md for doc)\n");
                 return 2;
             }
         } else if (!strcmp(a, "--now") && i + 1 < argc) {
@@ -267,8 +269,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "rightdoor: -o goes with `rightdoor graph`, `rightdoor doc` or `rightdoor cedar`\n");
             return 2;
         }
-        if (fmt == FMT_DOT && k != C_GRAPH) {
-            fprintf(stderr, "rightdoor: --format dot goes with `rightdoor graph`\n");
+        if ((fmt == FMT_DOT || fmt == FMT_PROMELA) && k != C_GRAPH) {
+            fprintf(stderr, "rightdoor: --format %s goes with `rightdoor graph`\n", fmt == FMT_DOT ? "dot" : "promela");
             return 2;
         }
         if (doc_format && k != C_DOC) {
@@ -282,7 +284,7 @@ int main(int argc, char **argv)
         case C_CHECK: return cmd_check(pos[1], &opt, max_errors, fmt);
         case C_GRAPH:
             return cmd_graph(pos[1], &opt,
-                             fmt == FMT_DEFAULT ? GRAPH_DEFAULT : fmt == FMT_JSON ? GRAPH_JSON : fmt == FMT_DOT ? GRAPH_DOT : GRAPH_OTHER,
+                             fmt == FMT_DEFAULT ? GRAPH_DEFAULT : fmt == FMT_JSON ? GRAPH_JSON : fmt == FMT_DOT ? GRAPH_DOT : fmt == FMT_PROMELA ? GRAPH_PROMELA : GRAPH_OTHER,
                              out_path);
         case C_NEXT: return cmd_next(pos[1], pos[2], &opt, fmt == FMT_JSON, now, 0, log);
         case C_EXPLAIN: return cmd_next(pos[1], pos[2], &opt, fmt == FMT_JSON, now, 1, log);

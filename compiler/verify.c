@@ -952,10 +952,21 @@ static void visit(engine *E, uint32_t n, const vstate *in, vstate *out)
         rd_bdd early_u = rd_bdd_or(m, vs_get(in, KEY(SP_U, duty->index * nact(E) + slot)),
                                    node->performer == RD_PROVIDER ? RD_BDD_FALSE
                                        : rd_bdd_and(m, is_here, vs_get(in, KEY(SP_U, duty->index * nact(E) + pslot))));
+        /* And the other way round: at the provider, what the actor she opened the case at holds
+         * by name (sent to it by a share, say), the provider holds. */
+        if (node->performer == RD_PROVIDER)
+            for (uint32_t c = 0; c < g->nactors; c++)
+                if (E->candidate[c] && rd_graph_actor_in(g, c, duty->u.duty.applies))
+                    early_u = rd_bdd_or(m, early_u, rd_bdd_and(m, provider_is(V, c), vs_get(in, KEY(SP_U, duty->index * nact(E) + c))));
         for (uint32_t i = 0; i < node->ndata; i++) {
             rd_bdd held = vs_get(in, KEY(SP_H, slot * g->ndata + node->data[i]));
-            if (node->performer != RD_PROVIDER)
+            if (node->performer != RD_PROVIDER) {
                 held = rd_bdd_or(m, held, rd_bdd_and(m, is_here, vs_get(in, KEY(SP_H, pslot * g->ndata + node->data[i]))));
+            } else {
+                for (uint32_t c = 0; c < g->nactors; c++)
+                    if (E->candidate[c] && E->pair[(size_t)c * g->ndata + node->data[i]])
+                        held = rd_bdd_or(m, held, rd_bdd_and(m, provider_is(V, c), vs_get(in, KEY(SP_H, c * g->ndata + node->data[i]))));
+            }
             fires = rd_bdd_and(m, fires, held);
         }
         if (fires == RD_BDD_FALSE) break;
@@ -1081,7 +1092,9 @@ static int join(engine *E, vstate *st, const vstate *in)
                 abs_new = rd_bdd_or(m, abs_old, rd_bdd_and(m, R_in, b));
             }
             if (abs_new != abs_old) grew = 1;
-            v = abs_new == R_new ? RD_BDD_TRUE : abs_new == abs_old ? a : abs_new;
+            /* `a` is relative to R_old: it still says the same only while R is unchanged (a must
+             * bit kept where the case arrives without it would otherwise spread to every way here) */
+            v = abs_new == R_new ? RD_BDD_TRUE : abs_new == abs_old && R_new == R_old ? a : abs_new;
         }
         if (vs_put(&next, k, v, &E->V->nomem) != 0) E->V->budget_hit = 1;
     }
@@ -1092,7 +1105,7 @@ static int join(engine *E, vstate *st, const vstate *in)
 
 /* ---- post-dominators (Cooper, Harvey and Kennedy, on the reversed graph) ---------------------- */
 
-static uint32_t *post_dominators(rd_graph *g)
+uint32_t *rd_verify_post_dominators(const rd_graph *g)
 {
     uint32_t n = g->nnodes, exit = n;
     uint32_t *ipdom = malloc((n + 1) * sizeof *ipdom), *po = malloc((n + 1) * sizeof *po);
@@ -1279,7 +1292,7 @@ static int setup(engine *E)
         }
     }
     /* Implicit flows: each branch that reads a fact revealing what a `never ... reaches` protects. */
-    E->ipdom = post_dominators(g);
+    E->ipdom = rd_verify_post_dominators(g);
     if (!E->ipdom) return -1;
     uint32_t cap = 0;
     for (uint32_t q = 0; q < E->nprops; q++) {
@@ -1842,10 +1855,12 @@ static void describe(engine *E, const prop *P, uint32_t n, const char **msg, con
                                    actor_words(V, r), P->principle->id);
             *help = "decide this without that fact, or do not ask it: choosing whom to contact by her status tells them her status";
         } else if (node->kind == RD_N_DUTY) {
+            /* a duty placed after what the provider records fires at the provider, whoever she is */
+            const char *from = node->performer == RD_PROVIDER ? "provider" : V->g->actors[node->performer]->id;
             *msg = rd_arena_printf(a, "`%s` can reach %s: duty `%s` reports it there from `%s`", data_words(V, d),
-                                   actor_words(V, r), node->subject->id, V->g->actors[node->performer]->id);
+                                   actor_words(V, r), node->subject->id, from);
             *help = rd_arena_printf(a, "make sure `%s` never holds `%s`: do not record it there or share it, or what reveals it, with them; or narrow the duty",
-                                    V->g->actors[node->performer]->id, data_words(V, d));
+                                    from, data_words(V, d));
         } else if (node->kind == RD_N_RECORD || node->kind == RD_N_ASK) {
             *msg = node->kind == RD_N_ASK
                 ? rd_arena_printf(a, "asking `%s` tells %s `%s`", node->stmt->names->id, actor_words(V, r), data_words(V, d))

@@ -108,6 +108,15 @@ rd_status rd_program_write_graph_json(rd_program *p, FILE *out);
  * written by this call. Returns RD_OK, RD_ERR_IO or RD_ERR_NOMEM. */
 rd_status rd_program_write_dot(rd_program *p, const rd_diagnostics *verified, FILE *out);
 
+/* Writes the program's decision graph as a Promela model for the SPIN model checker: one case
+ * walked along the graph (facts three-valued and fixed once chosen, consents decided once, the
+ * provider one of the entry actors, what each actor holds, duties firing where they fire), with
+ * each `never D reaches T` and `every report requires notice` principle as an LTL formula named
+ * p_<principle> (`pan -N p_<principle>`). What is and is not modelled: the top of
+ * compiler/promela.c. The model is built in memory and then written. Returns RD_OK, RD_ERR_IO,
+ * RD_ERR_NOMEM, or RD_ERR_PROGRAM when the graph is past its limits. */
+rd_status rd_program_write_promela(rd_program *p, FILE *out);
+
 /* ---- The SOP document -------------------------------------------------------------------------
  * rd_program_write_doc writes the SOP as the document a committee signs and trains staff with, in
  * the ten components of seed 000 Sample 1: purpose and scope; groups and settings; definitions;

@@ -6,4 +6,4 @@ SUDO=""
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential clang pkg-config flex bison libyaml-dev libjansson-dev liblua5.4-dev libcmocka-dev valgrind \
-    graphviz >/dev/null
+    graphviz spin >/dev/null

@@ -75,6 +75,10 @@ fi
 # -o FILE.dot is what stdout gets; --format json keeps the decision graph as JSON.
 if ${RUN:-} "$RD" graph "$small" -o "$tmp/out.dot" 2>/dev/null && cmp -s "$tmp/out.dot" tests/graph/small.dot; then ok; else bad "graph -o FILE.dot"; fi
 if ${RUN:-} "$RD" graph --format json "$small" 2>/dev/null | grep -q '"pathways"'; then ok; else bad "graph --format json"; fi
+# --format promela: a SPIN model with one LTL formula per firewall or notice principle (tests/spin/
+# checks what SPIN makes of it); -o FILE.pml writes the same through a temporary file.
+if ${RUN:-} "$RD" graph --format promela "$small" > "$tmp/model.pml" 2>/dev/null && grep -q '^active proctype walk' "$tmp/model.pml" &&
+   ${RUN:-} "$RD" graph --format promela "$small" -o "$tmp/out.pml" && cmp -s "$tmp/model.pml" "$tmp/out.pml"; then ok; else bad "graph --format promela"; fi
 
 # Without Graphviz on the PATH: the message, exit 2, no file.
 out=$(PATH=/nonexistent "$RD" graph "$small" -o "$tmp/none.svg" 2>&1)
@@ -101,6 +105,8 @@ expect_exit() { # expected-status description command...
 expect_exit 2 "-o with an unknown extension" "$RD" graph "$small" -o "$tmp/out.txt"
 expect_exit 2 "--format json with -o FILE.svg" "$RD" graph --format json "$small" -o "$tmp/out.svg"
 expect_exit 2 "--format sarif" "$RD" graph --format sarif "$small"
+expect_exit 2 "--format promela with -o FILE.dot" "$RD" graph --format promela "$small" -o "$tmp/out.dot"
+expect_exit 2 "--format promela with another command" "$RD" check --format promela "$small"
 expect_exit 2 "-o with another command" "$RD" check "$small" -o "$tmp/out.dot"
 expect_exit 2 "-o into a folder that does not exist" "$RD" graph "$small" -o "$tmp/no/such/out.dot"
 expect_exit 1 "a program with errors" "$RD" graph tests/golden/bad/$(ls tests/golden/bad | grep '\.sop$' | head -n 1)
