@@ -29,74 +29,28 @@
 #include "rightdoor.h"
 #include <jansson.h>
 #include <stdarg.h>
+#include "strbuf.h"
 #include <stdlib.h>
 #include <string.h>
 
 /* ---- text ------------------------------------------------------------------------------------ */
 
-typedef struct sb {
-    char *s;
-    size_t n, cap;
-    int failed;
-} sb;
-
-static void sb_putn(sb *b, const char *s, size_t n)
-{
-    if (b->failed) return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 1024;
-        while (b->n + n + 1 > cap) cap *= 2;
-        char *v = realloc(b->s, cap);
-        if (!v) {
-            b->failed = 1;
-            return;
-        }
-        b->s = v;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-}
-
-static void sb_puts(sb *b, const char *s) { sb_putn(b, s, strlen(s)); }
-
-static void sb_printf(sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(sb *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0 || b->failed) return;
-    char *t = malloc((size_t)n + 1);
-    if (!t) {
-        b->failed = 1;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(t, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    sb_putn(b, t, (size_t)n);
-    free(t);
-}
-
 /* A Cedar string literal: quotes and backslashes escaped, control characters as \u{..}. */
-static void sb_string(sb *b, const char *s)
+static void sb_string(rd_sb *b, const char *s)
 {
-    sb_putn(b, "\"", 1);
+    rd_sb_putn(b, "\"", 1);
     for (; *s; s++) {
         unsigned char ch = (unsigned char)*s;
         if (ch == '"' || ch == '\\') {
-            sb_putn(b, "\\", 1);
-            sb_putn(b, s, 1);
+            rd_sb_putn(b, "\\", 1);
+            rd_sb_putn(b, s, 1);
         } else if (ch < 0x20) {
-            sb_printf(b, "\\u{%x}", ch);
+            rd_sb_printf(b, "\\u{%x}", ch);
         } else {
-            sb_putn(b, s, 1);
+            rd_sb_putn(b, s, 1);
         }
     }
-    sb_putn(b, "\"", 1);
+    rd_sb_putn(b, "\"", 1);
 }
 
 /* ---- conditions -------------------------------------------------------------------------------
@@ -237,10 +191,10 @@ static char *cert(cx *x, const rd_expr *e, int truth)
     }
     case RD_E_IN: {
         if (!e->fact) return str(x, "false");
-        sb set = {0};
-        sb_puts(&set, "[");
-        for (const rd_ref *r = e->set; r; r = r->next) sb_printf(&set, "%s\"%s\"", r == e->set ? "" : ", ", r->id);
-        sb_puts(&set, "]");
+        rd_sb set = {0};
+        rd_sb_puts(&set, "[");
+        for (const rd_ref *r = e->set; r; r = r->next) rd_sb_printf(&set, "%s\"%s\"", r == e->set ? "" : ", ", r->id);
+        rd_sb_puts(&set, "]");
         if (set.failed) {
             free(set.s);
             x->failed = 1;
@@ -264,112 +218,112 @@ static const char *ref_type(const rd_ref *r, const char *name_type)
 }
 
 /* The entities a list names, of one type, as a Cedar set; 0 when there are none. */
-static int entity_set(sb *b, const rd_ref *list, const char *name_type, const char *type)
+static int entity_set(rd_sb *b, const rd_ref *list, const char *name_type, const char *type)
 {
     int n = 0;
     for (const rd_ref *r = list; r; r = r->next) {
         if ((r->tag == RD_REF_NAME && !r->decl) || strcmp(ref_type(r, name_type), type) != 0) continue;
         const char *id = r->tag == RD_REF_IDENTIFYING ? "identifying" : r->tag == RD_REF_PROTECTED ? "protected" : r->id;
-        sb_printf(b, "%s%s::\"%s\"", n ? ", " : "[", type, id);
+        rd_sb_printf(b, "%s%s::\"%s\"", n ? ", " : "[", type, id);
         n++;
     }
-    if (n) sb_puts(b, "]");
+    if (n) rd_sb_puts(b, "]");
     return n;
 }
 
 /* `subject in [...]` for a list of targets (actors and sectors) or of protected data (categories
  * and attributes), one set per entity type: Cedar's validator wants the elements of a set to be of
  * one type. */
-static void in_list(sb *b, const char *subject, const rd_ref *list, const char *name_type)
+static void in_list(rd_sb *b, const char *subject, const rd_ref *list, const char *name_type)
 {
     static const char *const types[] = {"Sector", "Actor", "Data", "DataAttribute"};
-    sb d = {0};
+    rd_sb d = {0};
     int groups = 0;
     for (size_t t = 0; t < 4; t++) {
-        sb g = {0};
-        if (entity_set(&g, list, name_type, types[t])) sb_printf(&d, "%s%s in %s", groups++ ? " || " : "", subject, g.s ? g.s : "");
+        rd_sb g = {0};
+        if (entity_set(&g, list, name_type, types[t])) rd_sb_printf(&d, "%s%s in %s", groups++ ? " || " : "", subject, g.s ? g.s : "");
         d.failed |= g.failed;
         free(g.s);
     }
     b->failed |= d.failed;
-    if (!groups) sb_puts(b, "false");
-    else if (groups == 1) sb_puts(b, d.s ? d.s : "");
-    else sb_printf(b, "(%s)", d.s ? d.s : "");
+    if (!groups) rd_sb_puts(b, "false");
+    else if (groups == 1) rd_sb_puts(b, d.s ? d.s : "");
+    else rd_sb_printf(b, "(%s)", d.s ? d.s : "");
     free(d.s);
 }
 
 /* `[...].contains(resource)`: the data categories a consent, permit or duty names, and only those. */
-static void named_data(sb *b, const rd_ref *list)
+static void named_data(rd_sb *b, const rd_ref *list)
 {
-    if (!entity_set(b, list, "Data", "Data")) sb_puts(b, "[]");
-    sb_puts(b, ".contains(resource)");
+    if (!entity_set(b, list, "Data", "Data")) rd_sb_puts(b, "[]");
+    rd_sb_puts(b, ".contains(resource)");
 }
 
-static void head(sb *b, rd_program *p, const rd_decl *d, const char *kind, unsigned nth, const char *effect)
+static void head(rd_sb *b, rd_program *p, const rd_decl *d, const char *kind, unsigned nth, const char *effect)
 {
-    sb_printf(b, "\n@id(\"%s:%s", kind, d->id);
-    if (nth > 1) sb_printf(b, "#%u", nth);
-    sb_puts(b, "\")\n");
+    rd_sb_printf(b, "\n@id(\"%s:%s", kind, d->id);
+    if (nth > 1) rd_sb_printf(b, "#%u", nth);
+    rd_sb_puts(b, "\")\n");
     if (d->label) {
-        sb_puts(b, "@label(");
+        rd_sb_puts(b, "@label(");
         sb_string(b, d->label);
-        sb_puts(b, ")\n");
+        rd_sb_puts(b, ")\n");
     }
     if (d->span.file < p->sources.n) {
-        sb where = {0};
-        sb_printf(&where, "%s:%u", p->sources.v[d->span.file].path, d->span.line);
+        rd_sb where = {0};
+        rd_sb_printf(&where, "%s:%u", p->sources.v[d->span.file].path, d->span.line);
         if (where.failed) b->failed = 1;
-        sb_puts(b, "@source(");
+        rd_sb_puts(b, "@source(");
         if (!where.failed) sb_string(b, where.s);
-        sb_puts(b, ")\n");
+        rd_sb_puts(b, ")\n");
         free(where.s);
     }
-    sb_printf(b, "%s (principal, action == Action::\"share\", resource)\n", effect);
+    rd_sb_printf(b, "%s (principal, action == Action::\"share\", resource)\n", effect);
 }
 
-static void cond_line(sb *b, cx *x, const rd_expr *when)
+static void cond_line(rd_sb *b, cx *x, const rd_expr *when)
 {
     if (!when) return;
     char *c = cert(x, when, 1);
-    if (c) sb_printf(b, " &&\n  %s", c);
+    if (c) rd_sb_printf(b, " &&\n  %s", c);
     free(c);
 }
 
 static rd_status write_policies(rd_program *p, rd_graph *g, FILE *out)
 {
-    sb b = {0};
+    rd_sb b = {0};
     cx x = {0};
-    sb_puts(&b, "// Generated by `rightdoor cedar` from the SOP's sharing rules; see docs/cedar.md.\n"
+    rd_sb_puts(&b, "// Generated by `rightdoor cedar` from the SOP's sharing rules; see docs/cedar.md.\n"
                 "// Request: principal = the recipient (Actor), action = Action::\"share\", resource = the data,\n"
                 "// context = { from: the sending Actor, now: seconds since 1970 (UTC), consents, facts }.\n");
-    sb_puts(&b, "\n// A name the SOP does not have: denied, as rd_may_share denies it.\n"
+    rd_sb_puts(&b, "\n// A name the SOP does not have: denied, as rd_may_share denies it.\n"
                 "@id(\"unknown\")\nforbid (principal, action, resource)\n"
                 "unless { principal has label && resource has label && context.from has label };\n");
-    sb_puts(&b, "\n// Principles: `never D reaches T` forbids, whatever any consent says.\n");
+    rd_sb_puts(&b, "\n// Principles: `never D reaches T` forbids, whatever any consent says.\n");
     for (uint32_t i = 0; i < g->nprinciples; i++) {
         const rd_decl *pr = g->principles[i];
         unsigned nth = 0;
         for (const rd_prop *q = pr->u.principle.props; q; q = q->next) {
             if (q->kind != RD_P_NEVER_REACHES) continue;
             head(&b, p, pr, "principle", ++nth, "forbid");
-            sb_puts(&b, "when {\n  ");
+            rd_sb_puts(&b, "when {\n  ");
             in_list(&b, "resource", q->data, "Data");
-            sb_puts(&b, " &&\n  ");
+            rd_sb_puts(&b, " &&\n  ");
             in_list(&b, "principal", q->targets, "Actor");
-            sb_puts(&b, "\n};\n");
+            rd_sb_puts(&b, "\n};\n");
         }
     }
-    sb_puts(&b, "\n// Her consents, as she answered them (context.consents).\n");
+    rd_sb_puts(&b, "\n// Her consents, as she answered them (context.consents).\n");
     for (uint32_t k = 0; k < g->nconsents; k++) {
         const rd_decl *c = g->consents[k];
         head(&b, p, c, "consent", 1, "permit");
-        sb_puts(&b, "when {\n  ");
+        rd_sb_puts(&b, "when {\n  ");
         named_data(&b, c->u.flow.shares);
-        sb_puts(&b, " &&\n  ");
+        rd_sb_puts(&b, " &&\n  ");
         in_list(&b, "principal", c->u.flow.with, "Actor");
         const char *a = c->id;
         /* if-then-else rather than `!has || ...`: Cedar's validator follows a `has` into `then` */
-        sb_printf(&b,
+        rd_sb_printf(&b,
                   " &&\n  context.consents has \"%s\" &&\n  context.consents[\"%s\"].granted &&\n"
                   "  !context.consents[\"%s\"].except.contains(resource) &&\n"
                   "  (if context.consents[\"%s\"] has only then context.consents[\"%s\"].only.contains(principal) else true) &&\n"
@@ -378,29 +332,29 @@ static rd_status write_policies(rd_program *p, rd_graph *g, FILE *out)
                   "  (if context.consents[\"%s\"] has withdrawn then context.now < context.consents[\"%s\"].withdrawn else true)\n};\n",
                   a, a, a, a, a, a, a, a, a, a, a);
     }
-    sb_puts(&b, "\n// Permits: without her consent, only while the condition certainly holds.\n");
+    rd_sb_puts(&b, "\n// Permits: without her consent, only while the condition certainly holds.\n");
     for (uint32_t i = 0; i < g->npermits; i++) {
         const rd_decl *pm = g->permits[i];
         head(&b, p, pm, "permit", 1, "permit");
-        sb_puts(&b, "when {\n  ");
+        rd_sb_puts(&b, "when {\n  ");
         named_data(&b, pm->u.flow.shares);
-        sb_puts(&b, " &&\n  ");
+        rd_sb_puts(&b, " &&\n  ");
         in_list(&b, "principal", pm->u.flow.with, "Actor");
         cond_line(&b, &x, pm->u.flow.when);
-        sb_puts(&b, "\n};\n");
+        rd_sb_puts(&b, "\n};\n");
     }
-    sb_puts(&b, "\n// Duties: the report they require, made by an actor they apply to, when they apply.\n");
+    rd_sb_puts(&b, "\n// Duties: the report they require, made by an actor they apply to, when they apply.\n");
     for (uint32_t i = 0; i < g->nduties; i++) {
         const rd_decl *dy = g->duties[i];
         head(&b, p, dy, "duty", 1, "permit");
-        sb_puts(&b, "when {\n  ");
+        rd_sb_puts(&b, "when {\n  ");
         named_data(&b, dy->u.duty.reports);
-        sb_puts(&b, " &&\n  ");
+        rd_sb_puts(&b, " &&\n  ");
         in_list(&b, "principal", dy->u.duty.to, "Actor");
-        sb_puts(&b, " &&\n  ");
+        rd_sb_puts(&b, " &&\n  ");
         in_list(&b, "context.from", dy->u.duty.applies, "Actor");
         cond_line(&b, &x, dy->u.duty.when);
-        sb_puts(&b, "\n};\n");
+        rd_sb_puts(&b, "\n};\n");
     }
     rd_status st = b.failed || x.failed ? RD_ERR_NOMEM : fwrite(b.s, 1, b.n, out) == b.n ? RD_OK : RD_ERR_IO;
     free(b.s);
@@ -470,8 +424,8 @@ static rd_status write_entities(rd_program *p, rd_graph *g, FILE *out)
 
 static rd_status write_schema(rd_graph *g, FILE *out)
 {
-    sb b = {0};
-    sb_puts(&b, "// Generated by `rightdoor cedar`: the entities and the request context of the SOP's may-share rules.\n"
+    rd_sb b = {0};
+    rd_sb_puts(&b, "// Generated by `rightdoor cedar`: the entities and the request context of the SOP's may-share rules.\n"
                 "entity Sector = { \"label\": String, \"enforcement\": Bool };\n"
                 "entity DataAttribute;\n"
                 "entity Data in [Data, DataAttribute] = { \"label\": String, \"identifying\": Bool, \"protected\": Bool };\n"
@@ -479,17 +433,17 @@ static rd_status write_schema(rd_graph *g, FILE *out)
                 "type ConsentAnswer = { \"granted\": Bool, \"except\": Set<Data>, \"only\"?: Set<Actor>, \"at\"?: Long, \"until\"?: Long, \"withdrawn\"?: Long };\n"
                 "action share appliesTo {\n  principal: [Actor],\n  resource: [Data],\n  context: {\n"
                 "    \"from\": Actor,\n    \"now\": Long,\n    \"consents\": {");
-    for (uint32_t k = 0; k < g->nconsents; k++) sb_printf(&b, "%s\n      \"%s\"?: ConsentAnswer", k ? "," : "", g->consents[k]->id);
-    sb_puts(&b, "\n    },\n    \"facts\": {");
+    for (uint32_t k = 0; k < g->nconsents; k++) rd_sb_printf(&b, "%s\n      \"%s\"?: ConsentAnswer", k ? "," : "", g->consents[k]->id);
+    rd_sb_puts(&b, "\n    },\n    \"facts\": {");
     int first = 1;
     for (uint32_t i = 0; i < g->nfacts; i++) {
         const rd_decl *f = g->facts[i];
         if (f->u.fact.derived) continue;
         const char *t = f->u.fact.type == RD_T_BOOL ? "Bool" : f->u.fact.type == RD_T_INT ? "Long" : "String";
-        sb_printf(&b, "%s\n      \"%s\"?: %s", first ? "" : ",", f->id, t);
+        rd_sb_printf(&b, "%s\n      \"%s\"?: %s", first ? "" : ",", f->id, t);
         first = 0;
     }
-    sb_puts(&b, "\n    }\n  }\n};\n");
+    rd_sb_puts(&b, "\n    }\n  }\n};\n");
     rd_status st = b.failed ? RD_ERR_NOMEM : fwrite(b.s, 1, b.n, out) == b.n ? RD_OK : RD_ERR_IO;
     free(b.s);
     return st;

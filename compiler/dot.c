@@ -21,7 +21,7 @@
  * escaped as HTML entities and wrapped by code points, never inside a UTF-8 sequence or before a
  * combining mark. Tooltips (shown in SVG) are double-quoted DOT strings. */
 #include "dot.h"
-#include <stdarg.h>
+#include "strbuf.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,60 +31,6 @@
 #define MAX_FAILURES 12  /* failing diagnostics drawn; the rest are in `rightdoor check` */
 #define HL_COLOR "#c8102e"
 #define PROTECTED_COLOR "#d7301f"
-
-/* ---- output buffer --------------------------------------------------------------------------- */
-
-typedef struct sb {
-    char *s;
-    size_t n, cap;
-    int failed;
-} sb;
-
-static void sb_putn(sb *b, const char *s, size_t n)
-{
-    if (b->failed) return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (b->n + n + 1 > cap) cap *= 2;
-        char *v = realloc(b->s, cap);
-        if (!v) {
-            b->failed = 1;
-            return;
-        }
-        b->s = v;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-}
-
-static void sb_puts(sb *b, const char *s) { sb_putn(b, s, strlen(s)); }
-
-static void sb_printf(sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(sb *b, const char *fmt, ...)
-{
-    char small[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0) return;
-    if ((size_t)n < sizeof small) {
-        sb_putn(b, small, (size_t)n);
-        return;
-    }
-    char *big = malloc((size_t)n + 1);
-    if (!big) {
-        b->failed = 1;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    sb_putn(b, big, (size_t)n);
-    free(big);
-}
 
 /* ---- escaping and wrapping -------------------------------------------------------------------- */
 
@@ -112,16 +58,16 @@ static int combining(uint32_t c)
            (c >= 0x17B4 && c <= 0x17D3) || c == 0x200C || c == 0x200D;
 }
 
-static void html_char(sb *b, const char *s, size_t n)
+static void html_char(rd_sb *b, const char *s, size_t n)
 {
     switch (s[0]) {
-    case '&': sb_puts(b, "&amp;"); break;
-    case '<': sb_puts(b, "&lt;"); break;
-    case '>': sb_puts(b, "&gt;"); break;
-    case '"': sb_puts(b, "&quot;"); break;
+    case '&': rd_sb_puts(b, "&amp;"); break;
+    case '<': rd_sb_puts(b, "&lt;"); break;
+    case '>': rd_sb_puts(b, "&gt;"); break;
+    case '"': rd_sb_puts(b, "&quot;"); break;
     default:
-        if ((unsigned char)s[0] < 0x20 || s[0] == 0x7F) sb_puts(b, " ");
-        else sb_putn(b, s, n);
+        if ((unsigned char)s[0] < 0x20 || s[0] == 0x7F) rd_sb_puts(b, " ");
+        else rd_sb_putn(b, s, n);
     }
 }
 
@@ -129,12 +75,12 @@ static void html_char(sb *b, const char *s, size_t n)
  * one, else (scripts written without spaces) at a character that is not a combining mark. `br` is
  * the line break to use ("<BR/>" centres lines, "<BR ALIGN=\"LEFT\"/>" aligns them left); `col`
  * is the column the text starts at, and the column it ends at is returned. */
-static size_t put_text(sb *b, const char *s, size_t width, const char *br, size_t col)
+static size_t put_text(rd_sb *b, const char *s, size_t width, const char *br, size_t col)
 {
     if (!s) return col;
     while (*s) {
         if (*s == '\n') {
-            sb_puts(b, br);
+            rd_sb_puts(b, br);
             col = 0;
             s++;
             continue;
@@ -148,7 +94,7 @@ static size_t put_text(sb *b, const char *s, size_t width, const char *br, size_
                 w++;
             }
             if (col > 0 && col + 1 + w > width && w <= width) {
-                sb_puts(b, br);
+                rd_sb_puts(b, br);
                 col = 0;
                 s++;
                 continue;
@@ -158,7 +104,7 @@ static size_t put_text(sb *b, const char *s, size_t width, const char *br, size_
         for (size_t k = 1; k < n; k++)
             if (!s[k]) n = k; /* a cut sequence: the checker rejects these, but never read past the end */
         if (col >= width + 4 && !combining(utf8_cp(s)) && *s != ' ') {
-            sb_puts(b, br);
+            rd_sb_puts(b, br);
             col = 0;
         }
         html_char(b, s, n);
@@ -168,25 +114,25 @@ static size_t put_text(sb *b, const char *s, size_t width, const char *br, size_
     return col;
 }
 
-static void put_html(sb *b, const char *s) { put_text(b, s, (size_t)-1 / 2, "<BR/>", 0); }
+static void put_html(rd_sb *b, const char *s) { put_text(b, s, (size_t)-1 / 2, "<BR/>", 0); }
 
 /* A double-quoted DOT string. */
-static void put_quoted(sb *b, const char *s)
+static void put_quoted(rd_sb *b, const char *s)
 {
-    sb_puts(b, "\"");
+    rd_sb_puts(b, "\"");
     for (; s && *s; s++) {
         if (*s == '"' || *s == '\\') {
             char e[2] = {'\\', *s};
-            sb_putn(b, e, 2);
+            rd_sb_putn(b, e, 2);
         } else if (*s == '\n') {
-            sb_puts(b, "\\n");
+            rd_sb_puts(b, "\\n");
         } else if ((unsigned char)*s < 0x20 || *s == 0x7F) {
-            sb_puts(b, " ");
+            rd_sb_puts(b, " ");
         } else {
-            sb_putn(b, s, 1);
+            rd_sb_putn(b, s, 1);
         }
     }
-    sb_puts(b, "\"");
+    rd_sb_puts(b, "\"");
 }
 
 /* ---- sector colours ---------------------------------------------------------------------------- */
@@ -236,7 +182,7 @@ typedef struct dotw {
     const rd_graph *g;
     rd_program *p;
     rd_arena scratch;          /* node texts for matching counterexample steps */
-    sb o;
+    rd_sb o;
     unsigned char *reach;      /* reachable from some step */
     unsigned char *protected_data; /* by data index: protected, or reveals protected data */
     unsigned char *sector_used; /* by sector index, for the legend */
@@ -408,16 +354,16 @@ static const rd_decl *targets_sector(const rd_ref *t)
     return NULL;
 }
 
-static void put_targets(sb *b, const rd_ref *t, size_t col)
+static void put_targets(rd_sb *b, const rd_ref *t, size_t col)
 {
     for (; t; t = t->next) {
         if (t->tag == RD_REF_SECTOR) {
-            sb_puts(b, "any of: ");
+            rd_sb_puts(b, "any of: ");
             col += 8;
         }
         col = put_text(b, label_of(t->decl), WRAP, "<BR/>", col);
         if (t->next) {
-            sb_puts(b, ", ");
+            rd_sb_puts(b, ", ");
             col += 2;
         }
     }
@@ -429,19 +375,19 @@ static void put_data(dotw *w, const uint32_t *d, uint32_t n, size_t col, const c
     for (uint32_t i = 0; i < n; i++) {
         const char *id = w->g->data[d[i]]->id;
         size_t len = strlen(id) + (w->protected_data[d[i]] ? 12 : 0);
-        if (w->protected_data[d[i]]) sb_puts(&w->o, "<FONT COLOR=\"" PROTECTED_COLOR "\"><B>");
+        if (w->protected_data[d[i]]) rd_sb_puts(&w->o, "<FONT COLOR=\"" PROTECTED_COLOR "\"><B>");
         put_html(&w->o, id);
-        if (w->protected_data[d[i]]) sb_puts(&w->o, " (protected)</B></FONT>");
+        if (w->protected_data[d[i]]) rd_sb_puts(&w->o, " (protected)</B></FONT>");
         col += len;
         if (i + 1 < n) {
-            sb_puts(&w->o, ",");
+            rd_sb_puts(&w->o, ",");
             col += 1;
             size_t next = strlen(w->g->data[d[i + 1]]->id) + (w->protected_data[d[i + 1]] ? 12 : 0);
             if (col + 1 + next > WRAP) {
-                sb_puts(&w->o, br);
+                rd_sb_puts(&w->o, br);
                 col = 0;
             } else {
-                sb_puts(&w->o, " ");
+                rd_sb_puts(&w->o, " ");
                 col += 1;
             }
         }
@@ -489,19 +435,19 @@ static int polarity(const rd_expr *e)
 static void put_branch_label(dotw *w, const rd_gnode *n)
 {
     const rd_decl *f = cond_fact(n->cond);
-    sb_puts(&w->o, "<");
+    rd_sb_puts(&w->o, "<");
     if (polarity(n->cond) >= 0 && f) {
         put_text(&w->o, label_of(f), WRAP_DIAMOND, "<BR/>", 0);
     } else {
         if (f) {
             put_text(&w->o, label_of(f), WRAP_DIAMOND, "<BR/>", 0);
-            sb_puts(&w->o, "<BR/>");
+            rd_sb_puts(&w->o, "<BR/>");
         }
-        sb_puts(&w->o, "<I>");
+        rd_sb_puts(&w->o, "<I>");
         put_text(&w->o, rd_expr_text_in(&w->scratch, n->cond), WRAP_DIAMOND, "<BR/>", 0);
-        sb_puts(&w->o, "?</I>");
+        rd_sb_puts(&w->o, "?</I>");
     }
-    sb_puts(&w->o, ">");
+    rd_sb_puts(&w->o, ">");
 }
 
 static const char *performer_words(dotw *w, const rd_gnode *n, const rd_gpathway *pw)
@@ -526,36 +472,36 @@ static const rd_decl *performer_sector(const dotw *w, const rd_gnode *n, const r
 
 static void put_line_item(dotw *w, const rd_gnode *n)
 {
-    sb *b = &w->o;
+    rd_sb *b = &w->o;
     const char *left = "<BR ALIGN=\"LEFT\"/>";
     switch (n->kind) {
     case RD_N_INFORM:
-        sb_puts(b, "Tell her: ");
+        rd_sb_puts(b, "Tell her: ");
         put_html(b, n->subject ? n->subject->id : "?");
         break;
     case RD_N_RECORD:
-        sb_puts(b, "Record: ");
+        rd_sb_puts(b, "Record: ");
         put_data(w, n->data, n->ndata, 8, left);
         break;
     case RD_N_ASK: {
         int first = 1;
         for (const rd_ref *r = n->stmt ? n->stmt->names : NULL; r; r = r->next) {
-            if (!first) sb_puts(b, left);
+            if (!first) rd_sb_puts(b, left);
             first = 0;
-            sb_puts(b, "Ask: ");
+            rd_sb_puts(b, "Ask: ");
             put_text(b, label_of(r->decl), WRAP, left, 5);
         }
         if (touches_protected(w, n)) {
-            sb_puts(b, left);
-            sb_puts(b, "(the answer reveals ");
+            rd_sb_puts(b, left);
+            rd_sb_puts(b, "(the answer reveals ");
             put_data(w, n->data, n->ndata, 20, left);
-            sb_puts(b, ")");
+            rd_sb_puts(b, ")");
         }
         break;
     }
     default: break;
     }
-    sb_puts(b, left);
+    rd_sb_puts(b, left);
 }
 
 static void put_tooltip(dotw *w, uint32_t u)
@@ -563,7 +509,7 @@ static void put_tooltip(dotw *w, uint32_t u)
     const rd_gnode *n = &w->g->nodes[u];
     const char *t = rd_arena_printf(&w->scratch, "%s:%u: %s", w->p->sources.v[n->span.file].path, n->span.line,
                                     rd_graph_node_text_in(w->g, &w->scratch, u));
-    sb_puts(&w->o, " tooltip=");
+    rd_sb_puts(&w->o, " tooltip=");
     put_quoted(&w->o, t);
 }
 
@@ -571,98 +517,98 @@ static void put_node(dotw *w, uint32_t u, const rd_gpathway *pw)
 {
     const rd_graph *g = w->g;
     const rd_gnode *n = &g->nodes[u];
-    sb *b = &w->o;
+    rd_sb *b = &w->o;
     int hl = 0, prot = 0;
     for (uint32_t k = u; k != NONE; k = w->gnext[k]) {
         hl |= w->hl_node[k];
         prot |= touches_protected(w, &g->nodes[k]);
     }
-    sb_printf(b, "    n%u [", u);
+    rd_sb_printf(b, "    n%u [", u);
     switch (n->kind) {
     case RD_N_STEP:
-        sb_puts(b, "shape=box style=\"rounded,filled\" fillcolor=\"#ffffff\" label=<<B>");
+        rd_sb_puts(b, "shape=box style=\"rounded,filled\" fillcolor=\"#ffffff\" label=<<B>");
         put_text(b, n->step->label ? n->step->label : n->step->id, WRAP, "<BR/>", 0);
-        sb_puts(b, "</B><BR/><FONT POINT-SIZE=\"10\">by ");
+        rd_sb_puts(b, "</B><BR/><FONT POINT-SIZE=\"10\">by ");
         put_text(b, performer_words(w, n, pw), WRAP, "<BR/>", 3);
-        sb_puts(b, "</FONT>>");
+        rd_sb_puts(b, "</FONT>>");
         break;
     case RD_N_INFORM:
     case RD_N_RECORD:
     case RD_N_ASK:
-        sb_puts(b, "shape=box style=\"rounded,filled\" fillcolor=\"#ffffff\" label=<");
+        rd_sb_puts(b, "shape=box style=\"rounded,filled\" fillcolor=\"#ffffff\" label=<");
         for (uint32_t k = u; k != NONE; k = w->gnext[k]) put_line_item(w, &g->nodes[k]);
-        sb_puts(b, ">");
+        rd_sb_puts(b, ">");
         break;
     case RD_N_REFER:
     case RD_N_SHARE: {
         const rd_decl *sec = targets_sector(n->stmt->targets);
         const palette *pal = sector_palette(sec);
         use_sector(w, sec);
-        sb_printf(b, "shape=box style=\"filled%s\" fillcolor=\"%s\" fontcolor=\"%s\" label=<<B>",
+        rd_sb_printf(b, "shape=box style=\"filled%s\" fillcolor=\"%s\" fontcolor=\"%s\" label=<<B>",
                   n->kind == RD_N_SHARE ? ",dashed" : "", pal->fill, pal->font);
-        sb_puts(b, n->kind == RD_N_REFER ? "Refer to " : "Share with ");
+        rd_sb_puts(b, n->kind == RD_N_REFER ? "Refer to " : "Share with ");
         put_targets(b, n->stmt->targets, 9);
-        sb_puts(b, "</B>");
+        rd_sb_puts(b, "</B>");
         if (n->kind == RD_N_REFER && n->subject) {
-            sb_puts(b, "<BR/>for ");
+            rd_sb_puts(b, "<BR/>for ");
             put_text(b, label_of(n->subject), WRAP, "<BR/>", 4);
         }
         if (n->ndata) {
-            sb_puts(b, n->kind == RD_N_REFER ? "<BR/>sharing: " : "<BR/>");
+            rd_sb_puts(b, n->kind == RD_N_REFER ? "<BR/>sharing: " : "<BR/>");
             put_data(w, n->data, n->ndata, 9, "<BR/>");
         }
-        sb_puts(b, ">");
+        rd_sb_puts(b, ">");
         break;
     }
     case RD_N_SEEK:
-        sb_puts(b, "shape=diamond peripheries=2 style=filled fillcolor=\"#e5dcf3\" label=<<FONT POINT-SIZE=\"10\">Does she agree?</FONT><BR/><B>");
+        rd_sb_puts(b, "shape=diamond peripheries=2 style=filled fillcolor=\"#e5dcf3\" label=<<FONT POINT-SIZE=\"10\">Does she agree?</FONT><BR/><B>");
         put_text(b, label_of(n->subject), WRAP_DIAMOND, "<BR/>", 0);
-        sb_puts(b, "</B>>");
+        rd_sb_puts(b, "</B>>");
         break;
     case RD_N_CHOOSE:
-        sb_puts(b, "shape=diamond style=filled fillcolor=\"#fff7d6\" label=<<FONT POINT-SIZE=\"10\">She chooses any of:</FONT><BR/>");
+        rd_sb_puts(b, "shape=diamond style=filled fillcolor=\"#fff7d6\" label=<<FONT POINT-SIZE=\"10\">She chooses any of:</FONT><BR/>");
         put_text(b, n->step->label ? n->step->label : n->step->id, WRAP_DIAMOND, "<BR/>", 0);
-        sb_puts(b, ">");
+        rd_sb_puts(b, ">");
         break;
     case RD_N_BRANCH:
-        sb_puts(b, "shape=diamond style=filled fillcolor=\"#fff7d6\" label=");
+        rd_sb_puts(b, "shape=diamond style=filled fillcolor=\"#fff7d6\" label=");
         put_branch_label(w, n);
         break;
     case RD_N_END:
-        sb_puts(b, "shape=oval style=filled fillcolor=\"#eeeeee\" fontsize=11 label=<");
+        rd_sb_puts(b, "shape=oval style=filled fillcolor=\"#eeeeee\" fontsize=11 label=<");
         if (n->stmt && n->stmt->text) {
-            sb_puts(b, "End: ");
+            rd_sb_puts(b, "End: ");
             put_text(b, n->stmt->text, WRAP, "<BR/>", 5);
         } else {
-            sb_puts(b, "This branch ends");
+            rd_sb_puts(b, "This branch ends");
         }
-        sb_puts(b, ">");
+        rd_sb_puts(b, ">");
         break;
     case RD_N_DUTY: {
         /* Kept small: a duty may fire after many actions. Its full title is in the tooltip. */
         const rd_decl *d = n->subject;
-        sb_puts(b, "shape=octagon style=filled fillcolor=\"#fdd88a\" fontsize=10 margin=\"0.02,0.02\" label=<<B>Mandatory report: ");
+        rd_sb_puts(b, "shape=octagon style=filled fillcolor=\"#fdd88a\" fontsize=10 margin=\"0.02,0.02\" label=<<B>Mandatory report: ");
         put_html(b, d->id);
-        sb_puts(b, "</B><BR/>");
+        rd_sb_puts(b, "</B><BR/>");
         put_text(b, n->performer == RD_PROVIDER ? "The provider who received her" : label_of(g->actors[n->performer]), WRAP, "<BR/>", 0);
-        sb_puts(b, " reports to<BR/>");
+        rd_sb_puts(b, " reports to<BR/>");
         put_targets(b, d->u.duty.to, 0);
-        sb_puts(b, "<BR/>");
+        rd_sb_puts(b, "<BR/>");
         put_data(w, n->data, n->ndata, 0, "<BR/>");
         if (d->u.duty.when) {
-            sb_puts(b, "<BR/><I>if ");
+            rd_sb_puts(b, "<BR/><I>if ");
             put_text(b, rd_expr_text_in(&w->scratch, d->u.duty.when), WRAP, "<BR/>", 3);
-            sb_puts(b, "</I>");
+            rd_sb_puts(b, "</I>");
         }
-        sb_puts(b, ">");
+        rd_sb_puts(b, ">");
         for (uint32_t i = 0; i < n->nto; i++) use_sector(w, actor_sector(g->actors[n->to[i]]));
         break;
     }
     }
-    if (hl) sb_puts(b, " color=\"" HL_COLOR "\" penwidth=4");
-    else if (prot) sb_puts(b, " color=\"" PROTECTED_COLOR "\" penwidth=2.5");
+    if (hl) rd_sb_puts(b, " color=\"" HL_COLOR "\" penwidth=4");
+    else if (prot) rd_sb_puts(b, " color=\"" PROTECTED_COLOR "\" penwidth=2.5");
     put_tooltip(w, u);
-    sb_puts(b, "]\n");
+    rd_sb_puts(b, "]\n");
 }
 
 /* ---- arrows ------------------------------------------------------------------------------------ */
@@ -674,34 +620,34 @@ static void put_edge(dotw *w, uint32_t from, uint32_t e, uint32_t to, void *ctx)
     if (to == NONE) return;
     const rd_gedge *ed = &g->edges[e];
     const rd_gnode *src = &g->nodes[from];
-    sb *b = &w->o;
+    rd_sb *b = &w->o;
     int hl = w->hl_edge[e] && w->hl_node[to];
     const char *color = NULL, *sep = "";
-    sb_printf(b, "  n%u -> n%u [", from, to);
+    rd_sb_printf(b, "  n%u -> n%u [", from, to);
     size_t open = b->n;
     switch (ed->kind) {
-    case RD_G_GRANTED: sb_puts(b, "label=\"granted\" fontcolor=\"#1a9850\""), color = "#1a9850"; break;
-    case RD_G_REFUSED: sb_puts(b, "label=\"refused\" fontcolor=\"#8c510a\""), color = "#8c510a"; break;
+    case RD_G_GRANTED: rd_sb_puts(b, "label=\"granted\" fontcolor=\"#1a9850\""), color = "#1a9850"; break;
+    case RD_G_REFUSED: rd_sb_puts(b, "label=\"refused\" fontcolor=\"#8c510a\""), color = "#8c510a"; break;
     case RD_G_TRUE:
     case RD_G_FALSE: {
         int p = polarity(src->cond), yes = (ed->kind == RD_G_TRUE) == (p != 0);
         /* Unknown takes `else` (language.md section 3): the else arrow says so. */
-        sb_printf(b, "label=\"%s%s\"", yes ? "yes" : "no", ed->kind == RD_G_FALSE ? " / not known" : "");
+        rd_sb_printf(b, "label=\"%s%s\"", yes ? "yes" : "no", ed->kind == RD_G_FALSE ? " / not known" : "");
         break;
     }
     case RD_G_OPTION:
-        sb_puts(b, "label=<");
+        rd_sb_puts(b, "label=<");
         put_text(b, ed->option && ed->option->label ? ed->option->label : ed->option ? ed->option->id : "?", 24, "<BR/>", 0);
-        sb_puts(b, ">");
+        rd_sb_puts(b, ">");
         break;
-    case RD_G_SKIP: sb_puts(b, "label=\"none of these\" style=dashed fontcolor=\"#666666\""), color = "#888888"; break;
+    case RD_G_SKIP: rd_sb_puts(b, "label=\"none of these\" style=dashed fontcolor=\"#666666\""), color = "#888888"; break;
     case RD_G_NEXT: break;
     }
     if (ed->kind != RD_G_NEXT) sep = " ";
-    if (hl) sb_printf(b, "%scolor=\"" HL_COLOR "\" penwidth=4", sep);
-    else if (color) sb_printf(b, "%scolor=\"%s\"", sep, color);
+    if (hl) rd_sb_printf(b, "%scolor=\"" HL_COLOR "\" penwidth=4", sep);
+    else if (color) rd_sb_printf(b, "%scolor=\"%s\"", sep, color);
     if (!b->failed && b->n == open) b->n -= 2; /* no attributes: no brackets */
-    sb_puts(b, b->n == open - 2 ? "\n" : "]\n");
+    rd_sb_puts(b, b->n == open - 2 ? "\n" : "]\n");
 }
 
 /* Duty nodes hang off the action after which they could fire, on dashed arrows; a duty that could
@@ -719,7 +665,7 @@ static void put_duty_edges(dotw *w, uint32_t x)
             for (uint32_t i = 0; i < g->nodes[e].nto; i++)
                 if (g->nodes[e].to[i] == g->nodes[d].performer) parent = e;
         int prot = touches_protected(w, &g->nodes[d]), hl = w->hl_node[parent] && w->hl_node[d];
-        sb_printf(&w->o, "  n%u -> n%u [style=dashed arrowhead=vee color=\"%s\"%s]\n", parent == x ? from : parent, d,
+        rd_sb_printf(&w->o, "  n%u -> n%u [style=dashed arrowhead=vee color=\"%s\"%s]\n", parent == x ? from : parent, d,
                   hl ? HL_COLOR : prot ? PROTECTED_COLOR : "#b7791f", hl ? " penwidth=4" : prot ? " penwidth=2" : "");
     }
 }
@@ -826,98 +772,98 @@ static uint32_t highlight(dotw *w, const rd_diagnostic *d, uint32_t *trail)
  * the sectors in use are known. */
 static void put_title(dotw *w, uint32_t nfail, uint32_t all_fail)
 {
-    sb *b = &w->o;
+    rd_sb *b = &w->o;
     rd_program *p = w->p;
-    sb_puts(b, "  label=<<TABLE BORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\"><TR><TD><FONT POINT-SIZE=\"20\"><B>");
+    rd_sb_puts(b, "  label=<<TABLE BORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\"><TR><TD><FONT POINT-SIZE=\"20\"><B>");
     put_text(b, p->sop ? label_of(p->sop) : "Referral pathway", 80, "<BR/>", 0);
-    sb_puts(b, "</B></FONT></TD></TR>\n");
+    rd_sb_puts(b, "</B></FONT></TD></TR>\n");
     const char *version = NULL;
     for (const rd_field *f = p->sop ? p->sop->fields : NULL; f; f = f->next)
         if (strcmp(f->name, "version") == 0) version = f->value;
     if (version) {
-        sb_puts(b, "  <TR><TD>version ");
+        rd_sb_puts(b, "  <TR><TD>version ");
         put_html(b, version);
-        sb_puts(b, "</TD></TR>\n");
+        rd_sb_puts(b, "</TD></TR>\n");
     }
     if (nfail == all_fail && nfail)
-        sb_printf(b, "  <TR><TD><FONT COLOR=\"" HL_COLOR "\" POINT-SIZE=\"16\"><B>%u failing check%s: the path is drawn in bold red</B></FONT></TD></TR>\n",
+        rd_sb_printf(b, "  <TR><TD><FONT COLOR=\"" HL_COLOR "\" POINT-SIZE=\"16\"><B>%u failing check%s: the path is drawn in bold red</B></FONT></TD></TR>\n",
                   nfail, nfail == 1 ? "" : "s");
     else if (nfail)
-        sb_printf(b, "  <TR><TD><FONT COLOR=\"" HL_COLOR "\" POINT-SIZE=\"16\"><B>%u failing checks: the paths of the first %u are drawn in bold red</B></FONT></TD></TR>\n",
+        rd_sb_printf(b, "  <TR><TD><FONT COLOR=\"" HL_COLOR "\" POINT-SIZE=\"16\"><B>%u failing checks: the paths of the first %u are drawn in bold red</B></FONT></TD></TR>\n",
                   all_fail, nfail);
-    sb_puts(b, "  <TR><TD><FONT POINT-SIZE=\"11\"><TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"4\" CELLPADDING=\"4\"><TR>"
+    rd_sb_puts(b, "  <TR><TD><FONT POINT-SIZE=\"11\"><TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"4\" CELLPADDING=\"4\"><TR>"
                "<TD BGCOLOR=\"#fff7d6\">diamond: a question<BR/>(not known goes with no)</TD>"
                "<TD BGCOLOR=\"#e5dcf3\">double diamond: her consent<BR/>granted / refused</TD>"
                "<TD BGCOLOR=\"#fdd88a\">octagon: a mandatory<BR/>report that may fire here</TD>"
                "<TD BGCOLOR=\"#ffffff\">rounded box: what is said,<BR/>asked and recorded</TD>"
                "<TD COLOR=\"" PROTECTED_COLOR "\" BORDER=\"3\"><FONT COLOR=\"" PROTECTED_COLOR
                "\">red outline: protected data<BR/>or what reveals it</FONT></TD>");
-    if (nfail) sb_puts(b, "<TD COLOR=\"" HL_COLOR "\" BORDER=\"4\"><B>bold red: the path on<BR/>which a check fails</B></TD>");
-    sb_puts(b, "</TR></TABLE></FONT></TD></TR>\n");
+    if (nfail) rd_sb_puts(b, "<TD COLOR=\"" HL_COLOR "\" BORDER=\"4\"><B>bold red: the path on<BR/>which a check fails</B></TD>");
+    rd_sb_puts(b, "</TR></TABLE></FONT></TD></TR>\n");
     uint32_t k = 0;
     for (const rd_decl *d = p->decls; d; d = d->next) {
         if (d->kind != RD_D_SECTOR || d->index >= w->nsectors || !w->sector_used[d->index]) continue;
         if (k % 6 == 0) {
-            if (k) sb_puts(b, "</TR></TABLE></FONT></TD></TR>\n");
-            sb_puts(b, "  <TR><TD><FONT POINT-SIZE=\"11\"><TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"4\" CELLPADDING=\"4\"><TR>");
+            if (k) rd_sb_puts(b, "</TR></TABLE></FONT></TD></TR>\n");
+            rd_sb_puts(b, "  <TR><TD><FONT POINT-SIZE=\"11\"><TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"4\" CELLPADDING=\"4\"><TR>");
         }
-        if (k == 0) sb_puts(b, "<TD BORDER=\"0\">referral (solid) or<BR/>share (dashed) to:</TD>");
+        if (k == 0) rd_sb_puts(b, "<TD BORDER=\"0\">referral (solid) or<BR/>share (dashed) to:</TD>");
         const palette *pal = sector_palette(d);
-        sb_printf(b, "<TD BGCOLOR=\"%s\"><FONT COLOR=\"%s\">", pal->fill, pal->font);
+        rd_sb_printf(b, "<TD BGCOLOR=\"%s\"><FONT COLOR=\"%s\">", pal->fill, pal->font);
         put_text(b, label_of(d), 24, "<BR/>", 0);
-        sb_puts(b, "</FONT></TD>");
+        rd_sb_puts(b, "</FONT></TD>");
         k++;
     }
-    if (k) sb_puts(b, "</TR></TABLE></FONT></TD></TR>\n");
-    sb_puts(b, "  </TABLE>>\n");
+    if (k) rd_sb_puts(b, "</TR></TABLE></FONT></TD></TR>\n");
+    rd_sb_puts(b, "  </TABLE>>\n");
 }
 
 static void put_failure(dotw *w, const rd_diagnostic *d, uint32_t k, uint32_t at)
 {
-    sb *b = &w->o;
+    rd_sb *b = &w->o;
     int principle = d->code && rd_map_get(&w->p->names[RD_D_PRINCIPLE], d->code);
-    sb_printf(b, "  fail%u [shape=note style=filled fillcolor=\"#fde0dd\" color=\"" HL_COLOR "\" penwidth=2 label=<<B>", k);
+    rd_sb_printf(b, "  fail%u [shape=note style=filled fillcolor=\"#fde0dd\" color=\"" HL_COLOR "\" penwidth=2 label=<<B>", k);
     if (principle) {
-        sb_puts(b, "Principle <I>");
+        rd_sb_puts(b, "Principle <I>");
         put_html(b, d->code);
-        sb_puts(b, "</I> fails");
+        rd_sb_puts(b, "</I> fails");
     } else {
-        sb_puts(b, "Check fails");
+        rd_sb_puts(b, "Check fails");
     }
-    sb_puts(b, "</B><BR/>");
+    rd_sb_puts(b, "</B><BR/>");
     put_text(b, d->message, 40, "<BR/>", 0);
     if (d->citation) {
-        sb_puts(b, "<BR/><I>source: ");
+        rd_sb_puts(b, "<BR/><I>source: ");
         put_text(b, d->citation, 40, "<BR/>", 8);
-        sb_puts(b, "</I>");
+        rd_sb_puts(b, "</I>");
     }
     if (d->file && d->line) {
-        sb_puts(b, "<BR/><FONT POINT-SIZE=\"10\">");
+        rd_sb_puts(b, "<BR/><FONT POINT-SIZE=\"10\">");
         put_html(b, d->file);
-        sb_printf(b, ":%u</FONT>", d->line);
+        rd_sb_printf(b, ":%u</FONT>", d->line);
     }
-    sb_puts(b, ">]\n");
+    rd_sb_puts(b, ">]\n");
     if (at != NONE && w->head[at] != NONE)
-        sb_printf(b, "  fail%u -> n%u [style=dashed color=\"" HL_COLOR "\" penwidth=2 arrowhead=none]\n", k, w->head[at]);
+        rd_sb_printf(b, "  fail%u -> n%u [style=dashed color=\"" HL_COLOR "\" penwidth=2 arrowhead=none]\n", k, w->head[at]);
 }
 
 static void put_clusters(dotw *w)
 {
     const rd_graph *g = w->g;
-    sb *b = &w->o;
+    rd_sb *b = &w->o;
     for (uint32_t pi = 0; pi < g->npathways; pi++) {
         const rd_gpathway *pw = &g->pathways[pi];
-        sb_printf(b, "  subgraph cluster_p%u {\n    style=rounded color=\"#999999\" fontsize=16 label=<<B>", pi);
+        rd_sb_printf(b, "  subgraph cluster_p%u {\n    style=rounded color=\"#999999\" fontsize=16 label=<<B>", pi);
         put_text(b, label_of(pw->decl), 60, "<BR/>", 0);
-        sb_puts(b, "</B>>\n");
-        sb_printf(b, "    start%u [shape=invhouse style=filled fillcolor=\"#dddddd\" label=<<B>Start</B><BR/>", pi);
-        sb_puts(b, "<FONT POINT-SIZE=\"10\">opened by: ");
+        rd_sb_puts(b, "</B>>\n");
+        rd_sb_printf(b, "    start%u [shape=invhouse style=filled fillcolor=\"#dddddd\" label=<<B>Start</B><BR/>", pi);
+        rd_sb_puts(b, "<FONT POINT-SIZE=\"10\">opened by: ");
         size_t col = 11;
         for (uint32_t i = 0; i < pw->nentry; i++) {
-            if (i) sb_puts(b, ", "), col += 2;
+            if (i) rd_sb_puts(b, ", "), col += 2;
             col = put_text(b, label_of(g->actors[pw->entry[i]]), WRAP, "<BR/>", col);
         }
-        sb_puts(b, "</FONT>>]\n");
+        rd_sb_puts(b, "</FONT>>]\n");
         for (uint32_t s = w->pw_offset[pi]; s < w->pw_offset[pi + 1]; s++) {
             uint32_t lo = w->step_first[s], hi = w->step_first[s + 1];
             if (lo == hi) continue;
@@ -928,19 +874,19 @@ static void put_clusters(dotw *w)
             }
             const palette *pal = sector_palette(performer_sector(w, first, pw));
             use_sector(w, performer_sector(w, first, pw));
-            sb_printf(b, "    subgraph cluster_s%u {\n      style=\"rounded,filled\" fillcolor=\"%s\" color=\"#aaaaaa\" label=<<B>",
+            rd_sb_printf(b, "    subgraph cluster_s%u {\n      style=\"rounded,filled\" fillcolor=\"%s\" color=\"#aaaaaa\" label=<<B>",
                       s, pal->pale);
             put_text(b, first->step->label ? first->step->label : first->step->id, 50, "<BR/>", 0);
-            sb_puts(b, "</B><BR/><FONT POINT-SIZE=\"10\">by ");
+            rd_sb_puts(b, "</B><BR/><FONT POINT-SIZE=\"10\">by ");
             put_text(b, performer_words(w, first, pw), 60, "<BR/>", 3);
-            sb_puts(b, "</FONT>>\n");
+            rd_sb_puts(b, "</FONT>>\n");
             for (uint32_t k = lo; k < hi; k++) {
-                sb_puts(b, "  ");
+                rd_sb_puts(b, "  ");
                 put_node(w, w->order[k], pw);
             }
-            sb_puts(b, "    }\n");
+            rd_sb_puts(b, "    }\n");
         }
-        sb_puts(b, "  }\n");
+        rd_sb_puts(b, "  }\n");
     }
 }
 
@@ -1074,11 +1020,11 @@ int rd_graph_write_dot(const rd_graph *g, rd_program *p, const rd_diagnostics *v
         fail_at[nfail++] = highlight(w, d, stack);
     }
 
-    sb *b = &w->o;
-    sb_puts(b, "digraph rightdoor {\n"
+    rd_sb *b = &w->o;
+    rd_sb_puts(b, "digraph rightdoor {\n"
                "  graph [rankdir=TB newrank=true nodesep=0.3 ranksep=0.4 fontname=\"sans-serif\" "
                "labelloc=t fontsize=18 remincross=true");
-    sb_puts(b, "]\n"
+    rd_sb_puts(b, "]\n"
                "  node [fontname=\"sans-serif\" fontsize=12 margin=\"0.15,0.06\"]\n"
                "  edge [fontname=\"sans-serif\" fontsize=10 color=\"#444444\"]\n");
     put_clusters(w);
@@ -1086,7 +1032,7 @@ int rd_graph_write_dot(const rd_graph *g, rd_program *p, const rd_diagnostics *v
         uint32_t s = resolve(w, g->pathways[i].start, NULL);
         if (s == NONE) continue;
         int hl = w->hl_node[s] && w->hl_node[g->pathways[i].start];
-        sb_printf(b, "  start%u -> n%u%s\n", i, s, hl ? " [color=\"" HL_COLOR "\" penwidth=4]" : "");
+        rd_sb_printf(b, "  start%u -> n%u%s\n", i, s, hl ? " [color=\"" HL_COLOR "\" penwidth=4]" : "");
     }
     for (uint32_t u = 0; u < g->nnodes; u++)
         if (drawn(w, u)) each_edge(w, u, put_edge, NULL);
@@ -1096,7 +1042,7 @@ int rd_graph_write_dot(const rd_graph *g, rd_program *p, const rd_diagnostics *v
     }
     for (uint32_t k = 0; k < nfail; k++) put_failure(w, fails[k], k, fail_at[k]);
     put_title(w, nfail, all_fail);
-    sb_puts(b, "}\n");
+    rd_sb_puts(b, "}\n");
     if (b->failed || w->scratch.failed) goto done;
     rc = fwrite(b->s, 1, b->n, out) == b->n && fflush(out) == 0 ? 0 : -1;
 done:
