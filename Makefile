@@ -130,9 +130,10 @@ test-oom: rightdoor
 test: test-unit test-golden test-graph test-doc test-diff test-programs test-tests test-fmt test-cedar test-verify test-spin test-regress test-crash test-oom test-fuzz-smoke
 	$(MAKE) test-asan
 
-# Everything again, built with AddressSanitizer and UndefinedBehaviorSanitizer into build-asan/.
+# Everything again, built with AddressSanitizer and UndefinedBehaviorSanitizer into build-asan/, by clang
+# with warnings as errors (clang sees some that gcc does not).
 test-asan:
-	$(MAKE) B=build-asan CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	$(MAKE) B=build-asan CC=clang CFLAGS="-O1 -g -Werror -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    LDFLAGS="-fsanitize=address,undefined" RIGHTDOOR=build-asan/rightdoor test-unit-asan
 
 test-unit-asan: $(UNIT_BIN) $(B)/rightdoor $(B)/examples/embed $(B)/tests/gen_sop

@@ -1061,7 +1061,7 @@ done:
     free(w->pw_offset);
     free(w->step_first);
     free(stack);
-    free(b->s);
+    free(w->o.s);
     rd_arena_release(&w->scratch);
     return rc;
 }
