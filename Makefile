@@ -108,7 +108,7 @@ fuzz:
 
 # The same, briefly, as part of every test run (and so in CI): any crash, leak, hang or runaway
 # memory found fails it.
-FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_SMOKE_SECONDS ?= 60
 test-fuzz-smoke:
 	@sh fuzz/run.sh $(FUZZ_SMOKE_SECONDS)
 
