@@ -566,12 +566,7 @@ static void component_1(doc *D)
         who = *who ? S(D, "%s; %s", who, label_of(D->g->actors[a])) : label_of(D->g->actors[a]);
     field_para(D, "Organisations included", *who ? who : NULL);
     uint32_t np = D->g->nprinciples;
-    p_open(D);
-    strong(D, "Standards it follows");
-    text(D, ": ");
-    if (np) textf(D, "the %u guiding principles in component 4, each citing its source", np);
-    else raw(D, D->html ? "<em>not stated in the SOP</em>" : "*not stated in the SOP*");
-    p_close(D);
+    field_para(D, "Standards it follows", np ? S(D, "the %u guiding principles in component 4, each citing its source", np) : NULL);
 }
 
 static void component_2(doc *D)
