@@ -650,13 +650,8 @@ rd_status rd_format_text(const char *name, const char *text, size_t len, char **
     *out_len = 0;
     if (diags) *diags = NULL;
     rd_program *p = rd_program_new();
-    rd_diagnostics *dg = rd_diagnostics_new();
-    if (!p || !dg) {
-        rd_program_free(p);
-        rd_diagnostics_free(dg);
-        return RD_ERR_NOMEM;
-    }
-    p->diags = dg;
+    if (!p) return RD_ERR_NOMEM;
+    rd_diagnostics *dg = p->diags;
     rd_lex_token *toks = NULL, *again = NULL;
     size_t ntoks = 0, nagain = 0;
     uint32_t file, line, col;

@@ -36,6 +36,10 @@ rd_program *rd_program_new(void)
 {
     rd_program *p = calloc(1, sizeof *p);
     if (!p) return NULL;
+    if (!(p->diags = rd_diagnostics_new())) {
+        free(p);
+        return NULL;
+    }
     rd_arena_init(&p->arena);
     rd_map_init(&p->intern);
     for (int k = 0; k < RD_D__COUNT; k++) rd_map_init(&p->names[k]);
@@ -163,13 +167,8 @@ static rd_program *compile(const rd_options *opt, rd_diagnostics **diags, const 
 {
     if (diags) *diags = NULL;
     rd_program *p = rd_program_new();
-    rd_diagnostics *dg = rd_diagnostics_new();
-    if (!p || !dg) {
-        rd_program_free(p);
-        rd_diagnostics_free(dg);
-        return NULL;
-    }
-    p->diags = dg;
+    if (!p) return NULL;
+    rd_diagnostics *dg = p->diags;
     if (opt) {
         p->search_path = opt->search_path;
         p->search_path_len = opt->search_path_len;

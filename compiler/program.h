@@ -39,8 +39,9 @@ struct rd_program {
 /* The unique copy of a name, so later passes may compare names by pointer. */
 const char *rd_intern(rd_program *p, const char *s, size_t len);
 
-/* An empty program (no files, no diagnostics list): for passes that read one file without
- * compiling it, like the formatter. NULL when out of memory; rd_program_free releases it. */
+/* An empty program with a diagnostics list of its own in p->diags, which the caller takes over
+ * (rd_program_free does not free it): for rd_compile, and for passes that read one file without
+ * compiling it, like the formatter. NULL when out of memory. */
 rd_program *rd_program_new(void);
 /* rd_compile for text held in memory (tests, fuzzers); `name` stands for its file name in messages
  * and the files it names are looked for on the search path only. */
