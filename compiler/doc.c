@@ -877,19 +877,25 @@ static void consent_summary(doc *D, const rd_decl *c)
 
 static void block_items(doc *D, const rd_block *b);
 
+/* A block's statements as a nested list, or one line saying what an empty one means there. */
+static void block_list(doc *D, const rd_block *b, const char *when_empty)
+{
+    ul_open(D);
+    if (b && b->first) block_items(D, b);
+    else {
+        li_open(D);
+        text(D, when_empty);
+        li_close(D);
+    }
+    ul_close(D);
+}
+
 /* A branch: its heading sentence, then its statements as a nested list. */
 static void branch(doc *D, const char *head, const rd_block *b)
 {
     li_open(D);
     text(D, head);
-    ul_open(D);
-    if (b && b->first) block_items(D, b);
-    else {
-        li_open(D);
-        text(D, "Nothing more here; carry on with the rest of the step.");
-        li_close(D);
-    }
-    ul_close(D);
+    block_list(D, b, "Nothing more here; carry on with the rest of the step.");
     li_close(D);
 }
 
@@ -965,14 +971,7 @@ static void stmt_items(doc *D, const rd_stmt *s)
             text(D, "If she chooses ");
             say(D, o->label ? o->label : o->id, o->texts, 0);
             text(D, ":");
-            ul_open(D);
-            if (o->body && o->body->first) block_items(D, o->body);
-            else {
-                li_open(D);
-                text(D, "Nothing more here.");
-                li_close(D);
-            }
-            ul_close(D);
+            block_list(D, o->body, "Nothing more here.");
             li_close(D);
         }
         ul_close(D);
@@ -1116,14 +1115,7 @@ static void component_5(doc *D)
             textf(D, ": %s. ", performer_words(D, st));
             code(D, st->id);
             p_close(D);
-            ul_open(D);
-            if (st->body && st->body->first) block_items(D, st->body);
-            else {
-                li_open(D);
-                text(D, "Nothing to do; the step ends here.");
-                li_close(D);
-            }
-            ul_close(D);
+            block_list(D, st->body, "Nothing to do; the step ends here.");
             /* Duties are not written in pathways: the graph has a node wherever one may fall due. */
             const rd_decl *seen[16];
             size_t nseen = 0;

@@ -18,6 +18,7 @@
  * names, the values of texts and numbers); otherwise nothing is produced and an "fmt-internal"
  * error says so. */
 #include "fmt.h"
+#include "strbuf.h"
 #include "parse.h"
 #include "parser.h"
 #include <stdlib.h>
@@ -155,8 +156,7 @@ typedef struct fmt {
         int blank;
     } *lines;
     size_t nlines, cap_lines;
-    char *out;
-    size_t out_len, out_cap;
+    rd_sb out;
     size_t cur;            /* where the current line's code starts in out[], or SIZE_MAX */
     const char *cur_com;
     size_t cur_com_len;
@@ -333,19 +333,8 @@ static void analyse(fmt *f)
 
 static void put(fmt *f, const char *s, size_t n)
 {
-    if (f->out_len + n + 1 > f->out_cap) {
-        size_t cap = f->out_cap ? f->out_cap : 4096;
-        while (cap < f->out_len + n + 1) cap *= 2;
-        char *o = realloc(f->out, cap);
-        if (!o) {
-            f->failed = 1;
-            return;
-        }
-        f->out = o;
-        f->out_cap = cap;
-    }
-    memcpy(f->out + f->out_len, s, n);
-    f->out_len += n;
+    rd_sb_putn(&f->out, s, n);
+    f->failed |= f->out.failed;
 }
 
 static struct line *push_line(fmt *f)
@@ -367,7 +356,7 @@ static struct line *push_line(fmt *f)
 
 static void line_start(fmt *f, int indent)
 {
-    f->cur = f->out_len;
+    f->cur = f->out.n;
     for (int k = 0; k < indent; k++) put(f, " ", 1);
 }
 
@@ -384,9 +373,9 @@ static void line_end(fmt *f)
     struct line *l = push_line(f);
     if (l) {
         l->code = f->cur;
-        l->code_len = f->out_len - f->cur;
-        while (l->code_len && f->out[l->code + l->code_len - 1] == ' ') l->code_len--;
-        l->width = width(f->out + l->code, l->code_len);
+        l->code_len = f->out.n - f->cur;
+        while (l->code_len && f->out.s[l->code + l->code_len - 1] == ' ') l->code_len--;
+        l->width = width(f->out.s + l->code, l->code_len);
         l->com = f->cur_com;
         l->com_len = f->cur_com ? f->cur_com_len : 0;
     }
@@ -435,8 +424,8 @@ static void put_string(fmt *f, size_t i)
 {
     const char *s = f->src;
     size_t b = f->start[i], e = f->end[i];
-    size_t col = width(f->out + f->cur, f->out_len - f->cur), indent = 0;
-    while (f->cur + indent < f->out_len && f->out[f->cur + indent] == ' ') indent++;
+    size_t col = width(f->out.s + f->cur, f->out.n - f->cur), indent = 0;
+    while (f->cur + indent < f->out.n && f->out.s[f->cur + indent] == ' ') indent++;
     if (col != indent) {
         /* the second piece: past the first one's closing quote, then the next quote */
         size_t q = b + 1;
@@ -554,7 +543,7 @@ static void write_lines(fmt *f, char **text, size_t *len)
     size_t w = 0;
     for (size_t i = 0; i < n; i++) {
         const struct line *l = &f->lines[i];
-        if (l->code_len) memcpy(o + w, f->out + l->code, l->code_len);
+        if (l->code_len) memcpy(o + w, f->out.s + l->code, l->code_len);
         w += l->code_len;
         memset(o + w, ' ', l->pad);
         w += l->pad;
@@ -640,7 +629,7 @@ static void fmt_free(fmt *f)
     free(f->decl_multi);
     free(f->cm);
     free(f->lines);
-    free(f->out);
+    free(f->out.s);
 }
 
 rd_status rd_format_text(const char *name, const char *text, size_t len, char **out, size_t *out_len,

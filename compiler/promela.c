@@ -54,42 +54,10 @@
  * (the runtime's business). */
 #include "promela.h"
 #include "parse.h"
+#include "strbuf.h"
 #include "verify.h"
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- an output buffer: the model is written only once it is complete ------------------------- */
-
-typedef struct sbuf { char *s; size_t n, cap; int failed; } sbuf;
-
-__attribute__((format(printf, 2, 3))) static void put(sbuf *b, const char *fmt, ...)
-{
-    if (b->failed) return;
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int k = vsnprintf(b->s ? b->s + b->n : NULL, b->s ? b->cap - b->n : 0, fmt, ap);
-        va_end(ap);
-        if (k < 0) {
-            b->failed = 1;
-            return;
-        }
-        if (b->s && b->n + (size_t)k < b->cap) {
-            b->n += (size_t)k;
-            return;
-        }
-        size_t cap = b->cap ? b->cap * 2 : 65536;
-        while (cap < b->n + (size_t)k + 1) cap *= 2;
-        char *s = realloc(b->s, cap);
-        if (!s) {
-            b->failed = 1;
-            return;
-        }
-        b->s = s;
-        b->cap = cap;
-    }
-}
 
 /* ---- what the model needs to know about the program ------------------------------------------ */
 
@@ -114,7 +82,7 @@ typedef struct pp {
 typedef struct model {
     const rd_graph *g;
     rd_program *p;
-    sbuf out;
+    rd_sb out;
     fenc *f;
     relv rel[RD_VERIFY_MAX_RELATIONS];
     uint32_t nrel;
@@ -293,9 +261,9 @@ static void choose_for(model *M, const rd_expr *e)
     memset(M->rmark, 0, M->nrel + 1);
     reads(M, e, 0);
     for (uint32_t i = 0; i < M->g->nfacts; i++)
-        if (M->mark[i]) put(&M->out, "ch_f%u(); ", i);
+        if (M->mark[i]) rd_sb_printf(&M->out, "ch_f%u(); ", i);
     for (uint32_t i = 0; i < M->nrel; i++)
-        if (M->rmark[i]) put(&M->out, "ch_r%u(); ", i);
+        if (M->rmark[i]) rd_sb_printf(&M->out, "ch_r%u(); ", i);
 }
 
 static void cond(model *M, const rd_expr *e, int want_true);
@@ -308,16 +276,16 @@ static void int_cmp(model *M, uint32_t fi, rd_cmp_op op, long long value)
     for (uint32_t j = 0; j < x->ncuts; j++)
         if (x->cuts[j] == value) at = 2 * j + 1;
     int any = 0;
-    put(&M->out, "(");
+    rd_sb_printf(&M->out, "(");
     for (uint32_t c = 0; c + 1 < x->ncodes; c++) {
         int rel = c < at ? -1 : c > at;
         int holds = op == RD_OP_EQ ? rel == 0 : op == RD_OP_NE ? rel != 0 : op == RD_OP_LT ? rel < 0
                   : op == RD_OP_LE ? rel <= 0 : op == RD_OP_GT ? rel > 0 : rel >= 0;
         if (!holds) continue;
-        put(&M->out, "%sf%u == %u", any ? " || " : "", fi, c);
+        rd_sb_printf(&M->out, "%sf%u == %u", any ? " || " : "", fi, c);
         any = 1;
     }
-    put(&M->out, "%s)", any ? "" : "0");
+    rd_sb_printf(&M->out, "%s)", any ? "" : "0");
 }
 
 static rd_cmp_op flip(rd_cmp_op op)
@@ -334,9 +302,9 @@ static int op_holds(rd_cmp_op op, int rel)
 /* `e` is true (want_true) or false, as a Promela expression over the chosen codes. */
 static void cond(model *M, const rd_expr *e, int want_true)
 {
-    sbuf *o = &M->out;
+    rd_sb *o = &M->out;
     if (!e) {
-        put(o, want_true ? "1" : "0");
+        rd_sb_printf(o, want_true ? "1" : "0");
         return;
     }
     switch (e->kind) {
@@ -344,43 +312,43 @@ static void cond(model *M, const rd_expr *e, int want_true)
     case RD_E_AND: {
         /* true of `or` is either true; false of it is both false (and the dual for `and`) */
         int either = (e->kind == RD_E_OR) == want_true;
-        put(o, "(");
+        rd_sb_printf(o, "(");
         cond(M, e->a, want_true);
-        put(o, either ? " || " : " && ");
+        rd_sb_printf(o, either ? " || " : " && ");
         cond(M, e->b, want_true);
-        put(o, ")");
+        rd_sb_printf(o, ")");
         return;
     }
     case RD_E_NOT: cond(M, e->a, !want_true); return;
-    case RD_E_BOOL: put(o, "%d", (e->value != 0) == want_true); return;
-    case RD_E_INT: put(o, "0"); return;
+    case RD_E_BOOL: rd_sb_printf(o, "%d", (e->value != 0) == want_true); return;
+    case RD_E_INT: rd_sb_printf(o, "0"); return;
     case RD_E_KNOWN:
         if (!e->fact) {
-            put(o, want_true ? "1" : "0");
+            rd_sb_printf(o, want_true ? "1" : "0");
         } else if (e->fact->u.fact.derived) {
-            put(o, want_true ? "(" : "!(");
+            rd_sb_printf(o, want_true ? "(" : "!(");
             cond(M, e->fact->u.fact.derived, 1);
-            put(o, " || ");
+            rd_sb_printf(o, " || ");
             cond(M, e->fact->u.fact.derived, 0);
-            put(o, ")");
+            rd_sb_printf(o, ")");
         } else {
-            put(o, "(f%u %s %u)", e->fact->index, want_true ? "!=" : "==", M->f[e->fact->index].ncodes - 1);
+            rd_sb_printf(o, "(f%u %s %u)", e->fact->index, want_true ? "!=" : "==", M->f[e->fact->index].ncodes - 1);
         }
         return;
     case RD_E_NAME:
-        if (!e->fact) put(o, "0");
+        if (!e->fact) rd_sb_printf(o, "0");
         else if (e->fact->u.fact.derived) cond(M, e->fact->u.fact.derived, want_true);
-        else put(o, "(f%u == %d)", e->fact->index, want_true ? 1 : 0);
+        else rd_sb_printf(o, "(f%u == %d)", e->fact->index, want_true ? 1 : 0);
         return;
     case RD_E_IN: {
         uint32_t fi = e->fact->index, unk = M->f[fi].ncodes - 1;
-        put(o, want_true ? "(0" : "(f%u != %u && !(0", fi, unk);
+        rd_sb_printf(o, want_true ? "(0" : "(f%u != %u && !(0", fi, unk);
         for (const rd_ref *r = e->set; r; r = r->next) {
             uint32_t i = 0;
             for (const rd_ref *v = e->fact->u.fact.values; v && v->id != r->id; v = v->next) i++;
-            put(o, " || f%u == %u", fi, i);
+            rd_sb_printf(o, " || f%u == %u", fi, i);
         }
-        put(o, want_true ? ")" : "))");
+        rd_sb_printf(o, want_true ? ")" : "))");
         return;
     }
     case RD_E_CMP: {
@@ -389,38 +357,38 @@ static void cond(model *M, const rd_expr *e, int want_true)
         const rd_decl *fb = b->kind == RD_E_NAME && b->type != RD_T_ENUMVAL ? b->fact : NULL;
         if (fa && fb && is_base(fa) && is_base(fb)) {
             uint32_t ia = fa->index, ib = fb->index;
-            put(o, "(f%u != %u && f%u != %u && ", ia, M->f[ia].ncodes - 1, ib, M->f[ib].ncodes - 1);
+            rd_sb_printf(o, "(f%u != %u && f%u != %u && ", ia, M->f[ia].ncodes - 1, ib, M->f[ib].ncodes - 1);
             if (fa->u.fact.type == RD_T_INT) {
                 uint32_t r = UINT32_MAX;
                 for (uint32_t i = 0; i < M->nrel && r == UINT32_MAX; i++)
                     if ((M->rel[i].a == ia && M->rel[i].b == ib) || (M->rel[i].a == ib && M->rel[i].b == ia)) r = i;
                 if (r == UINT32_MAX) {
-                    put(o, "1)"); /* past the relation limit: either outcome, as the verifier */
+                    rd_sb_printf(o, "1)"); /* past the relation limit: either outcome, as the verifier */
                     return;
                 }
                 int any = 0;
-                put(o, "(");
+                rd_sb_printf(o, "(");
                 for (int c = 0; c < 3; c++) {
                     int rel = c - 1;
                     if (ia > ib) rel = -rel;
                     if (op_holds(e->op, rel) != want_true) continue;
-                    put(o, "%sr%u == %d", any ? " || " : "", r, c);
+                    rd_sb_printf(o, "%sr%u == %d", any ? " || " : "", r, c);
                     any = 1;
                 }
-                put(o, "%s))", any ? "" : "0");
+                rd_sb_printf(o, "%s))", any ? "" : "0");
                 return;
             }
             int eq_wanted = (e->op == RD_OP_EQ) == want_true;
-            put(o, "%s(0", eq_wanted ? "" : "!");
+            rd_sb_printf(o, "%s(0", eq_wanted ? "" : "!");
             for (uint32_t c = 0; c + 1 < M->f[ia].ncodes && c + 1 < M->f[ib].ncodes; c++)
-                put(o, " || (f%u == %u && f%u == %u)", ia, c, ib, c);
-            put(o, "))");
+                rd_sb_printf(o, " || (f%u == %u && f%u == %u)", ia, c, ib, c);
+            rd_sb_printf(o, "))");
             return;
         }
         const rd_expr *fs = fa ? a : b, *v = fa ? b : a;
         const rd_decl *fact = fs->fact;
         if (!fact || (fa && fb)) {
-            put(o, "0");
+            rd_sb_printf(o, "0");
             return;
         }
         if (fact->u.fact.derived) {
@@ -430,19 +398,19 @@ static void cond(model *M, const rd_expr *e, int want_true)
             return;
         }
         uint32_t fi = fact->index, unk = M->f[fi].ncodes - 1;
-        if (!want_true) put(o, "(f%u != %u && !", fi, unk);
+        if (!want_true) rd_sb_printf(o, "(f%u != %u && !", fi, unk);
         if (fact->u.fact.type == RD_T_INT) {
             int_cmp(M, fi, fs == a ? e->op : flip(e->op), v->value);
         } else if (e->op == RD_OP_NE) {
-            put(o, "(f%u != %u && f%u != %lld)", fi, unk, fi, v->value);
+            rd_sb_printf(o, "(f%u != %u && f%u != %lld)", fi, unk, fi, v->value);
         } else {
-            put(o, "(f%u == %lld)", fi, v->value);
+            rd_sb_printf(o, "(f%u == %lld)", fi, v->value);
         }
-        if (!want_true) put(o, ")");
+        if (!want_true) rd_sb_printf(o, ")");
         return;
     }
     }
-    put(o, "0");
+    rd_sb_printf(o, "0");
 }
 
 /* ---- principles ------------------------------------------------------------------------------ */
@@ -572,9 +540,9 @@ typedef enum how { BY_COLLECT, BY_FLOW, BY_PERMIT } how;
 static void acquire(model *M, uint32_t a, uint32_t d, how by)
 {
     const rd_graph *g = M->g;
-    sbuf *o = &M->out;
+    rd_sb *o = &M->out;
     for (uint32_t w = 0; w < g->ndata; w++)
-        if (M->reveals[(size_t)d * g->ndata + w] && M->pair[(size_t)a * g->ndata + w]) put(o, "h_%u_%u = 1; ", a, w);
+        if (M->reveals[(size_t)d * g->ndata + w] && M->pair[(size_t)a * g->ndata + w]) rd_sb_printf(o, "h_%u_%u = 1; ", a, w);
     if (by == BY_PERMIT) return;
     for (uint32_t y = 0; y < g->nduties; y++) {
         const rd_decl *duty = g->duties[y];
@@ -583,11 +551,11 @@ static void acquire(model *M, uint32_t a, uint32_t d, how by)
         int reports = 0;
         for (const rd_ref *r = duty->u.duty.reports; r && !reports; r = r->next)
             reports = r->decl && M->reveals[(size_t)d * g->ndata + r->decl->index];
-        if (reports) put(o, "u_%u_%u = u_%u_%u || !kn%u; ", y, a, y, a, notice_index(M, nt));
+        if (reports) rd_sb_printf(o, "u_%u_%u = u_%u_%u || !kn%u; ", y, a, y, a, notice_index(M, nt));
     }
     for (uint32_t q = 0; q < M->nprops; q++) {
         const pp *P = &M->props[q];
-        if (P->kind == RD_P_NEVER_REACHES && P->data[d] && P->actor[a]) put(o, "bad%u = 1; ", q);
+        if (P->kind == RD_P_NEVER_REACHES && P->data[d] && P->actor[a]) rd_sb_printf(o, "bad%u = 1; ", q);
     }
 }
 
@@ -595,36 +563,36 @@ static void acquire(model *M, uint32_t a, uint32_t d, how by)
 static void flow_to(model *M, uint32_t r)
 {
     for (uint32_t t = 0; t < M->ntaints; t++)
-        if (M->props[M->taints[t].q].actor[r]) put(&M->out, "bad%u = bad%u || t%u; ", M->taints[t].q, M->taints[t].q, t);
+        if (M->props[M->taints[t].q].actor[r]) rd_sb_printf(&M->out, "bad%u = bad%u || t%u; ", M->taints[t].q, M->taints[t].q, t);
 }
 
 /* The duty of node k firing at concrete actor a (its `when` and holdings checked first). */
 static void duty_at(model *M, const rd_gnode *node, uint32_t a)
 {
     const rd_graph *g = M->g;
-    sbuf *o = &M->out;
+    rd_sb *o = &M->out;
     const rd_decl *duty = node->subject;
     uint32_t y = duty_index(M, duty);
     if (y == UINT32_MAX || !rd_graph_actor_in(g, a, duty->u.duty.applies)) return;
-    put(o, "if :: (1");
-    for (uint32_t i = 0; i < node->ndata; i++) put(o, " && h_%u_%u", a, node->data[i]);
-    put(o, ") -> ");
+    rd_sb_printf(o, "if :: (1");
+    for (uint32_t i = 0; i < node->ndata; i++) rd_sb_printf(o, " && h_%u_%u", a, node->data[i]);
+    rd_sb_printf(o, ") -> ");
     if (duty->u.duty.when) {
         choose_for(M, duty->u.duty.when);
-        put(o, "if :: ");
+        rd_sb_printf(o, "if :: ");
         cond(M, duty->u.duty.when, 1);
-        put(o, " -> ");
+        rd_sb_printf(o, " -> ");
     }
     const rd_decl *nt = duty->u.duty.notice ? duty->u.duty.notice->decl : NULL;
     for (uint32_t q = 0; q < M->nprops; q++) {
         const pp *P = &M->props[q];
         if (P->kind == RD_P_REPORT_NOTICE) {
-            if (nt) put(o, "bad%u = bad%u || u_%u_%u; ", q, q, y, a);
-            else put(o, "bad%u = 1; ", q);
+            if (nt) rd_sb_printf(o, "bad%u = bad%u || u_%u_%u; ", q, q, y, a);
+            else rd_sb_printf(o, "bad%u = 1; ", q);
         } else if (reads_fact(duty->u.duty.when, P->tfact, 0)) {
             for (uint32_t j = 0; j < node->nto; j++)
                 if (P->actor[node->to[j]]) {
-                    put(o, "bad%u = 1; ", q);
+                    rd_sb_printf(o, "bad%u = 1; ", q);
                     break;
                 }
         }
@@ -633,9 +601,9 @@ static void duty_at(model *M, const rd_gnode *node, uint32_t a)
         flow_to(M, node->to[j]);
         for (uint32_t i = 0; i < node->ndata; i++) acquire(M, node->to[j], node->data[i], BY_FLOW);
     }
-    put(o, "skip ");
-    if (duty->u.duty.when) put(o, ":: else -> skip fi ");
-    put(o, ":: else -> skip fi;\n    ");
+    rd_sb_printf(o, "skip ");
+    if (duty->u.duty.when) rd_sb_printf(o, ":: else -> skip fi ");
+    rd_sb_printf(o, ":: else -> skip fi;\n    ");
 }
 
 static const rd_gpathway *pathway_of(const rd_graph *g, const rd_gnode *node)
@@ -664,9 +632,9 @@ static void body(model *M, uint32_t k)
 {
     const rd_graph *g = M->g;
     const rd_gnode *node = &g->nodes[k];
-    sbuf *o = &M->out;
-    put(o, "/* %u */ ", k);
-    for (uint32_t i = M->clear_start[k]; i < M->clear_start[k + 1]; i++) put(o, "t%u = 0; ", M->clear_of[i]);
+    rd_sb *o = &M->out;
+    rd_sb_printf(o, "/* %u */ ", k);
+    for (uint32_t i = M->clear_start[k]; i < M->clear_start[k + 1]; i++) rd_sb_printf(o, "t%u = 0; ", M->clear_of[i]);
     switch (node->kind) {
     case RD_N_ASK:
     case RD_N_RECORD:
@@ -678,26 +646,26 @@ static void body(model *M, uint32_t k)
             if (!pw || !pw->nentry) break;
             /* Only arms that do something: the rest fall to `else`. */
             size_t at = o->n;
-            put(o, "if ");
+            rd_sb_printf(o, "if ");
             int any = 0;
             for (uint32_t i = 0; i < pw->nentry; i++) {
                 size_t arm = o->n;
-                put(o, ":: prov == %u -> ", pw->entry[i]);
+                rd_sb_printf(o, ":: prov == %u -> ", pw->entry[i]);
                 size_t mid = o->n;
                 effects_by(M, k, pw->entry[i]);
                 if (o->failed) return;
                 if (o->n == mid) o->n = arm;
                 else {
-                    put(o, "skip ");
+                    rd_sb_printf(o, "skip ");
                     any = 1;
                 }
             }
-            if (any) put(o, ":: else -> skip fi; ");
+            if (any) rd_sb_printf(o, ":: else -> skip fi; ");
             else o->n = at;
         }
         break;
     case RD_N_INFORM:
-        if (node->subject) put(o, "kn%u = 1; ", notice_index(M, node->subject));
+        if (node->subject) rd_sb_printf(o, "kn%u = 1; ", notice_index(M, node->subject));
         break;
     case RD_N_REFER:
     case RD_N_SHARE:
@@ -712,9 +680,9 @@ static void body(model *M, uint32_t k)
         for (uint32_t pi = 0; pi < g->npermits; pi++) {
             const rd_decl *pd = g->permits[pi];
             choose_for(M, pd->u.flow.when);
-            put(o, "if :: ");
+            rd_sb_printf(o, "if :: ");
             cond(M, pd->u.flow.when, 1);
-            put(o, " -> ");
+            rd_sb_printf(o, " -> ");
             for (uint32_t a = 0; a < g->nactors; a++) {
                 if (!rd_graph_actor_in(g, a, pd->u.flow.with)) continue;
                 for (const rd_ref *x = pd->u.flow.shares; x; x = x->next)
@@ -726,32 +694,32 @@ static void body(model *M, uint32_t k)
                 int to_target = 0, protected_ = reads_fact(pd->u.flow.when, P->tfact, 0);
                 for (uint32_t a = 0; a < g->nactors && !to_target; a++) to_target = P->actor[a] && rd_graph_actor_in(g, a, pd->u.flow.with);
                 for (const rd_ref *x = pd->u.flow.shares; x && !protected_; x = x->next) protected_ = x->decl && P->data[x->decl->index];
-                if (to_target && protected_) put(o, "bad%u = 1; ", q);
+                if (to_target && protected_) rd_sb_printf(o, "bad%u = 1; ", q);
             }
-            put(o, "skip :: else -> skip fi; ");
+            rd_sb_printf(o, "skip :: else -> skip fi; ");
         }
         break;
     case RD_N_BRANCH:
         choose_for(M, node->cond);
-        for (uint32_t i = M->taint_start[k]; i < M->taint_start[k + 1]; i++) put(o, "t%u = 1; ", M->taint_of[i]);
+        for (uint32_t i = M->taint_start[k]; i < M->taint_start[k + 1]; i++) rd_sb_printf(o, "t%u = 1; ", M->taint_of[i]);
         break;
     default: break;
     }
-    put(o, "\n    ");
+    rd_sb_printf(o, "\n    ");
 }
 
 static void edges(model *M, uint32_t k)
 {
     const rd_graph *g = M->g;
     const rd_gnode *node = &g->nodes[k];
-    sbuf *o = &M->out;
+    rd_sb *o = &M->out;
     if (!node->nout) {
-        put(o, "goto stop\n");
+        rd_sb_printf(o, "goto stop\n");
         return;
     }
     const rd_gedge *e = &g->edges[node->first_out];
     if (node->nout == 1) {
-        put(o, "goto N%u\n", e->to);
+        rd_sb_printf(o, "goto N%u\n", e->to);
         return;
     }
     const rd_gedge *e2 = &g->edges[node->first_out + 1];
@@ -759,9 +727,9 @@ static void edges(model *M, uint32_t k)
     case RD_G_TRUE:
     case RD_G_FALSE: {
         const rd_gedge *yes = e->kind == RD_G_TRUE ? e : e2, *no = e->kind == RD_G_TRUE ? e2 : e;
-        put(o, "if :: ");
+        rd_sb_printf(o, "if :: ");
         cond(M, node->cond, 1);
-        put(o, " -> goto N%u :: else -> goto N%u fi\n", yes->to, no->to);
+        rd_sb_printf(o, " -> goto N%u :: else -> goto N%u fi\n", yes->to, no->to);
         return;
     }
     case RD_G_GRANTED:
@@ -769,70 +737,70 @@ static void edges(model *M, uint32_t k)
         const rd_gedge *yes = e->kind == RD_G_GRANTED ? e : e2, *no = e->kind == RD_G_GRANTED ? e2 : e;
         if (!node->subject) break;
         uint32_t c = node->subject->index;
-        put(o, "if :: c%u == 0 -> if :: c%u = 1 :: c%u = 2 fi :: else -> skip fi;\n    ", c, c, c);
-        put(o, "if :: c%u == 1 -> goto N%u :: else -> goto N%u fi\n", c, yes->to, no->to);
+        rd_sb_printf(o, "if :: c%u == 0 -> if :: c%u = 1 :: c%u = 2 fi :: else -> skip fi;\n    ", c, c, c);
+        rd_sb_printf(o, "if :: c%u == 1 -> goto N%u :: else -> goto N%u fi\n", c, yes->to, no->to);
         return;
     }
     default: break;
     }
     /* options of a choose (taken or passed over), and anything else: any way out */
-    put(o, "if");
-    for (uint32_t i = 0; i < node->nout; i++) put(o, " :: goto N%u", g->edges[node->first_out + i].to);
-    put(o, " fi\n");
+    rd_sb_printf(o, "if");
+    for (uint32_t i = 0; i < node->nout; i++) rd_sb_printf(o, " :: goto N%u", g->edges[node->first_out + i].to);
+    rd_sb_printf(o, " fi\n");
 }
 
 static void declarations(model *M)
 {
     const rd_graph *g = M->g;
-    sbuf *o = &M->out;
-    put(o, "/* facts: each value's code; the last code is unknown, one more means not chosen yet */\n");
+    rd_sb *o = &M->out;
+    rd_sb_printf(o, "/* facts: each value's code; the last code is unknown, one more means not chosen yet */\n");
     for (uint32_t i = 0; i < g->nfacts; i++) {
         const fenc *x = &M->f[i];
         if (!is_base(g->facts[i])) continue;
-        put(o, "unsigned f%u : %u = %u; /* %s", i, bits_for(x->ncodes + 1), x->ncodes, g->facts[i]->id);
+        rd_sb_printf(o, "unsigned f%u : %u = %u; /* %s", i, bits_for(x->ncodes + 1), x->ncodes, g->facts[i]->id);
         if (x->ncuts) {
-            put(o, ", cut at");
-            for (uint32_t j = 0; j < x->ncuts; j++) put(o, " %lld", x->cuts[j]);
+            rd_sb_printf(o, ", cut at");
+            for (uint32_t j = 0; j < x->ncuts; j++) rd_sb_printf(o, " %lld", x->cuts[j]);
         }
-        put(o, " */\ninline ch_f%u() { if :: f%u == %u -> if", i, i, x->ncodes);
+        rd_sb_printf(o, " */\ninline ch_f%u() { if :: f%u == %u -> if", i, i, x->ncodes);
         for (uint32_t c = 0; c < x->ncodes; c++)
-            if (!empty_code(x, c)) put(o, " :: f%u = %u", i, c);
-        put(o, " fi :: else -> skip fi }\n");
+            if (!empty_code(x, c)) rd_sb_printf(o, " :: f%u = %u", i, c);
+        rd_sb_printf(o, " fi :: else -> skip fi }\n");
     }
     for (uint32_t i = 0; i < M->nrel; i++) {
-        put(o, "unsigned r%u : 2 = 3; /* %s below, equal to, above %s */\n", i, g->facts[M->rel[i].a]->id, g->facts[M->rel[i].b]->id);
-        put(o, "inline ch_r%u() { if :: r%u == 3 -> if :: r%u = 0 :: r%u = 1 :: r%u = 2 fi :: else -> skip fi }\n", i, i, i, i, i);
+        rd_sb_printf(o, "unsigned r%u : 2 = 3; /* %s below, equal to, above %s */\n", i, g->facts[M->rel[i].a]->id, g->facts[M->rel[i].b]->id);
+        rd_sb_printf(o, "inline ch_r%u() { if :: r%u == 3 -> if :: r%u = 0 :: r%u = 1 :: r%u = 2 fi :: else -> skip fi }\n", i, i, i, i, i);
     }
-    put(o, "/* consents: 0 not sought yet, 1 granted, 2 refused */\n");
-    for (uint32_t i = 0; i < g->nconsents; i++) put(o, "unsigned c%u : 2; /* %s */\n", i, g->consents[i]->id);
-    put(o, "unsigned prov : %u; /* the actor who opened the case */\n", bits_for(g->nactors + 1));
-    put(o, "/* what an actor holds, only where a duty applies to it and reports the data */\n");
+    rd_sb_printf(o, "/* consents: 0 not sought yet, 1 granted, 2 refused */\n");
+    for (uint32_t i = 0; i < g->nconsents; i++) rd_sb_printf(o, "unsigned c%u : 2; /* %s */\n", i, g->consents[i]->id);
+    rd_sb_printf(o, "unsigned prov : %u; /* the actor who opened the case */\n", bits_for(g->nactors + 1));
+    rd_sb_printf(o, "/* what an actor holds, only where a duty applies to it and reports the data */\n");
     for (uint32_t a = 0; a < g->nactors; a++)
         for (uint32_t d = 0; d < g->ndata; d++)
-            if (M->pair[(size_t)a * g->ndata + d]) put(o, "bit h_%u_%u; /* %s holds %s */\n", a, d, g->actors[a]->id, g->data[d]->id);
-    put(o, "/* an actor acquired what a duty reports before its notice was given */\n");
+            if (M->pair[(size_t)a * g->ndata + d]) rd_sb_printf(o, "bit h_%u_%u; /* %s holds %s */\n", a, d, g->actors[a]->id, g->data[d]->id);
+    rd_sb_printf(o, "/* an actor acquired what a duty reports before its notice was given */\n");
     for (uint32_t y = 0; y < g->nduties; y++)
         if (g->duties[y]->u.duty.notice)
             for (uint32_t a = 0; a < g->nactors; a++)
-                if (rd_graph_actor_in(g, a, g->duties[y]->u.duty.applies)) put(o, "bit u_%u_%u; /* %s at %s */\n", y, a, g->duties[y]->id, g->actors[a]->id);
-    for (uint32_t i = 0; i < M->nnotices; i++) put(o, "bit kn%u; /* notice %s given */\n", i, M->notices[i]->id);
+                if (rd_graph_actor_in(g, a, g->duties[y]->u.duty.applies)) rd_sb_printf(o, "bit u_%u_%u; /* %s at %s */\n", y, a, g->duties[y]->id, g->actors[a]->id);
+    for (uint32_t i = 0; i < M->nnotices; i++) rd_sb_printf(o, "bit kn%u; /* notice %s given */\n", i, M->notices[i]->id);
     for (uint32_t t = 0; t < M->ntaints; t++)
-        put(o, "bit t%u; /* control depends on a branch reading what %s protects */\n", t, M->props[M->taints[t].q].decl->id);
+        rd_sb_printf(o, "bit t%u; /* control depends on a branch reading what %s protects */\n", t, M->props[M->taints[t].q].decl->id);
     for (uint32_t q = 0; q < M->nprops; q++) {
-        put(o, "bit bad%u; /* principle %s fails */\n", q, M->props[q].decl->id);
-        put(o, "ltl p_%s { [] !bad%u }\n", M->props[q].decl->id, q);
+        rd_sb_printf(o, "bit bad%u; /* principle %s fails */\n", q, M->props[q].decl->id);
+        rd_sb_printf(o, "ltl p_%s { [] !bad%u }\n", M->props[q].decl->id, q);
     }
     if (M->nprops) {
-        put(o, "ltl all_principles { [] !(0");
-        for (uint32_t q = 0; q < M->nprops; q++) put(o, " || bad%u", q);
-        put(o, ") }\n");
+        rd_sb_printf(o, "ltl all_principles { [] !(0");
+        for (uint32_t q = 0; q < M->nprops; q++) rd_sb_printf(o, " || bad%u", q);
+        rd_sb_printf(o, ") }\n");
     }
 }
 
 static void walk(model *M)
 {
     const rd_graph *g = M->g;
-    sbuf *o = &M->out;
+    rd_sb *o = &M->out;
     uint32_t n = g->nnodes;
     /* A node entered by one NEXT edge only, from a node with that single way out, runs in its
      * predecessor's atomic sequence: no state is stored between them. */
@@ -855,20 +823,20 @@ static void walk(model *M)
             }
         }
     }
-    put(o, "\nactive proctype walk() {\n    if");
+    rd_sb_printf(o, "\nactive proctype walk() {\n    if");
     for (uint32_t i = 0; i < g->npathways; i++)
-        if (g->pathways[i].nentry) put(o, " :: goto P%u", i);
-    put(o, " :: else -> goto stop fi;\n");
+        if (g->pathways[i].nentry) rd_sb_printf(o, " :: goto P%u", i);
+    rd_sb_printf(o, " :: else -> goto stop fi;\n");
     for (uint32_t i = 0; i < g->npathways; i++) {
         const rd_gpathway *pw = &g->pathways[i];
         if (!pw->nentry) continue;
-        put(o, "P%u: /* pathway %s */ atomic { if", i, pw->decl->id);
-        for (uint32_t k = 0; k < pw->nentry; k++) put(o, " :: prov = %u", pw->entry[k]);
-        put(o, " fi; goto N%u }\n", pw->start);
+        rd_sb_printf(o, "P%u: /* pathway %s */ atomic { if", i, pw->decl->id);
+        for (uint32_t k = 0; k < pw->nentry; k++) rd_sb_printf(o, " :: prov = %u", pw->entry[k]);
+        rd_sb_printf(o, " fi; goto N%u }\n", pw->start);
     }
     for (uint32_t k = 0; k < n && !o->failed; k++) {
         if (absorbed[k]) continue;
-        put(o, "N%u: atomic {\n    ", k);
+        rd_sb_printf(o, "N%u: atomic {\n    ", k);
         uint32_t last = k;
         body(M, k);
         while (next_of[last] != UINT32_MAX) {
@@ -876,9 +844,9 @@ static void walk(model *M)
             body(M, last);
         }
         edges(M, last);
-        put(o, "    }\n");
+        rd_sb_printf(o, "    }\n");
     }
-    put(o, "stop: skip\n}\n");
+    rd_sb_printf(o, "stop: skip\n}\n");
 done:
     free(indeg);
     free(next_of);
@@ -892,8 +860,8 @@ int rd_graph_write_promela(const rd_graph *g, rd_program *p, FILE *out)
     if (encode(&M) != 0 || setup(&M) != 0) goto done;
     const char *name = p->sources.n ? p->sources.v[0].path : NULL;
     if (!name || strstr(name, "*/")) name = "the SOP"; /* the name goes inside a comment */
-    put(&M.out, "/* Promela model of the decision graph of %s, written by `rightdoor graph --format promela`.\n", name);
-    put(&M.out, " * One case walked along the graph; what is modelled and what is not: compiler/promela.c.\n"
+    rd_sb_printf(&M.out, "/* Promela model of the decision graph of %s, written by `rightdoor graph --format promela`.\n", name);
+    rd_sb_printf(&M.out, " * One case walked along the graph; what is modelled and what is not: compiler/promela.c.\n"
                 " * Verify one principle: spin -a THIS.pml && cc -O2 -DSAFETY -o pan pan.c && ./pan -m1000000 -N p_NAME */\n");
     declarations(&M);
     walk(&M);

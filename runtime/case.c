@@ -216,6 +216,15 @@ typedef struct loader {
     int bad;
 } loader;
 
+/* The index of `name` among the values of enum fact f (how a value is kept), or -1. */
+static long long enum_index(const rd_decl *f, const char *name)
+{
+    long long i = 0;
+    for (const rd_ref *r = f->u.fact.values; r; r = r->next, i++)
+        if (!strcmp(r->id, name)) return i;
+    return -1;
+}
+
 static void fact_pair(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
     loader *L = ctx;
@@ -263,13 +272,12 @@ static void fact_pair(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yaml_
         rd_y_error(y, v, "type-mismatch", "write a whole number, or unknown", "`%s` is a number; this value is not one", key);
         break;
     case RD_T_ENUM: {
-        long long i = 0;
-        for (const rd_ref *r = f->u.fact.values; r; r = r->next, i++)
-            if (!strcmp(r->id, s)) {
-                fv->state = RD_FV_SET;
-                fv->v = i;
-                return;
-            }
+        long long i = enum_index(f, s);
+        if (i >= 0) {
+            fv->state = RD_FV_SET;
+            fv->v = i;
+            return;
+        }
         const char *names[64];
         size_t n = 0;
         for (const rd_ref *r = f->u.fact.values; r && n < 64; r = r->next) names[n++] = r->id;
@@ -790,13 +798,12 @@ rd_status rd_case_set_fact(rd_case *c, const char *fact, const char *value, char
         fv->state = RD_FV_SET;
         return RD_OK;
     case RD_T_ENUM: {
-        long long i = 0;
-        for (const rd_ref *r = f->u.fact.values; r; r = r->next, i++)
-            if (!strcmp(r->id, value)) {
-                fv->state = RD_FV_SET;
-                fv->v = i;
-                return RD_OK;
-            }
+        long long i = enum_index(f, value);
+        if (i >= 0) {
+            fv->state = RD_FV_SET;
+            fv->v = i;
+            return RD_OK;
+        }
         return fail(err, errlen, "the value given is not one of the values of `%s`", fact);
     }
     default: return fail(err, errlen, "`%s` cannot be set", fact);

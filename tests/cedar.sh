@@ -6,13 +6,7 @@
 # rd_may_share does is checked by bench/cedar/ (it needs Node.js): see README "Performance".
 set -u
 cd "$(dirname "$0")/.."
-RD=${RIGHTDOOR:-./rightdoor}
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib.sh
 
 ${RUN:-} "$RD" cedar tests/cedar/rules.sop tests/cedar/case.yaml clinic --now 2024-05-02T10:00:00Z -o "$tmp/out" 2>"$tmp/err"
 rc=$?
@@ -52,5 +46,4 @@ if [ $rc -eq 1 ] && [ ! -e "$tmp/bad2" ]; then ok; else bad "cedar with a broken
 rc=$?
 if [ $rc -eq 2 ] && grep -q "cannot create the folder" "$tmp/err"; then ok; else bad "cedar -o into nowhere: exit $rc"; fi
 
-echo "cedar: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish "cedar"
