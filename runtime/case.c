@@ -281,7 +281,7 @@ static void fact_pair(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yaml_
         const char *names[64];
         size_t n = 0;
         for (const rd_ref *r = f->u.fact.values; r && n < 64; r = r->next) names[n++] = r->id;
-        rd_y_error(y, v, "unknown-value", rd_arena_printf(&p->arena, "`%s` can be %s", key, rd_quoted_list(&p->arena, names, n)),
+        rd_y_error(y, v, "unknown-value", rd_arena_printf(y->arena, "`%s` can be %s", key, rd_quoted_list(y->arena, names, n)),
                    "this value is not one of the values of `%s`", key);
         break;
     }

@@ -323,6 +323,10 @@ static void reading_cases_leaves_the_program_as_it_was(void **state)
         c = load("opened_by: clinic\nevents: [ { inform: no_such_notice_zz } ]\n", &d);
         assert_null(c);
         rd_diagnostics_free(d);
+        /* and one it refuses for a value that is not one of a fact's (its help lists them) */
+        c = load("opened_by: clinic\nfacts: { violence: neither_zz }\n", &d);
+        assert_null(c);
+        rd_diagnostics_free(d);
         if (i == 0) before = prog->arena.used; /* the first time may build what the program keeps (its graph) */
     }
     assert_int_equal(prog->arena.used, before);
