@@ -8,23 +8,24 @@ WARN    := -std=c11 -D_XOPEN_SOURCE=700 -Wall -Wextra -Wshadow -Wstrict-prototyp
 LUA_CFLAGS := $(shell pkg-config --cflags lua5.4 2>/dev/null)
 LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
 YAML_LIBS  := -lyaml -ljansson
-ALL_CFLAGS  = $(WARN) $(CFLAGS) $(LUA_CFLAGS) -I$(B) -Icompiler -Iruntime
+LIB_DIRS   := base compiler verifier runtime writers
+ALL_CFLAGS  = $(WARN) $(CFLAGS) $(LUA_CFLAGS) -I$(B) -Iinclude $(LIB_DIRS:%=-I%)
 LIBS        = $(YAML_LIBS) $(LUA_LIBS) -lm
 
 B ?= build
-LIB_SRC := $(wildcard compiler/*.c runtime/*.c)
+LIB_SRC := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
 GEN_SRC := $(B)/lexer.c $(B)/parser.c
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/lexer.o $(B)/parser.o
 CLI_OBJ := $(B)/cli/main.o $(B)/cli/case_cmd.o $(B)/cli/run_cmd.o $(B)/cli/graph_cmd.o $(B)/cli/doc_cmd.o $(B)/cli/diff_cmd.o $(B)/cli/fmt_cmd.o $(B)/cli/cedar_cmd.o
 
-.PHONY: all fuzz test-fuzz-smoke test test-unit test-golden test-graph test-doc test-diff test-programs test-tests test-fmt test-cedar test-verify test-spin test-regress test-crash test-oom test-asan test-valgrind bench clean deps
+.PHONY: all test-layers fuzz test-fuzz-smoke test test-unit test-golden test-graph test-doc test-diff test-programs test-tests test-fmt test-cedar test-verify test-spin test-regress test-crash test-oom test-asan test-valgrind bench clean deps
 all: rightdoor
 
 rightdoor: $(B)/librightdoor.a $(CLI_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/librightdoor.a $(LIBS)
 
 $(B)/librightdoor.a: $(LIB_OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
 $(B)/parser.c $(B)/parser.h: compiler/parser.y
 	@mkdir -p $(B)
@@ -35,7 +36,7 @@ $(B)/lexer.c: compiler/lexer.l $(B)/parser.h
 	flex -o $@ $<
 
 # Generated code is not held to our warning set.
-HDRS := $(wildcard compiler/*.h runtime/*.h)
+HDRS := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.h)) include/rightdoor.h
 $(B)/lexer.o: $(B)/lexer.c $(B)/parser.h $(HDRS)
 	$(CC) $(ALL_CFLAGS) -Wno-sign-compare -Wno-unused-parameter -Wno-missing-prototypes -c -o $@ $<
 $(B)/parser.o: $(B)/parser.c $(HDRS)
@@ -127,7 +128,11 @@ test-oom: rightdoor
 	@STEP=3 sh fuzz/oom_sweep.sh examples/violations/refusal_ends.sop
 	@CMD=graph STEP=3 sh fuzz/oom_sweep.sh tests/graph/small.sop
 
-test: test-unit test-golden test-graph test-doc test-diff test-programs test-tests test-fmt test-cedar test-verify test-spin test-regress test-crash test-oom test-fuzz-smoke
+# The folders are the pipeline: no header from a folder above, no circle of calls between files.
+test-layers: rightdoor
+	@sh scripts/layers.sh $(B)
+
+test: test-layers test-unit test-golden test-graph test-doc test-diff test-programs test-tests test-fmt test-cedar test-verify test-spin test-regress test-crash test-oom test-fuzz-smoke
 	$(MAKE) test-asan
 
 # Everything again, built with AddressSanitizer and UndefinedBehaviorSanitizer into build-asan/, by clang
@@ -173,7 +178,7 @@ clean:
 	rm -rf build build-asan rightdoor
 
 # The embedding example is built as an app would build it: against the public header and the library.
-$(B)/examples/embed: examples/embed/embed.c runtime/rightdoor.h $(B)/librightdoor.a
+$(B)/examples/embed: examples/embed/embed.c include/rightdoor.h $(B)/librightdoor.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/librightdoor.a $(LIBS)
 

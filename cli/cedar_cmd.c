@@ -31,8 +31,8 @@ static rd_status write_one(const char *dir, const char *name, const what *w)
     int fd = cli_temp_beside(path, CLI_NEW_FILE, &tmp);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (f) {
-        st = w->part < 0 ? rd_case_write_cedar_context(w->c, w->from, w->now, f)
-                         : rd_program_write_cedar(w->p, (rd_cedar_part)w->part, f);
+        st = w->part < 0 ? rd_cedar_write_context(w->c, w->from, w->now, f)
+                         : rd_cedar_write(w->p, (rd_cedar_part)w->part, f);
         if (st == RD_OK && (fflush(f) != 0 || fsync(fileno(f)) != 0)) st = RD_ERR_IO;
         if (fclose(f) != 0 && st == RD_OK) st = RD_ERR_IO;
         if (st == RD_OK && rename(tmp, path) != 0) st = RD_ERR_IO;

@@ -24,7 +24,7 @@ int cmd_diff(const char *old_path, const char *new_path, const rd_options *opt, 
         rc = 2;
     } else {
         size_t n = 0;
-        rd_status st = rd_program_diff(old, new_, stdout, json, &n);
+        rd_status st = rd_diff(old, new_, stdout, json, &n);
         if (st == RD_ERR_NOMEM) fprintf(stderr, "rightdoor: out of memory\n");
         else if (st != RD_OK) fprintf(stderr, "rightdoor: could not write the comparison\n");
         rc = st == RD_OK ? (n ? 1 : 0) : st == RD_ERR_NOMEM ? 3 : 2;

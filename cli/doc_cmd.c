@@ -45,7 +45,7 @@ static rd_status write_file(rd_program *p, const rd_diagnostics *d, const rd_doc
         free(tmp);
         return RD_ERR_NOMEM;
     }
-    rd_status st = rd_program_write_doc(p, d, o, f);
+    rd_status st = rd_doc_write(p, d, o, f);
     if (st == RD_OK && (fflush(f) != 0 || fsync(fileno(f)) != 0)) st = RD_ERR_IO;
     if (fclose(f) != 0 && st == RD_OK) st = RD_ERR_IO;
     if (st == RD_OK && rename(tmp, path) != 0) st = RD_ERR_IO;
@@ -57,14 +57,14 @@ static rd_status write_file(rd_program *p, const rd_diagnostics *d, const rd_doc
     return st;
 }
 
-/* The pathway diagram in DOT (rd_program_write_dot), in memory; NULL when out of memory. */
+/* The pathway diagram in DOT (rd_dot_write), in memory; NULL when out of memory. */
 static char *diagram_dot(rd_program *p, const rd_diagnostics *d)
 {
     char *buf = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&buf, &len);
     if (!m) return NULL;
-    rd_status st = rd_program_write_dot(p, d, m);
+    rd_status st = rd_dot_write(p, d, m);
     if (fclose(m) != 0 || st != RD_OK) {
         free(buf);
         return NULL;
@@ -148,7 +148,7 @@ int cmd_doc(const char *sop, const rd_options *opt, const char *format, const ch
     char *dot = vst == RD_ERR_NOMEM || fmt != RD_DOC_HTML ? NULL : diagram_dot(p, d);
     char *svg = dot && fmt == RD_DOC_HTML ? diagram_svg(dot) : NULL;
     rd_doc_options o = {(rd_doc_format)fmt, svg, dot};
-    rd_status st = vst == RD_ERR_NOMEM ? vst : out_path ? write_file(p, d, &o, out_path) : rd_program_write_doc(p, d, &o, stdout);
+    rd_status st = vst == RD_ERR_NOMEM ? vst : out_path ? write_file(p, d, &o, out_path) : rd_doc_write(p, d, &o, stdout);
     if (st == RD_OK && vst == RD_ERR_PROGRAM) {
         fprintf(stderr, "rightdoor: %s: some principles fail; the document says which (component 4). "
                         "`rightdoor check %s` shows the details.\n", sop, sop);

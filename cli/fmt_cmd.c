@@ -136,7 +136,7 @@ static int fmt_one(const char *path, int check, int to_stdout)
     char *out = NULL;
     size_t out_len = 0;
     rd_diagnostics *d = NULL;
-    rd_status s = rd_format_text(name, text, len, &out, &out_len, &d);
+    rd_status s = rd_fmt_text(name, text, len, &out, &out_len, &d);
     int rc = 0;
     if (s != RD_OK) {
         rd_diagnostics_print(d, stderr, 0);

@@ -1,5 +1,5 @@
 /* rightdoor graph: the referral pathway as a diagram. DOT comes from the library
- * (rd_program_write_dot); pictures come from Graphviz's `dot` program, run directly (no shell),
+ * (rd_dot_write); pictures come from Graphviz's `dot` program, run directly (no shell),
  * fed through a pipe and writing to a temporary file next to the target, which is renamed only
  * when `dot` succeeded: a failure never leaves a file behind, nor half of one. */
 #include "graph_cmd.h"
@@ -20,7 +20,7 @@ typedef enum target { T_DOT, T_JSON, T_SVG, T_PNG, T_PROMELA } target;
 
 static rd_status write_to(rd_program *p, const rd_diagnostics *d, target t, FILE *f)
 {
-    return t == T_JSON ? rd_program_write_graph_json(p, f) : t == T_PROMELA ? rd_program_write_promela(p, f) : rd_program_write_dot(p, d, f);
+    return t == T_JSON ? rd_graph_json_write(p, f) : t == T_PROMELA ? rd_promela_write(p, f) : rd_dot_write(p, d, f);
 }
 
 /* Runs `dot -T<fmt> -o tmp` with the DOT document on its standard input. Returns the exit status
@@ -56,7 +56,7 @@ static int render(rd_program *p, const rd_diagnostics *d, const char *fmt, const
     sigemptyset(&ign.sa_mask);
     sigaction(SIGPIPE, &ign, &old);
     FILE *f = fdopen(fds[1], "w");
-    rd_status st = f ? rd_program_write_dot(p, d, f) : RD_ERR_NOMEM;
+    rd_status st = f ? rd_dot_write(p, d, f) : RD_ERR_NOMEM;
     if (f) fclose(f);
     else close(fds[1]);
     sigaction(SIGPIPE, &old, NULL);

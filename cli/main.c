@@ -152,7 +152,7 @@ static int cmd_test(const char *file, const rd_options *opt, int coverage)
     if (!p) {
         rd_diagnostics_print(d, stderr, 0);
     } else {
-        st = rd_program_run_tests(p, stdout, coverage, &sum);
+        st = rd_testrun(p, stdout, coverage, &sum);
         if (st != RD_OK) fprintf(stderr, "rightdoor: could not run the tests%s\n", st == RD_ERR_NOMEM ? ": out of memory" : "");
     }
     rd_program_free(p);

@@ -215,7 +215,7 @@ struct rd_decl {
 const char *rd_decl_kind_name(rd_decl_kind k);
 /* "a" or "an" for a noun, for messages. */
 const char *rd_article(const char *noun);
-/* 1 when s is a reserved word of the language (docs/syntax.md). */
-int rd_is_keyword(const char *s);
+/* The value of a `name "text"` field of a declaration, or NULL. */
+const char *rd_field_get(const rd_decl *d, const char *name);
 
 #endif

@@ -57,8 +57,9 @@ rd_expr *rd_ast_in(rd_parse_ctx *c, rd_span span, const char *id, rd_span id_spa
 rd_expr *rd_ast_cmp(rd_parse_ctx *c, rd_cmp_op op, rd_expr *a, rd_expr *b);
 rd_expr *rd_ast_atom(rd_parse_ctx *c, rd_expr_kind kind, rd_span span, const char *id, long long v);
 
-/* Reports a syntax error with the friendliest message the situation allows, and starts recovery. */
-void rd_ast_syntax_error(rd_parse_ctx *c, rd_span at, int found, const char *found_name,
-                         const char *const *expected, int n_expected);
+/* Reports a syntax error with the friendliest message the situation allows, and starts recovery
+ * (syntax.c). */
+void rd_syntax_error(rd_parse_ctx *c, rd_span at, int found, const char *found_name,
+                     const char *const *expected, int n_expected);
 
 #endif

@@ -53,13 +53,6 @@ static void check_fields(rd_program *p, rd_decl *d)
     }
 }
 
-const char *rd_field_get(const rd_decl *d, const char *name)
-{
-    for (rd_field *f = d->fields; f; f = f->next)
-        if (strcmp(f->name, name) == 0) return f->value;
-    return NULL;
-}
-
 /* ---- conditions ------------------------------------------------------------------------------ */
 
 static const char *type_phrase(rd_type t)

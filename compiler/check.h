@@ -18,8 +18,6 @@ rd_step *rd_find_step(rd_program *p, rd_decl *pw, const char *id, rd_span at);
 void     rd_resolve_targets(rd_program *p, rd_ref *list);
 void     rd_resolve_data(rd_program *p, rd_ref *list, int allow_attributes);
 
-/* The value of a `name "text"` field of a declaration, or NULL. */
-const char *rd_field_get(const rd_decl *d, const char *name);
 
 /* The option `id` of a `choose` anywhere in step st, or NULL. */
 rd_option *rd_find_option(rd_step *st, const char *id);

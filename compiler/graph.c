@@ -5,7 +5,7 @@
  * fall through to the same continuation, `goto` returns the target step's marker node and `end`
  * a node with no successor. A step that falls off its end gets an implicit end node. */
 #include "graph.h"
-#include <jansson.h>
+#include "flow.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,17 +71,6 @@ static void new_edge(builder *b, uint32_t from, uint32_t to, rd_gedge_kind kind,
     b->edges[g->nedges++] = (rd_gedge){from, to, kind, o};
 }
 
-int rd_graph_actor_in(const rd_graph *g, uint32_t a, const rd_ref *t)
-{
-    if (a >= g->nactors) return 0;
-    const rd_decl *actor = g->actors[a];
-    for (; t; t = t->next) {
-        if (t->tag == RD_REF_SECTOR && actor->u.actor.sector && actor->u.actor.sector->decl == t->decl) return 1;
-        if (t->tag == RD_REF_NAME && t->decl == actor) return 1;
-    }
-    return 0;
-}
-
 /* Actor indexes named by a target list, `sector X` expanded; each once, in index order. A list
  * that is a single `sector X` or a single actor (nearly all of them) needs no scan of the actors. */
 static const uint32_t *targets(builder *b, const rd_ref *t, uint32_t *n)
@@ -115,7 +104,7 @@ static const uint32_t *targets(builder *b, const rd_ref *t, uint32_t *n)
     uint32_t *out = rd_arena_alloc(&b->p->arena, (g->nactors + 1) * sizeof *out);
     if (!out) return b->failed = 1, NULL;
     for (uint32_t a = 0; a < g->nactors; a++)
-        if (rd_graph_actor_in(g, a, t)) out[(*n)++] = a;
+        if (rd_flow_actor_in(g, a, t)) out[(*n)++] = a;
     return out;
 }
 
@@ -136,30 +125,18 @@ static const uint32_t *data_of(builder *b, const rd_ref *d, uint32_t *n)
 
 static int duty_applies(builder *b, const rd_decl *duty, uint32_t actor)
 {
-    if (actor != RD_PROVIDER) return rd_graph_actor_in(b->g, actor, duty->u.duty.applies);
+    if (actor != RD_PROVIDER) return rd_flow_actor_in(b->g, actor, duty->u.duty.applies);
     for (uint32_t i = 0; i < b->pw->nentry; i++)
-        if (rd_graph_actor_in(b->g, b->pw->entry[i], duty->u.duty.applies)) return 1;
+        if (rd_flow_actor_in(b->g, b->pw->entry[i], duty->u.duty.applies)) return 1;
     return 0;
 }
-
-static int reveals_in(const rd_decl *d, const rd_decl *what, int depth)
-{
-    if (d == what) return 1;
-    if (depth > 16) return 0; /* reveals may form a cycle; no real chain is this long */
-    for (const rd_ref *v = d->u.data.reveals; v; v = v->next)
-        if (v->decl && reveals_in(v->decl, what, depth + 1)) return 1;
-    return 0;
-}
-
-int rd_data_reveals(const rd_decl *d, const rd_decl *what) { return reveals_in(d, what, 0); }
 
 /* Whether duty could fire when `data` is acquired: it reports one of them, or what one reveals
  * (a work permit shows her migration status as well as a form naming it does). */
 static int reports_any(const rd_graph *g, const rd_decl *duty, const uint32_t *data, uint32_t ndata)
 {
-    for (const rd_ref *r = duty->u.duty.reports; r; r = r->next)
-        for (uint32_t i = 0; i < ndata; i++)
-            if (r->decl && rd_data_reveals(g->data[data[i]], r->decl)) return 1;
+    for (uint32_t i = 0; i < ndata; i++)
+        if (rd_flow_duty_fires_on(g, duty, data[i])) return 1;
     return 0;
 }
 
@@ -415,6 +392,7 @@ rd_graph *rd_graph_build(rd_program *p)
     for (rd_decl *d = p->decls; d; d = d->next) npw += d->kind == RD_D_PATHWAY;
     g->pathways = rd_arena_alloc(&p->arena, (npw + 1) * sizeof *g->pathways);
     if (!g->actors || !g->data || !g->facts || !g->consents || !g->pathways) return NULL;
+    if (rd_flow_prepare(g, &p->arena) != 0) return NULL;
 
     for (rd_decl *d = p->decls; d && !b.failed; d = d->next) {
         if (d->kind != RD_D_PATHWAY) continue;
@@ -571,59 +549,4 @@ const char *rd_graph_node_text_in(const rd_graph *g, rd_arena *ar, uint32_t i)
                                rd_graph_actor_name(g, n->performer), data, ref_list(ar, n->subject->u.duty.to));
     }
     return "?";
-}
-
-/* ---- JSON ------------------------------------------------------------------------------------ */
-
-static const char *const node_kind_name[] = {"step", "ask", "inform", "record", "seek", "refer", "share",
-                                             "choose", "branch", "end", "duty"};
-static const char *const edge_kind_name[] = {"next", "true", "false", "granted", "refused", "option", "skip"};
-
-static json_t *index_array(const rd_decl *const *names, const uint32_t *v, uint32_t n)
-{
-    json_t *a = json_array();
-    for (uint32_t i = 0; i < n; i++) json_array_append_new(a, json_string(names[v[i]]->id));
-    return a;
-}
-
-int rd_graph_write_json(const rd_graph *g, rd_program *p, FILE *out)
-{
-    json_t *root = json_object(), *nodes = json_array(), *pws = json_array();
-    for (uint32_t i = 0; i < g->nnodes; i++) {
-        const rd_gnode *n = &g->nodes[i];
-        json_t *o = json_object(), *edges = json_array();
-        json_object_set_new(o, "id", json_integer(i));
-        json_object_set_new(o, "kind", json_string(node_kind_name[n->kind]));
-        json_object_set_new(o, "text", json_string(rd_graph_node_text(g, p, i)));
-        json_object_set_new(o, "pathway", json_string(n->pathway ? n->pathway->id : ""));
-        json_object_set_new(o, "step", json_string(n->step ? n->step->id : ""));
-        json_object_set_new(o, "performer", json_string(rd_graph_actor_name(g, n->performer)));
-        json_object_set_new(o, "file", json_string(p->sources.v[n->span.file].path));
-        json_object_set_new(o, "line", json_integer(n->span.line));
-        json_object_set_new(o, "column", json_integer(n->span.col));
-        if (n->subject) json_object_set_new(o, "subject", json_string(n->subject->id));
-        if (n->nto) json_object_set_new(o, "to", index_array(g->actors, n->to, n->nto));
-        if (n->ndata) json_object_set_new(o, "data", index_array(g->data, n->data, n->ndata));
-        for (uint32_t e = n->first_out; e < n->first_out + n->nout; e++) {
-            json_t *eo = json_object();
-            json_object_set_new(eo, "to", json_integer(g->edges[e].to));
-            json_object_set_new(eo, "kind", json_string(edge_kind_name[g->edges[e].kind]));
-            if (g->edges[e].option) json_object_set_new(eo, "option", json_string(g->edges[e].option->id));
-            json_array_append_new(edges, eo);
-        }
-        json_object_set_new(o, "edges", edges);
-        json_array_append_new(nodes, o);
-    }
-    for (uint32_t i = 0; i < g->npathways; i++) {
-        json_t *o = json_object();
-        json_object_set_new(o, "name", json_string(g->pathways[i].decl->id));
-        json_object_set_new(o, "start", json_integer(g->pathways[i].start));
-        json_object_set_new(o, "entry", index_array(g->actors, g->pathways[i].entry, g->pathways[i].nentry));
-        json_array_append_new(pws, o);
-    }
-    json_object_set_new(root, "pathways", pws);
-    json_object_set_new(root, "nodes", nodes);
-    int rc = json_dumpf(root, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER) == 0 && fputc('\n', out) != EOF ? 0 : -1;
-    json_decref(root);
-    return rc;
 }

@@ -79,6 +79,8 @@ typedef struct rd_graph {
     uint32_t nconsents;
     const rd_decl **duties, **permits, **principles; /* in source order, for the runtime's questions */
     uint32_t nduties, npermits, nprinciples;
+    unsigned char *discloses; /* data x data bits: what holding each category discloses (flow.c) */
+    size_t discloses_row;     /* bytes per row */
 } rd_graph;
 
 /* Why rd_graph_build refused a program (program->graph_too_big). */
@@ -91,13 +93,6 @@ void rd_graph_too_big(rd_program *p, rd_diagnostics *d, const char *consequence)
  * actors, data, facts and consents are written into their declarations' `index`. */
 rd_graph *rd_graph_build(rd_program *p);
 
-/* Whether holding data category d means holding `what`: it is `what`, or reveals it, directly or
- * through other categories. */
-int rd_data_reveals(const rd_decl *d, const rd_decl *what);
-/* Whether actor a (an index) belongs to target list t (actors and `sector X`). */
-int rd_graph_actor_in(const rd_graph *g, uint32_t a, const rd_ref *t);
-/* Writes the graph as JSON for programs (`rightdoor graph --format json`). Returns 0, -1 on failure. */
-int rd_graph_write_json(const rd_graph *g, rd_program *p, FILE *out);
 /* A node in plain words ("ask safe_now", "refer district_police for police_protection"). */
 const char *rd_graph_node_text(const rd_graph *g, rd_program *p, uint32_t n);
 /* The same, written into arena `a` (the runtime's answers must not grow the program). */

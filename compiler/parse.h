@@ -24,6 +24,7 @@ typedef struct rd_parse_ctx {
     uint32_t file;
     int in_library;
     void *scanner;
+    void *buffer;          /* the scanner's buffer over a copy of the file's text */
     /* position of the next character */
     uint32_t line, col;
     /* open `{` and `(`, innermost last, to say which one a missing `}` belongs to */
@@ -79,5 +80,17 @@ typedef struct rd_lex_token {
 int rd_lex_file(rd_program *p, uint32_t file, rd_lex_token **toks, size_t *n);
 /* 1 when token `tok`, just scanned, starts a declaration where the parser may resume. */
 int rd_lex_is_decl_start(const rd_parse_ctx *c, int tok);
+/* 1 when s is a reserved word of the language (docs/syntax.md). */
+int rd_lex_is_keyword(const char *s);
+
+/* The scanner's life, for rd_parse_file and rd_lex_file (parse.c): rd_lex_init makes c->scanner
+ * (0, or -1 out of memory); rd_lex_start scans `text`, `size` bytes of which the last two are NUL
+ * (flex writes into it); rd_lex_tokens collects tokens instead of parsing; rd_lex_finish frees what
+ * init and start made. A flex fatal error longjmps to c->fatal while c->fatal_armed. */
+int  rd_lex_init(rd_parse_ctx *c);
+int  rd_lex_start(rd_parse_ctx *c, char *text, size_t size);
+void rd_lex_tokens(rd_parse_ctx *c, rd_lex_token **out, size_t *n);
+void rd_lex_finish(rd_parse_ctx *c);
+int  rd_yyparse(rd_parse_ctx *c);
 
 #endif

@@ -370,7 +370,7 @@ static int report_syntax_error(const yypcontext_t *pc, rd_parse_ctx *ctx)
     if (n < 0) n = 0;
     const char *names[YYNTOKENS];
     for (int i = 0; i < n; i++) names[i] = yysymbol_name(expected[i]);
-    rd_ast_syntax_error(ctx, S(*l), (int)found, yysymbol_name(found), names, n);
+    rd_syntax_error(ctx, S(*l), (int)found, yysymbol_name(found), names, n);
     return 0;
 }
 

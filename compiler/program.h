@@ -53,6 +53,10 @@ char *rd_find_file(rd_program *p, uint32_t from, const char *rel, int *via_searc
  * has_at, else as an I/O failure of the run). */
 int rd_load_source(rd_program *p, const char *path, rd_span at, int has_at, uint32_t *index);
 
+/* The program's decision graph, built on the first call (every later pass reads only it); NULL
+ * when out of memory, or when the graph is too big (p->graph_too_big says which limit). */
+struct rd_graph *rd_program_graph(rd_program *p);
+
 /* Diagnostics at a span of one of the program's files. */
 #define RD_ERROR(p, code, span, help, ...) \
     rd_diag_at((p)->diags, &(p)->sources, RD_SEV_ERROR, code, span, help, __VA_ARGS__)

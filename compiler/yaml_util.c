@@ -1,5 +1,6 @@
 /* YAML with positions (yaml_util.h). */
 #include "yaml_util.h"
+#include "parse.h"
 #include "check.h"
 #include "map.h"
 #include <stdarg.h>
@@ -69,7 +70,7 @@ const char *rd_y_name(ydoc *y, yaml_node_t *n, const char *what)
 {
     const char *s = rd_y_scalar(y, n, what);
     if (!s) return NULL;
-    if (!is_name(s) || rd_is_keyword(s)) {
+    if (!is_name(s) || rd_lex_is_keyword(s)) {
         if (y->private_)
             rd_y_error(y, n, "bad-name", "use lower case letters, digits and _ , not a reserved word",
                        "this value cannot be used as a name");

@@ -64,9 +64,9 @@ static inline void fuzz_verify_and_report(rd_program *p, rd_diagnostics *d)
 {
     if (p && d) {
         rd_verify(p, d);
-        if (fuzz_sink) rd_program_write_graph_json(p, fuzz_sink);
-        if (fuzz_sink) rd_program_write_dot(p, d, fuzz_sink);
-        if (fuzz_sink) rd_program_write_promela(p, fuzz_sink);
+        if (fuzz_sink) rd_graph_json_write(p, fuzz_sink);
+        if (fuzz_sink) rd_dot_write(p, d, fuzz_sink);
+        if (fuzz_sink) rd_promela_write(p, fuzz_sink);
     }
     if (fuzz_sink) {
         rd_diagnostics_print(d, fuzz_sink, 0);

@@ -30,10 +30,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_verify_and_report(p, d);
     if (p && fuzz_sink) {
         rd_doc_options md = {RD_DOC_MARKDOWN, NULL, NULL}, html = {RD_DOC_HTML, NULL, NULL};
-        rd_program_write_doc(p, d, &md, fuzz_sink);
-        rd_program_write_doc(p, d, &html, fuzz_sink);
+        rd_doc_write(p, d, &md, fuzz_sink);
+        rd_doc_write(p, d, &html, fuzz_sink);
         size_t differences = 0;
-        if (rd_program_diff(p, p, fuzz_sink, 0, &differences) == RD_OK && differences != 0) __builtin_trap();
+        if (rd_diff(p, p, fuzz_sink, 0, &differences) == RD_OK && differences != 0) __builtin_trap();
     }
     rd_program_free(p);
     rd_diagnostics_free(d);
@@ -41,8 +41,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *once = NULL, *twice = NULL;
     size_t once_len = 0, twice_len = 0;
     rd_diagnostics *fd = NULL, *fd2 = NULL;
-    if (rd_format_text("fuzz.sop", (const char *)data, size, &once, &once_len, &fd) == RD_OK) {
-        if (rd_format_text("fuzz.sop", once, once_len, &twice, &twice_len, &fd2) != RD_OK || twice_len != once_len ||
+    if (rd_fmt_text("fuzz.sop", (const char *)data, size, &once, &once_len, &fd) == RD_OK) {
+        if (rd_fmt_text("fuzz.sop", once, once_len, &twice, &twice_len, &fd2) != RD_OK || twice_len != once_len ||
             memcmp(once, twice, once_len) != 0)
             __builtin_trap();
     }

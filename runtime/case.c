@@ -3,8 +3,8 @@
  * either the old file or the new one, and the changes a worker makes. Messages about a case name
  * the file, line, column and key, never a value: a case holds a survivor's facts. */
 #include "case.h"
-#include "../compiler/check.h"
-#include "../compiler/yaml_util.h"
+#include "check.h"
+#include "yaml_util.h"
 #include "lua_sandbox.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -498,7 +498,7 @@ static void top_pair(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yaml_n
                     L->bad = 1;
                     continue;
                 }
-                if (pm && !rd_permit_covers(c, pm, dd, to->index)) {
+                if (pm && !rd_flow_covers(c->g, pm, dd->index, to->index)) {
                     rd_y_error(y, e, "bad-event", "name a data category and an actor the permit lists",
                                "permit `%s` does not cover `%s` going to `%s`", pm->id, dd->id, to->id);
                     L->bad = 1;
@@ -522,8 +522,7 @@ static const rd_decl *pathway_for(rd_case *c)
 
 static rd_case *case_new(rd_program *p)
 {
-    if (!p->graph) p->graph = rd_graph_build(p);
-    if (!p->graph) return NULL;
+    if (!rd_program_graph(p)) return NULL;
     rd_case *c = calloc(1, sizeof *c);
     if (!c) return NULL;
     rd_arena_init(&c->arena);
@@ -603,10 +602,6 @@ rd_case *rd_case_load(rd_program *p, const char *path, rd_diagnostics *d)
 }
 
 const char *rd_case_id(const rd_case *c) { return c && c->id ? c->id : ""; }
-
-const char *rd_program_version(const rd_program *p) { return p && p->sop ? rd_field_get(p->sop, "version") : NULL; }
-
-void rd_program_hash(const rd_program *p, char out[17]) { snprintf(out, 17, "%016llx", p ? (unsigned long long)p->hash : 0ull); }
 
 void rd_case_free(rd_case *c)
 {
@@ -827,13 +822,6 @@ rd_status rd_case_decide(rd_case *c, const char *consent, int granted, long long
     return RD_OK;
 }
 
-int rd_permit_covers(const rd_case *c, const rd_decl *pm, const rd_decl *data, uint32_t to)
-{
-    int shares = 0;
-    for (const rd_ref *r = pm->u.flow.shares; r && !shares; r = r->next) shares = r->decl == data;
-    return shares && rd_graph_actor_in(c->g, to, pm->u.flow.with);
-}
-
 /* Break-glass: a permit is used for one flow, named as DATA:ACTOR, with a reason, while its
  * condition holds. Messages name the SOP's rules, never a fact's value. */
 static rd_status use_permit(rd_case *c, const char *permit, const char *flow, const char *reason, long long at, char *err,
@@ -849,7 +837,7 @@ static rd_status use_permit(rd_case *c, const char *permit, const char *flow, co
     const rd_decl *dd = rd_lookup(c->p, RD_D_DATA, data), *to = rd_lookup(c->p, RD_D_ACTOR, colon + 1);
     if (!dd) return fail(err, errlen, "the SOP has no data category `%s`", data);
     if (!to) return fail(err, errlen, "the SOP has no actor `%s`", colon + 1);
-    if (!rd_permit_covers(c, pm, dd, to->index))
+    if (!rd_flow_covers(c->g, pm, dd->index, to->index))
         return fail(err, errlen, "permit `%s` does not cover `%s` going to `%s`", permit, dd->id, to->id);
     if (pm->u.flow.when && rd_case_cond(c, pm->u.flow.when) != 1)
         return fail(err, errlen, "permit `%s` cannot be used now: its condition does not hold for this case", permit);

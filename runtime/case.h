@@ -3,7 +3,7 @@
  * library; the public handle is rd_case in rightdoor.h. */
 #ifndef RD_CASE_H
 #define RD_CASE_H
-#include "../compiler/graph.h"
+#include "flow.h"
 
 typedef enum rd_fact_state { RD_FV_UNSET, RD_FV_UNKNOWN, RD_FV_SET } rd_fact_state;
 
@@ -71,8 +71,6 @@ int rd_case_cond(const rd_case *c, const rd_expr *e);
 /* Whether consent k is in force at time now: granted, not withdrawn, not expired. */
 int rd_case_consent_active(const rd_case *c, uint32_t k, long long now);
 int rd_case_add_event(rd_case *c, rd_event ev);
-/* Whether permit pm covers `data` going to actor index `to` (its `shares` and `with`). */
-int rd_permit_covers(const rd_case *c, const rd_decl *pm, const rd_decl *data, uint32_t to);
 /* Opening hours (runtime/hours.c): whether the text says always open; whether the entry is open at
  * `now` given the directory's offset from UTC in minutes: 1 open, 0 closed, -1 the text is not in
  * a form it understands. */

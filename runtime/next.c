@@ -4,7 +4,7 @@
  * yet made) or where it ends. A `choose` can leave several branches open. Duties fire where the
  * actor they apply to holds all they report and their condition holds; a report is then due. */
 #include "case.h"
-#include "../compiler/check.h"
+#include "check.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,19 +108,13 @@ static void trace_line(walker *w, rd_span at, const char *fmt, ...)
 
 static uint32_t actor_of(const walker *w, uint32_t performer) { return performer == RD_PROVIDER ? w->c->opened_by : performer; }
 
-/* Holding a category is holding what it reveals (a work permit shows her migration status). */
-static void hold_one(walker *w, uint32_t a, uint32_t d, int depth)
-{
-    const rd_graph *g = w->c->g;
-    w->held[(size_t)a * g->ndata + d] = 1;
-    if (depth > 16) return; /* reveals may form a cycle; no real chain is this long */
-    for (const rd_ref *v = g->data[d]->u.data.reveals; v; v = v->next)
-        if (v->decl) hold_one(w, a, v->decl->index, depth + 1);
-}
-
+/* Holding a category is holding all it discloses (a work permit shows her migration status). */
 static void hold(walker *w, uint32_t a, const uint32_t *data, uint32_t n)
 {
-    for (uint32_t i = 0; i < n; i++) hold_one(w, a, data[i], 0);
+    const rd_graph *g = w->c->g;
+    for (uint32_t i = 0; i < n; i++)
+        for (uint32_t x = 0; x < g->ndata; x++)
+            if (rd_flow_discloses(g, data[i], x)) w->held[(size_t)a * g->ndata + x] = 1;
 }
 
 /* Open now: always open, or open at the walk's `now` by hours the runtime understands, in the
@@ -347,7 +341,7 @@ static void walk(walker *w, uint32_t n)
                 one.next = NULL;
                 int any = 0;
                 for (uint32_t j = 0; j < node->nto && !any; j++)
-                    any = rd_graph_actor_in(g, node->to[j], &one) && done(c, RD_EV_SHARE, g->data[node->data[i]]->id, g->actors[node->to[j]]->id);
+                    any = rd_flow_actor_in(g, node->to[j], &one) && done(c, RD_EV_SHARE, g->data[node->data[i]]->id, g->actors[node->to[j]]->id);
                 all = any;
             }
         if (all) {
@@ -431,7 +425,7 @@ static void walk(walker *w, uint32_t n)
     case RD_N_DUTY: {
         const rd_decl *duty = node->subject;
         uint32_t who = actor_of(w, node->performer);
-        int fires = rd_graph_actor_in(g, who, duty->u.duty.applies) && (!duty->u.duty.when || rd_case_cond(c, duty->u.duty.when) == 1);
+        int fires = rd_flow_actor_in(g, who, duty->u.duty.applies) && (!duty->u.duty.when || rd_case_cond(c, duty->u.duty.when) == 1);
         for (uint32_t i = 0; i < node->ndata && fires; i++) fires = w->held[(size_t)who * g->ndata + node->data[i]];
         if (fires && !done(c, RD_EV_REPORT, duty->id, NULL)) {
             int told = duty->u.duty.notice && done(c, RD_EV_INFORM, duty->u.duty.notice->id, NULL);

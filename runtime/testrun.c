@@ -12,7 +12,7 @@
  * Tests run at a fixed time, so that the ranking of referrals by opening hours cannot make a
  * test pass on Monday and fail on Sunday. */
 #include "case.h"
-#include "../compiler/check.h"
+#include "check.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,7 +160,7 @@ static int round_once(run *r, rd_arena *scratch)
                 one.next = NULL;
                 uint32_t to = UINT32_MAX;
                 for (uint32_t j = 0; j < node->nto && to == UINT32_MAX; j++)
-                    if (rd_graph_actor_in(g, node->to[j], &one)) to = node->to[j];
+                    if (rd_flow_actor_in(g, node->to[j], &one)) to = node->to[j];
                 if (to == UINT32_MAX) {
                     wait_for(r, scratch, "an actor of", t->id);
                     progress = 0;
@@ -222,16 +222,16 @@ static uint32_t visited_node(const run *r, rd_gnode_kind k, const char *id)
 
 static int flow_matches(const run *r, const flow *f, const rd_titem *t)
 {
-    if (!rd_graph_actor_in(r->g, f->to, t->targets)) return 0;
+    if (!rd_flow_actor_in(r->g, f->to, t->targets)) return 0;
     if (!t->data) return 1;
     for (const rd_ref *d = t->data; d; d = d->next)
-        if (d->decl && rd_data_reveals(r->g->data[f->data], d->decl)) return 1;
+        if (d->decl && rd_flow_discloses(r->g, f->data, d->decl->index)) return 1;
     return 0;
 }
 
 static int ref_matches(const run *r, const referral *f, const rd_titem *t)
 {
-    return rd_graph_actor_in(r->g, f->to, t->targets) && (!t->service || (f->service && !strcmp(f->service->id, t->service->id)));
+    return rd_flow_actor_in(r->g, f->to, t->targets) && (!t->service || (f->service && !strcmp(f->service->id, t->service->id)));
 }
 
 static const char *refs_text(rd_arena *a, const rd_ref *list, const char *sep)
@@ -281,7 +281,7 @@ static const char *check_expect(const run *r, rd_arena *a, const rd_titem *t)
         const char *seen = "";
         for (size_t i = 0; i < r->nflows; i++) {
             const flow *f = &r->flows[i];
-            if (t->negated ? !flow_matches(r, f, t) : !rd_graph_actor_in(g, f->to, t->targets)) continue;
+            if (t->negated ? !flow_matches(r, f, t) : !rd_flow_actor_in(g, f->to, t->targets)) continue;
             seen = rd_arena_printf(a, "%s%s`%s` went to `%s` (%s, line %u)", seen, *seen ? "; " : "", g->data[f->data]->id,
                                    g->actors[f->to]->id, f->how, node_line(r, f->node));
         }
@@ -483,12 +483,11 @@ static int print_coverage(rd_program *p, const unsigned char *taken, FILE *out, 
     return 0;
 }
 
-rd_status rd_program_run_tests(rd_program *p, FILE *out, int coverage, rd_test_summary *sum)
+rd_status rd_testrun(rd_program *p, FILE *out, int coverage, rd_test_summary *sum)
 {
     if (sum) *sum = (rd_test_summary){0};
     if (!p || !out) return RD_ERR_IO;
-    if (!p->graph) p->graph = rd_graph_build(p);
-    if (!p->graph) return RD_ERR_NOMEM;
+    if (!rd_program_graph(p)) return RD_ERR_NOMEM;
     unsigned char *taken = calloc(p->graph->nedges + 1, 1);
     if (!taken) return RD_ERR_NOMEM;
     size_t passed = 0, failed = 0;

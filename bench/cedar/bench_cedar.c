@@ -13,9 +13,9 @@
  * something the SOP does not have. Some are asked exactly when a consent expires or is withdrawn.
  *
  * Written into OUT (default bench/cedar/out):
- *   policies.cedar entities.json schema.cedarschema   rd_program_write_cedar
+ *   policies.cedar entities.json schema.cedarschema   rd_cedar_write
  *   cases/bench-NNNN.yaml                              the generated cases
- *   contexts.jsonl    one line per case: rd_case_write_cedar_context, asked by the actor that
+ *   contexts.jsonl    one line per case: rd_cedar_write_context, asked by the actor that
  *                     opened it at the base time; a question's context is this with its own
  *                     `from` and `now` (the only fields of the context that depend on the question)
  *   questions.tsv     case, data, from, to, now (seconds since 1970)
@@ -152,7 +152,7 @@ static int write_case(FILE *f, rd_program *p, const char *sop, size_t i, gen_cas
             fputs(", only: [", f);
             int first = 1;
             for (uint32_t a = 0; a < g->nactors; a++)
-                if (rd_graph_actor_in(g, a, cd->u.flow.with) && chance(60))
+                if (rd_flow_actor_in(g, a, cd->u.flow.with) && chance(60))
                     fprintf(f, "%s%s", first ? "" : ", ", g->actors[a]->id), first = 0;
             fputs("]", f);
         }
@@ -212,19 +212,19 @@ static void pick_flow(rd_graph *g, const char **data, const char **to, const cha
             if (x->tag == RD_REF_NAME && x->decl && j-- == 0) *data = x->decl->id;
     }
     uint32_t m = 0;
-    for (uint32_t a = 0; tl && a < g->nactors; a++) m += rd_graph_actor_in(g, a, tl) != 0;
+    for (uint32_t a = 0; tl && a < g->nactors; a++) m += rd_flow_actor_in(g, a, tl) != 0;
     *to = g->actors[below(g->nactors)]->id;
     if (m) {
         uint32_t j = below(m);
         for (uint32_t a = 0; a < g->nactors; a++)
-            if (rd_graph_actor_in(g, a, tl) && j-- == 0) *to = g->actors[a]->id;
+            if (rd_flow_actor_in(g, a, tl) && j-- == 0) *to = g->actors[a]->id;
     }
     uint32_t k = 0;
-    for (uint32_t a = 0; fl && a < g->nactors; a++) k += rd_graph_actor_in(g, a, fl) != 0;
+    for (uint32_t a = 0; fl && a < g->nactors; a++) k += rd_flow_actor_in(g, a, fl) != 0;
     if (k) {
         uint32_t j = below(k);
         for (uint32_t a = 0; a < g->nactors; a++)
-            if (rd_graph_actor_in(g, a, fl) && j-- == 0) *from = g->actors[a]->id;
+            if (rd_flow_actor_in(g, a, fl) && j-- == 0) *from = g->actors[a]->id;
     }
 }
 
@@ -272,7 +272,7 @@ int main(int argc, char **argv)
         {"policies.cedar", RD_CEDAR_POLICIES}, {"entities.json", RD_CEDAR_ENTITIES}, {"schema.cedarschema", RD_CEDAR_SCHEMA}};
     for (size_t i = 0; i < 3; i++) {
         FILE *f = open_out(out, parts[i].name);
-        if (!f || rd_program_write_cedar(p, parts[i].part, f) != RD_OK || fclose(f) != 0) return 2;
+        if (!f || rd_cedar_write(p, parts[i].part, f) != RD_OK || fclose(f) != 0) return 2;
     }
     rd_graph *g = p->graph;
     long long base = rd_time_parse(BASE);
@@ -297,7 +297,7 @@ int main(int argc, char **argv)
             rd_diagnostics_print(d, stderr, 5);
             return 1;
         }
-        if (rd_case_write_cedar_context(cases[i].c, cases[i].opened_by, base, ctx) != RD_OK) return 2;
+        if (rd_cedar_write_context(cases[i].c, cases[i].opened_by, base, ctx) != RD_OK) return 2;
     }
     if (fclose(ctx) != 0) return 2;
 

@@ -1,4 +1,4 @@
-/* rd_verify_holdings (who can come to hold what) and rd_program_diff, in process. */
+/* rd_verify_holdings (who can come to hold what) and rd_diff, in process. */
 #include "helpers.h"
 #include "graph.h"
 #include "verify.h"
@@ -84,7 +84,7 @@ static json_t *diff_json(const char *a, const char *b, size_t *n)
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     assert_non_null(f);
-    assert_int_equal(rd_program_diff(pa, pb, f, 1, n), RD_OK);
+    assert_int_equal(rd_diff(pa, pb, f, 1, n), RD_OK);
     fclose(f);
     json_error_t err;
     json_t *doc = json_loads(buf, 0, &err);
@@ -152,8 +152,8 @@ static void test_diff_write_error(void **state)
     FILE *ro = fopen("/dev/null", "r"); /* a stream that cannot be written */
     assert_non_null(ro);
     size_t n;
-    assert_int_equal(rd_program_diff(p, q, ro, 0, &n), RD_ERR_IO);
-    assert_int_equal(rd_program_diff(p, q, ro, 1, &n), RD_ERR_IO);
+    assert_int_equal(rd_diff(p, q, ro, 0, &n), RD_ERR_IO);
+    assert_int_equal(rd_diff(p, q, ro, 1, &n), RD_ERR_IO);
     fclose(ro);
     rd_program_free(p);
     rd_program_free(q);

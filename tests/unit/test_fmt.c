@@ -1,4 +1,4 @@
-/* rd_format_text: the layout rules one at a time, and what it refuses. */
+/* rd_fmt_text: the layout rules one at a time, and what it refuses. */
 #include "helpers.h"
 
 /* Formats `in`, expects `want`, and expects formatting `want` to give `want` again. */
@@ -7,12 +7,12 @@ static void formats_to(const char *in, const char *want)
     char *out = NULL, *again = NULL;
     size_t n = 0, n2 = 0;
     rd_diagnostics *d = NULL;
-    assert_int_equal(rd_format_text("t.sop", in, strlen(in), &out, &n, &d), RD_OK);
+    assert_int_equal(rd_fmt_text("t.sop", in, strlen(in), &out, &n, &d), RD_OK);
     rd_diagnostics_free(d);
     assert_non_null(out);
     assert_string_equal(out, want);
     assert_int_equal(n, strlen(want));
-    assert_int_equal(rd_format_text("t.sop", out, n, &again, &n2, &d), RD_OK);
+    assert_int_equal(rd_fmt_text("t.sop", out, n, &again, &n2, &d), RD_OK);
     rd_diagnostics_free(d);
     assert_string_equal(again, want);
     free(out);
@@ -68,7 +68,7 @@ static void syntax_errors_are_refused(void **state)
     size_t n = 7;
     rd_diagnostics *d = NULL;
     const char *in = "actor a \"A\" {\n  provides u,\n}\n";
-    assert_int_equal(rd_format_text("t.sop", in, strlen(in), &out, &n, &d), RD_ERR_PROGRAM);
+    assert_int_equal(rd_fmt_text("t.sop", in, strlen(in), &out, &n, &d), RD_ERR_PROGRAM);
     assert_null(out);
     assert_int_equal(n, 0);
     const rd_diagnostic *g = find_diag(d, "syntax");

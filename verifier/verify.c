@@ -47,6 +47,7 @@
  * valuation), so a duty fed by two options still fires in the analysis, but its printed witness
  * then shows one option's path. */
 #include "verify.h"
+#include "flow.h"
 #include "audit.h"
 #include "bdd.h"
 #include "check.h"
@@ -689,7 +690,7 @@ typedef struct engine {
      * (nduties + npermits) + k which duty k or permit (nduties + k) brings it */
     rd_bdd *held, *held_sent; /* held_sent: by a share or referral */
     uint32_t *held_via;
-    unsigned char *held_how, *held_by, *reveals_of; /* reveals_of: d * ndata + w, holding d is holding w */
+    unsigned char *held_how, *held_by;
 } engine;
 
 static uint32_t nact(const engine *E) { return E->V->g->nactors + 1; } /* actors and the provider */
@@ -713,10 +714,8 @@ static uint32_t consent_set(engine *E, uint32_t data, uint32_t r)
     }
     for (uint32_t c = 0; c < g->nconsents; c++) {
         const rd_decl *cd = g->consents[c];
-        if (r == RD_PROVIDER || !rd_graph_actor_in(g, r, cd->u.flow.with)) continue;
-        int covers = data == UINT32_MAX;
-        for (const rd_ref *x = cd->u.flow.shares; x && !covers; x = x->next) covers = x->decl && x->decl->index == data;
-        if (covers) off += (size_t)snprintf(members + off, cap - off, "%u,", c);
+        if (r == RD_PROVIDER || !rd_flow_actor_in(g, r, cd->u.flow.with)) continue;
+        if (data == UINT32_MAX || rd_flow_shares(cd, data)) off += (size_t)snprintf(members + off, cap - off, "%u,", c);
     }
     got = rd_map_get(&E->set_by_content, members);
     uint32_t id;
@@ -748,10 +747,8 @@ static rd_bdd permitted(engine *E, uint32_t data, uint32_t r)
     rd_bdd out = RD_BDD_FALSE;
     for (uint32_t i = 0; i < E->npermits; i++) {
         const rd_decl *d = E->permits[i];
-        if (!rd_graph_actor_in(g, r, d->u.flow.with)) continue;
-        int covers = data == UINT32_MAX;
-        for (const rd_ref *x = d->u.flow.shares; x && !covers; x = x->next) covers = x->decl && x->decl->index == data;
-        if (covers) out = rd_bdd_or(E->V->m, out, cond_true(E->V, d->u.flow.when));
+        if (!rd_flow_actor_in(g, r, d->u.flow.with)) continue;
+        if (data == UINT32_MAX || rd_flow_shares(d, data)) out = rd_bdd_or(E->V->m, out, cond_true(E->V, d->u.flow.when));
     }
     return out;
 }
@@ -792,12 +789,12 @@ static void fail(engine *E, uint32_t q, uint32_t node, rd_bdd when, uint32_t dat
  * one of the actors the duty names. */
 static rd_bdd duty_applies(verifier *V, const rd_decl *duty, uint32_t a)
 {
-    if (a != RD_PROVIDER) return rd_graph_actor_in(V->g, a, duty->u.duty.applies) ? RD_BDD_TRUE : RD_BDD_FALSE;
+    if (a != RD_PROVIDER) return rd_flow_actor_in(V->g, a, duty->u.duty.applies) ? RD_BDD_TRUE : RD_BDD_FALSE;
     if (V->provider_duty && duty->index < V->nduty_cache && V->provider_duty[duty->index] != RD_BDD_ONE_UNSET)
         return V->provider_duty[duty->index];
     rd_bdd out = RD_BDD_FALSE;
     for (uint32_t c = 0; c < V->g->nactors; c++)
-        if (rd_graph_actor_in(V->g, c, duty->u.duty.applies)) out = rd_bdd_or(V->m, out, provider_is(V, c));
+        if (rd_flow_actor_in(V->g, c, duty->u.duty.applies)) out = rd_bdd_or(V->m, out, provider_is(V, c));
     if (V->provider_duty && duty->index < V->nduty_cache) V->provider_duty[duty->index] = out;
     return out;
 }
@@ -809,15 +806,14 @@ typedef enum acq_kind { ACQ_COLLECT, ACQ_FLOW, ACQ_PERMIT } acq_kind;
 /* Actor `a` (or the provider, one holder whoever she is) comes to hold data `d` under `when`, at
  * node `node`: collected by it (record, ask), sent to it (share, refer, duty), or made possible by a
  * permit. Duty nodes merge the provider's holdings with those of the actor she opened the case at. */
-/* Holding d is holding what d reveals (a work permit shows her migration status), so a duty to
- * report the revealed category can fire. */
-static void hold(engine *E, vstate *out, uint32_t a, uint32_t slot, uint32_t d, rd_bdd when, int depth)
+/* Holding d is holding all that d discloses (a work permit shows her migration status), so a duty
+ * to report a disclosed category can fire. */
+static void hold(engine *E, vstate *out, uint32_t a, uint32_t slot, uint32_t d, rd_bdd when)
 {
     const rd_graph *g = E->V->g;
-    if (a == RD_PROVIDER || E->pair[slot * g->ndata + d]) vs_or(E->V->m, out, KEY(SP_H, slot * g->ndata + d), when, &E->V->nomem);
-    if (depth > 16) return; /* reveals may form a cycle; no real chain is this long */
-    for (const rd_ref *v = g->data[d]->u.data.reveals; v; v = v->next)
-        if (v->decl) hold(E, out, a, slot, v->decl->index, when, depth + 1);
+    for (uint32_t w = 0; w < g->ndata; w++)
+        if (rd_flow_discloses(g, d, w) && (a == RD_PROVIDER || E->pair[slot * g->ndata + w]))
+            vs_or(E->V->m, out, KEY(SP_H, slot * g->ndata + w), when, &E->V->nomem);
 }
 
 /* Holdings mode: actor a (the provider standing for each actor she may have opened the case at)
@@ -835,7 +831,7 @@ static void note_holding(engine *E, uint32_t n, uint32_t a, uint32_t d, rd_bdd w
         rd_bdd w = a == RD_PROVIDER ? rd_bdd_and(V->m, when, provider_is(V, c)) : when;
         if (w == RD_BDD_FALSE) continue;
         for (uint32_t x = 0; x < g->ndata; x++) {
-            if (!E->reveals_of[(size_t)d * g->ndata + x]) continue;
+            if (!rd_flow_discloses(g, d, x)) continue;
             size_t i = (size_t)c * g->ndata + x;
             E->held[i] = rd_bdd_or(V->m, E->held[i], w);
             if (how == RD_HOLD_FLOW) E->held_sent[i] = rd_bdd_or(V->m, E->held_sent[i], w);
@@ -851,17 +847,14 @@ static void acquire(engine *E, vstate *out, uint32_t node, uint32_t a, uint32_t 
     verifier *V = E->V;
     rd_bdd_mgr *m = V->m;
     uint32_t slot = actor_slot(E, a);
-    hold(E, out, a, slot, d, when, 0);
+    hold(E, out, a, slot, d, when);
     if (how != ACQ_PERMIT)
         note_holding(E, node, a, d, when,
                      how == ACQ_COLLECT ? RD_HOLD_COLLECT : V->g->nodes[node].kind == RD_N_DUTY ? RD_HOLD_DUTY : RD_HOLD_FLOW,
                      UINT32_MAX);
     for (uint32_t y = 0; y < E->nduties; y++) {
         const rd_decl *duty = E->duties[y];
-        int reports = 0;
-        for (const rd_ref *r = duty->u.duty.reports; r && !reports; r = r->next)
-            reports = r->decl && rd_data_reveals(V->g->data[d], r->decl);
-        if (!reports) continue;
+        if (!rd_flow_duty_fires_on(V->g, duty, d)) continue;
         if (how == ACQ_PERMIT) continue;
         rd_bdd early = rd_bdd_and(m, when, duty_applies(V, duty, a));
         if (duty->u.duty.notice && duty->u.duty.notice->decl)
@@ -956,7 +949,7 @@ static void visit(engine *E, uint32_t n, const vstate *in, vstate *out)
          * by name (sent to it by a share, say), the provider holds. */
         if (node->performer == RD_PROVIDER)
             for (uint32_t c = 0; c < g->nactors; c++)
-                if (E->candidate[c] && rd_graph_actor_in(g, c, duty->u.duty.applies))
+                if (E->candidate[c] && rd_flow_actor_in(g, c, duty->u.duty.applies))
                     early_u = rd_bdd_or(m, early_u, rd_bdd_and(m, provider_is(V, c), vs_get(in, KEY(SP_U, duty->index * nact(E) + c))));
         for (uint32_t i = 0; i < node->ndata; i++) {
             rd_bdd held = vs_get(in, KEY(SP_H, slot * g->ndata + node->data[i]));
@@ -995,7 +988,7 @@ static void visit(engine *E, uint32_t n, const vstate *in, vstate *out)
             rd_bdd when = rd_bdd_and(m, R, cond_true(V, d->u.flow.when));
             if (when == RD_BDD_FALSE) continue;
             for (uint32_t a = 0; a < g->nactors; a++) {
-                if (!rd_graph_actor_in(g, a, d->u.flow.with)) continue;
+                if (!rd_flow_actor_in(g, a, d->u.flow.with)) continue;
                 for (const rd_ref *x = d->u.flow.shares; x; x = x->next)
                     if (x->decl) {
                         acquire(E, out, n, a, x->decl->index, when, ACQ_PERMIT);
@@ -1202,30 +1195,6 @@ static int reads_fact(const rd_expr *e, const unsigned char *tfact, int depth)
     return reads_fact(e->a, tfact, depth + 1) || reads_fact(e->b, tfact, depth + 1);
 }
 
-/* The data a property protects: the categories named (or having the attribute named), and every
- * category that reveals one of them. */
-static void data_closure(rd_graph *g, const rd_ref *list, unsigned char *out)
-{
-    for (const rd_ref *r = list; r; r = r->next)
-        for (uint32_t i = 0; i < g->ndata; i++) {
-            const rd_decl *d = g->data[i];
-            if ((r->tag == RD_REF_NAME && r->decl == d) || (r->tag == RD_REF_IDENTIFYING && d->u.data.identifying) ||
-                (r->tag == RD_REF_PROTECTED && d->u.data.protected_))
-                out[i] = 1;
-        }
-    for (int grew = 1; grew;) {
-        grew = 0;
-        for (uint32_t i = 0; i < g->ndata; i++) {
-            if (out[i]) continue;
-            for (const rd_ref *r = g->data[i]->u.data.reveals; r; r = r->next)
-                if (r->decl && out[r->decl->index]) {
-                    out[i] = 1;
-                    grew = 1;
-                    break;
-                }
-        }
-    }
-}
 
 static int setup(engine *E)
 {
@@ -1270,10 +1239,10 @@ static int setup(engine *E)
         P->actor = rd_arena_alloc(a, g->nactors + 1);
         P->tfact = rd_arena_alloc(a, g->nfacts + 1);
         if (!P->data || !P->actor || !P->tfact) return -1;
-        data_closure(g, pr->data, P->data);
+        for (uint32_t i = 0; i < g->ndata; i++) P->data[i] = (unsigned char)rd_flow_list_touches(g, pr->data, i);
         P->provider_in = RD_BDD_FALSE;
         for (uint32_t i = 0; i < g->nactors; i++)
-            if (rd_graph_actor_in(g, i, pr->targets)) {
+            if (rd_flow_actor_in(g, i, pr->targets)) {
                 P->actor[i] = 1;
                 P->provider_in = rd_bdd_or(V->m, P->provider_in, provider_is(V, i));
             }
@@ -1333,7 +1302,7 @@ static int setup(engine *E)
         if (d->kind == RD_D_PERMIT) E->permits[E->npermits++] = d;
     for (uint32_t y = 0; y < E->nduties; y++)
         for (uint32_t x = 0; x < g->nactors; x++)
-            if (rd_graph_actor_in(g, x, E->duties[y]->u.duty.applies))
+            if (rd_flow_actor_in(g, x, E->duties[y]->u.duty.applies))
                 for (const rd_ref *r = E->duties[y]->u.duty.reports; r; r = r->next)
                     if (r->decl) E->pair[(size_t)x * g->ndata + r->decl->index] = 1;
     /* taints by the branch that sets them and by the node that clears them (counting sort) */
@@ -2021,7 +1990,7 @@ static int check_permits(engine *E)
             if (when == RD_BDD_FALSE) continue;
             uint32_t who = UINT32_MAX, what = UINT32_MAX;
             for (uint32_t a = 0; a < g->nactors && who == UINT32_MAX; a++)
-                if (P->actor[a] && rd_graph_actor_in(g, a, d->u.flow.with)) who = a;
+                if (P->actor[a] && rd_flow_actor_in(g, a, d->u.flow.with)) who = a;
             int implicit = reads_fact(d->u.flow.when, P->tfact, 0);
             for (const rd_ref *x = d->u.flow.shares; x && what == UINT32_MAX; x = x->next)
                 if (x->decl && P->data[x->decl->index]) what = x->decl->index;
@@ -2353,11 +2322,8 @@ int rd_verify_holdings(rd_program *p, rd_graph *g, rd_holding **out, uint32_t *n
     E.held_via = malloc((npairs + 1) * sizeof *E.held_via);
     E.held_how = calloc(npairs + 1, 1);
     E.held_by = calloc(npairs * nk + 1, 1);
-    E.reveals_of = calloc((size_t)g->ndata * g->ndata + 1, 1);
-    if (!E.held || !E.held_sent || !E.held_via || !E.held_how || !E.held_by || !E.reveals_of) goto done;
+    if (!E.held || !E.held_sent || !E.held_via || !E.held_how || !E.held_by) goto done;
     for (size_t i = 0; i < npairs; i++) E.held_via[i] = UINT32_MAX;
-    for (uint32_t d = 0; d < g->ndata; d++)
-        for (uint32_t w = 0; w < g->ndata; w++) E.reveals_of[(size_t)d * g->ndata + w] = (unsigned char)rd_data_reveals(g->data[d], g->data[w]);
     int fp = fixpoint(&E);
     if (V.nomem || rd_bdd_overflow(V.m) == RD_BDD_NOMEM) goto done;
     if (fp != 0) {
@@ -2377,17 +2343,14 @@ int rd_verify_holdings(rd_program *p, rd_graph *g, rd_holding **out, uint32_t *n
         x->duties = rd_arena_alloc(&p->arena, (nk + 1) * sizeof *x->duties);
         x->permits = rd_arena_alloc(&p->arena, (nk + 1) * sizeof *x->permits);
         if (!x->consents || !x->duties || !x->permits) goto done;
-        /* A consent covers the pair when it is to that actor and shares the data, or data revealing it.
-         * Only shares and referrals ask for one: what an actor records itself, a duty firing and a
-         * permit are other ways, each named on its own. */
+        /* A consent covers the pair when it is to that actor and shares the data, or data disclosing
+         * it. Only shares and referrals ask for one: what an actor records itself, a duty firing and
+         * a permit are other ways, each named on its own. */
         rd_bdd sent = E.held_sent[i];
         rd_bdd covered = RD_BDD_FALSE;
         for (uint32_t c = 0; c < g->nconsents; c++) {
             const rd_decl *cd = g->consents[c];
-            int covers = 0;
-            for (const rd_ref *s = cd->u.flow.shares; s && !covers; s = s->next)
-                covers = s->decl && rd_data_reveals(s->decl, g->data[x->data]);
-            if (!covers || !rd_graph_actor_in(g, x->actor, cd->u.flow.with)) continue;
+            if (!rd_flow_shares_disclosing(g, cd, x->data) || !rd_flow_actor_in(g, x->actor, cd->u.flow.with)) continue;
             rd_bdd granted = rd_bdd_var(V.m, V.consent_var[c]);
             covered = rd_bdd_or(V.m, covered, granted);
             if (rd_bdd_and(V.m, sent, granted) != RD_BDD_FALSE) x->consents[x->nconsents++] = cd;
@@ -2412,7 +2375,6 @@ done:
     free(E.held_via);
     free(E.held_how);
     free(E.held_by);
-    free(E.reveals_of);
     teardown(&E);
     rd_bdd_free(V.m);
     return rc;
@@ -2420,16 +2382,10 @@ done:
 
 /* ---- public entry points --------------------------------------------------------------------- */
 
-static rd_graph *graph_of(rd_program *p)
-{
-    if (!p->graph) p->graph = rd_graph_build(p);
-    return p->graph;
-}
-
 rd_status rd_verify(rd_program *p, rd_diagnostics *d)
 {
     if (!p || !d) return RD_ERR_NOMEM;
-    rd_graph *g = graph_of(p);
+    rd_graph *g = rd_program_graph(p);
     if (!g && p->graph_too_big) {
         rd_graph_too_big(p, d, "nothing is proved");
         return RD_ERR_PROGRAM;
@@ -2441,11 +2397,4 @@ rd_status rd_verify(rd_program *p, rd_diagnostics *d)
     int errors = rd_verify_program(p, g, d);
     if (rd_diagnostics_status(d) == RD_ERR_NOMEM) return RD_ERR_NOMEM;
     return errors == 0 ? RD_OK : RD_ERR_PROGRAM;
-}
-
-rd_status rd_program_write_graph_json(rd_program *p, FILE *out)
-{
-    rd_graph *g = p ? graph_of(p) : NULL;
-    if (!g) return RD_ERR_NOMEM;
-    return rd_graph_write_json(g, p, out) == 0 ? RD_OK : RD_ERR_IO;
 }

@@ -4,8 +4,7 @@
  * is told afterwards); then duties where they apply. Every answer names its rule and where it is
  * written. */
 #include "case.h"
-#include "policy.h"
-#include "../compiler/check.h"
+#include "check.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -26,49 +25,6 @@ static void reason(const rd_case *c, rd_reason *why, const rd_decl *d, const cha
     }
 }
 
-/* Whether data index d is protected by a property's data list (names, attributes, and what
- * reveals them). */
-static int covers_data(const rd_graph *g, const rd_ref *list, uint32_t d, int depth)
-{
-    const rd_decl *dd = g->data[d];
-    for (const rd_ref *r = list; r; r = r->next) {
-        if (r->tag == RD_REF_NAME && r->decl == dd) return 1;
-        if (r->tag == RD_REF_IDENTIFYING && dd->u.data.identifying) return 1;
-        if (r->tag == RD_REF_PROTECTED && dd->u.data.protected_) return 1;
-    }
-    if (depth > 16) return 0;
-    for (const rd_ref *v = dd->u.data.reveals; v; v = v->next)
-        if (v->decl && covers_data(g, list, v->decl->index, depth + 1)) return 1;
-    return 0;
-}
-
-const rd_decl *rd_policy_forbidding(const rd_graph *g, uint32_t d, uint32_t r)
-{
-    for (uint32_t i = 0; i < g->nprinciples; i++) {
-        const rd_decl *pr = g->principles[i];
-        for (const rd_prop *q = pr->u.principle.props; q; q = q->next)
-            if (q->kind == RD_P_NEVER_REACHES && covers_data(g, q->data, d, 0) && rd_graph_actor_in(g, r, q->targets))
-                return pr;
-    }
-    return NULL;
-}
-
-int rd_policy_flow_covers(const rd_graph *g, const rd_decl *flow, uint32_t d, uint32_t r)
-{
-    int shares = 0;
-    for (const rd_ref *x = flow->u.flow.shares; x && !shares; x = x->next) shares = x->decl && x->decl->index == d;
-    return shares && rd_graph_actor_in(g, r, flow->u.flow.with);
-}
-
-int rd_policy_duty_covers(const rd_graph *g, const rd_decl *y, uint32_t from, uint32_t d, uint32_t r)
-{
-    if (from != RD_PROVIDER && !rd_graph_actor_in(g, from, y->u.duty.applies)) return 0;
-    if (!rd_graph_actor_in(g, r, y->u.duty.to)) return 0;
-    for (const rd_ref *x = y->u.duty.reports; x; x = x->next)
-        if (x->decl && x->decl->index == d) return 1;
-    return 0;
-}
-
 rd_decision rd_may_share(rd_case *c, const char *data, const char *from, const char *to, long long now, rd_reason *why)
 {
     rd_program *p = c->p;
@@ -84,7 +40,7 @@ rd_decision rd_may_share(rd_case *c, const char *data, const char *from, const c
     }
     uint32_t d = dd->index, r = ta->index;
     /* 1. principles that forbid it, whatever else allows */
-    const rd_decl *pr = rd_policy_forbidding(g, d, r);
+    const rd_decl *pr = rd_flow_forbidding(g, d, r);
     if (pr) {
         reason(c, why, pr, "principle", RD_DENY, dd->id, ta->id);
         return RD_DENY;
@@ -93,9 +49,9 @@ rd_decision rd_may_share(rd_case *c, const char *data, const char *from, const c
     const rd_decl *refused = NULL;
     for (uint32_t k = 0; k < g->nconsents; k++) {
         const rd_decl *cd = g->consents[k];
-        if (!rd_policy_flow_covers(g, cd, d, r)) continue;
+        if (!rd_flow_covers(g, cd, d, r)) continue;
         const rd_consent_value *cv = &c->consents[k];
-        if (cv->state != RD_CS_GRANTED || (cv->except && cv->except[d]) || (cv->only && !cv->only[r]) ||
+        if (cv->state != RD_CS_GRANTED || rd_flow_kept_back(g, cv->except, d) || (cv->only && !cv->only[r]) ||
             !rd_case_consent_active(c, k, now)) {
             if (cv->state != RD_CS_UNSET) refused = cd;
             continue;
@@ -106,7 +62,7 @@ rd_decision rd_may_share(rd_case *c, const char *data, const char *from, const c
     /* 3. permits, while their condition holds */
     for (uint32_t i = 0; i < g->npermits; i++) {
         const rd_decl *pm = g->permits[i];
-        if (!rd_policy_flow_covers(g, pm, d, r)) continue;
+        if (!rd_flow_covers(g, pm, d, r)) continue;
         if (pm->u.flow.when && rd_case_cond(c, pm->u.flow.when) != 1) continue;
         reason(c, why, pm, "permit", RD_ALLOW, dd->id, ta->id);
         if (why) why->break_glass = 1;
@@ -115,7 +71,7 @@ rd_decision rd_may_share(rd_case *c, const char *data, const char *from, const c
     /* 4. duties that require this report */
     for (uint32_t i = 0; i < g->nduties; i++) {
         const rd_decl *dy = g->duties[i];
-        if (!rd_policy_duty_covers(g, dy, fa->index, d, r)) continue;
+        if (!rd_flow_duty_covers(g, dy, fa->index, d, r)) continue;
         if (dy->u.duty.when && rd_case_cond(c, dy->u.duty.when) != 1) continue;
         reason(c, why, dy, "duty", RD_ALLOW, dd->id, ta->id);
         return RD_ALLOW;

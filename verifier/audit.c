@@ -10,7 +10,7 @@
  * Node ids are 1-based, as Lua lists are. The check returns nil, or a list of the node ids where
  * the principle fails. */
 #include "audit.h"
-#include "../runtime/lua_sandbox.h"
+#include "lua_sandbox.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

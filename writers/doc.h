@@ -1,6 +1,6 @@
 /* The SOP document (`rightdoor doc`): the checked program and its decision graph written as the
  * document a committee signs and trains staff with, in the ten components of seed 000 Sample 1.
- * The public entry point is rd_program_write_doc in rightdoor.h. */
+ * The public entry point is rd_doc_write in rightdoor.h. */
 #ifndef RD_DOC_H
 #define RD_DOC_H
 #include "program.h"

@@ -56,12 +56,6 @@ static void put_at(ctx *c, json_t *o, rd_program *p, rd_span sp)
     put(c, o, "column", json_integer(sp.col));
 }
 
-static rd_graph *graph_of(rd_program *p)
-{
-    if (!p->graph) p->graph = rd_graph_build(p);
-    return p->graph;
-}
-
 /* ---- declarations ---------------------------------------------------------------------------- */
 
 static json_t *ref_words(const rd_ref *r)
@@ -321,7 +315,7 @@ static int diff_flows(ctx *c, json_t *arr)
 {
     rd_holding *oh, *nh;
     uint32_t on, nn;
-    if (!graph_of(c->old) || !graph_of(c->new_)) return -1;
+    if (!rd_program_graph(c->old) || !rd_program_graph(c->new_)) return -1;
     int rc = rd_verify_holdings(c->old, c->old->graph, &oh, &on);
     if (rc == 0) rc = rd_verify_holdings(c->new_, c->new_->graph, &nh, &nn);
     if (rc != 0) return rc;
@@ -737,7 +731,7 @@ static void write_text(const json_t *root, FILE *out)
     else fputs("no difference in meaning\n", out);
 }
 
-rd_status rd_program_diff(rd_program *old, rd_program *new_, FILE *out, int json, size_t *differences)
+rd_status rd_diff(rd_program *old, rd_program *new_, FILE *out, int json, size_t *differences)
 {
     size_t n = 0;
     if (differences) *differences = 0;

@@ -21,6 +21,7 @@
  * escaped as HTML entities and wrapped by code points, never inside a UTF-8 sequence or before a
  * combining mark. Tooltips (shown in SVG) are double-quoted DOT strings. */
 #include "dot.h"
+#include "flow.h"
 #include "strbuf.h"
 #include <stdlib.h>
 #include <string.h>
@@ -925,7 +926,7 @@ int rd_graph_write_dot(const rd_graph *g, rd_program *p, const rd_diagnostics *v
     if (!w->step_first) goto done;
     for (uint32_t d = 0; d < g->ndata; d++)
         for (const rd_decl *q = p->decls; q; q = q->next)
-            if (q->kind == RD_D_DATA && q->u.data.protected_ && rd_data_reveals(g->data[d], q)) w->protected_data[d] = 1;
+            if (q->kind == RD_D_DATA && q->u.data.protected_ && rd_flow_discloses(g, d, q->index)) w->protected_data[d] = 1;
 
     /* Everything a step can lead to; what nothing leads to (the implicit end of a step that always
      * leaves by `goto`) is not drawn. */
@@ -1066,11 +1067,10 @@ done:
     return rc;
 }
 
-rd_status rd_program_write_dot(rd_program *p, const rd_diagnostics *verified, FILE *out)
+rd_status rd_dot_write(rd_program *p, const rd_diagnostics *verified, FILE *out)
 {
     if (!p) return RD_ERR_NOMEM;
-    if (!p->graph) p->graph = rd_graph_build(p);
-    if (!p->graph) return RD_ERR_NOMEM;
+    if (!rd_program_graph(p)) return RD_ERR_NOMEM;
     int rc = rd_graph_write_dot(p->graph, p, verified, out);
     return rc == 0 ? RD_OK : rc == -1 ? RD_ERR_IO : RD_ERR_NOMEM;
 }

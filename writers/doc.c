@@ -5,13 +5,13 @@
  * Everything comes from the program: declarations and their fields, the pathways' statements as
  * checked, the decision graph (where duties may fall due, who performs what, who is referred for
  * what), the verifier's diagnostics (each principle proved, failing with its counterexample, or
- * waived) and the may-share rules (runtime/policy.h) for the sharing matrix. Nothing re-reads a
+ * waived) and the meaning of flows (compiler/flow.h) for the sharing matrix. Nothing re-reads a
  * source file. Where the SOP leaves a component out, the document says "not stated in the SOP".
  *
  * The content is written once, through a small writer (headings, paragraphs, lists, tables,
  * inline text) with a Markdown and an HTML side, so both formats say the same thing. */
 #include "doc.h"
-#include "../runtime/policy.h"
+#include "flow.h"
 #include "check.h"
 #include "graph.h"
 #include <stdarg.h>
@@ -1145,7 +1145,7 @@ static void component_5(doc *D)
 
 /* ---- 6: responsibilities ----------------------------------------------------------------------- */
 
-/* The rules that could let data d reach actor r (runtime/policy.h, the may-share rules read without
+/* The rules that could let data d reach actor r (compiler/flow.h, the may-share rules read without
  * a case). */
 typedef struct cell {
     const rd_decl *never;
@@ -1157,7 +1157,7 @@ static void cell_of(doc *D, uint32_t d, uint32_t r, cell *c)
 {
     rd_graph *g = D->g;
     memset(c, 0, sizeof *c);
-    c->never = rd_policy_forbidding(g, d, r);
+    c->never = rd_flow_forbidding(g, d, r);
     if (c->never) return;
 #define ADD(x)                                                                                                         \
     do {                                                                                                               \
@@ -1165,11 +1165,11 @@ static void cell_of(doc *D, uint32_t d, uint32_t r, cell *c)
         else c->more++;                                                                                                \
     } while (0)
     for (uint32_t k = 0; k < g->nconsents; k++)
-        if (rd_policy_flow_covers(g, g->consents[k], d, r)) ADD(g->consents[k]);
+        if (rd_flow_covers(g, g->consents[k], d, r)) ADD(g->consents[k]);
     for (uint32_t k = 0; k < g->npermits; k++)
-        if (rd_policy_flow_covers(g, g->permits[k], d, r)) ADD(g->permits[k]);
+        if (rd_flow_covers(g, g->permits[k], d, r)) ADD(g->permits[k]);
     for (uint32_t k = 0; k < g->nduties; k++)
-        if (rd_policy_duty_covers(g, g->duties[k], RD_PROVIDER, d, r)) ADD(g->duties[k]);
+        if (rd_flow_duty_covers(g, g->duties[k], RD_PROVIDER, d, r)) ADD(g->duties[k]);
 #undef ADD
 }
 
@@ -1253,7 +1253,7 @@ static void component_6(doc *D)
         text(D, *refs ? refs : "none");
         li_close(D);
         for (uint32_t i = 0; i < g->nduties; i++) {
-            if (!rd_graph_actor_in(g, a, g->duties[i]->u.duty.applies)) continue;
+            if (!rd_flow_actor_in(g, a, g->duties[i]->u.duty.applies)) continue;
             li_open(D);
             strong(D, "Must report");
             textf(D, ": %s (", label_of(g->duties[i]));
@@ -1870,11 +1870,10 @@ static void signatures(doc *D)
     table_close(D);
 }
 
-rd_status rd_program_write_doc(rd_program *p, const rd_diagnostics *verified, const rd_doc_options *opt, FILE *out)
+rd_status rd_doc_write(rd_program *p, const rd_diagnostics *verified, const rd_doc_options *opt, FILE *out)
 {
     if (!p || !out) return RD_ERR_IO;
-    if (!p->graph) p->graph = rd_graph_build(p);
-    if (!p->graph) return RD_ERR_NOMEM;
+    if (!rd_program_graph(p)) return RD_ERR_NOMEM;
     doc D = {.p = p, .g = p->graph, .out = out, .html = opt && opt->format == RD_DOC_HTML, .vd = verified, .opt = opt};
     front_matter(&D);
     component_1(&D);

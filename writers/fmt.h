@@ -1,4 +1,4 @@
-/* The formatter (rightdoor fmt). Its entry point, rd_format_text, is public: runtime/rightdoor.h. */
+/* The formatter (rightdoor fmt). Its entry point, rd_fmt_text, is public: runtime/rightdoor.h. */
 #ifndef RD_FMT_H
 #define RD_FMT_H
 #include "program.h"

@@ -9,7 +9,7 @@
  *
  *   Sector::"police"        {label, enforcement}
  *   Actor::"district_police" {label, specialist}, member of its Sector, so that `principal in
- *                           [Sector::"police", Actor::"x"]` is exactly rd_graph_actor_in
+ *                           [Sector::"police", Actor::"x"]` is exactly rd_flow_actor_in
  *   Data::"work_permit"     {label, identifying, protected}, member of the Data it `reveals` and
  *                           of DataAttribute::"identifying" / "protected" when it has them, so that
  *                           `resource in [...]` is exactly what a principle protects (covers_data)
@@ -449,10 +449,9 @@ static rd_status write_schema(rd_graph *g, FILE *out)
     return st;
 }
 
-rd_status rd_program_write_cedar(rd_program *p, rd_cedar_part part, FILE *out)
+rd_status rd_cedar_write(rd_program *p, rd_cedar_part part, FILE *out)
 {
-    if (!p->graph) p->graph = rd_graph_build(p);
-    if (!p->graph) return RD_ERR_NOMEM;
+    if (!rd_program_graph(p)) return RD_ERR_NOMEM;
     switch (part) {
     case RD_CEDAR_POLICIES: return write_policies(p, p->graph, out);
     case RD_CEDAR_ENTITIES: return write_entities(p, p->graph, out);
@@ -478,7 +477,7 @@ static json_t *names(const unsigned char *set, const rd_decl **decls, uint32_t n
     return a;
 }
 
-rd_status rd_case_write_cedar_context(rd_case *c, const char *from, long long now, FILE *out)
+rd_status rd_cedar_write_context(rd_case *c, const char *from, long long now, FILE *out)
 {
     rd_graph *g = c->g;
     json_t *ctx = json_object(), *cons = json_object(), *facts = json_object();

@@ -632,7 +632,7 @@ static void fmt_free(fmt *f)
     free(f->out.s);
 }
 
-rd_status rd_format_text(const char *name, const char *text, size_t len, char **out, size_t *out_len,
+rd_status rd_fmt_text(const char *name, const char *text, size_t len, char **out, size_t *out_len,
                          rd_diagnostics **diags)
 {
     *out = NULL;

@@ -53,6 +53,7 @@
  * severity; structural checks (loops that never wait for her); time-limited or withdrawn consents
  * (the runtime's business). */
 #include "promela.h"
+#include "flow.h"
 #include "parse.h"
 #include "strbuf.h"
 #include "verify.h"
@@ -438,7 +439,7 @@ static int setup(model *M)
     M->rmark = calloc(RD_VERIFY_MAX_RELATIONS + 1, 1);
     if (!M->props || !M->pair || !M->reveals || !M->notices || !M->mark || !M->rmark) return -1;
     for (uint32_t d = 0; d < g->ndata; d++)
-        for (uint32_t w = 0; w < g->ndata; w++) M->reveals[(size_t)d * g->ndata + w] = (unsigned char)rd_data_reveals(g->data[d], g->data[w]);
+        for (uint32_t w = 0; w < g->ndata; w++) M->reveals[(size_t)d * g->ndata + w] = (unsigned char)rd_flow_discloses(g, d, w);
     for (uint32_t i = 0; i < g->nprinciples; i++) {
         const rd_decl *d = g->principles[i];
         const rd_prop *pr = d->u.principle.props;
@@ -459,7 +460,7 @@ static int setup(model *M)
                     for (uint32_t y = 0; y < g->ndata; y++)
                         if (M->reveals[(size_t)y * g->ndata + k]) P->data[y] = 1; /* y reveals it */
             }
-        for (uint32_t a = 0; a < g->nactors; a++) P->actor[a] = (unsigned char)rd_graph_actor_in(g, a, pr->targets);
+        for (uint32_t a = 0; a < g->nactors; a++) P->actor[a] = (unsigned char)rd_flow_actor_in(g, a, pr->targets);
         for (uint32_t f = 0; f < g->nfacts; f++)
             for (const rd_ref *r = g->facts[f]->u.fact.reveals; r; r = r->next)
                 if (r->decl && P->data[r->decl->index]) P->tfact[f] = 1;
@@ -473,7 +474,7 @@ static int setup(model *M)
     for (uint32_t y = 0; y < g->nduties; y++) {
         const rd_decl *duty = g->duties[y];
         for (uint32_t a = 0; a < g->nactors; a++)
-            if (rd_graph_actor_in(g, a, duty->u.duty.applies))
+            if (rd_flow_actor_in(g, a, duty->u.duty.applies))
                 for (const rd_ref *r = duty->u.duty.reports; r; r = r->next)
                     if (r->decl) M->pair[(size_t)a * g->ndata + r->decl->index] = 1;
         const rd_decl *nt = duty->u.duty.notice ? duty->u.duty.notice->decl : NULL;
@@ -547,7 +548,7 @@ static void acquire(model *M, uint32_t a, uint32_t d, how by)
     for (uint32_t y = 0; y < g->nduties; y++) {
         const rd_decl *duty = g->duties[y];
         const rd_decl *nt = duty->u.duty.notice ? duty->u.duty.notice->decl : NULL;
-        if (!nt || !rd_graph_actor_in(g, a, duty->u.duty.applies)) continue;
+        if (!nt || !rd_flow_actor_in(g, a, duty->u.duty.applies)) continue;
         int reports = 0;
         for (const rd_ref *r = duty->u.duty.reports; r && !reports; r = r->next)
             reports = r->decl && M->reveals[(size_t)d * g->ndata + r->decl->index];
@@ -573,7 +574,7 @@ static void duty_at(model *M, const rd_gnode *node, uint32_t a)
     rd_sb *o = &M->out;
     const rd_decl *duty = node->subject;
     uint32_t y = duty_index(M, duty);
-    if (y == UINT32_MAX || !rd_graph_actor_in(g, a, duty->u.duty.applies)) return;
+    if (y == UINT32_MAX || !rd_flow_actor_in(g, a, duty->u.duty.applies)) return;
     rd_sb_printf(o, "if :: (1");
     for (uint32_t i = 0; i < node->ndata; i++) rd_sb_printf(o, " && h_%u_%u", a, node->data[i]);
     rd_sb_printf(o, ") -> ");
@@ -684,7 +685,7 @@ static void body(model *M, uint32_t k)
             cond(M, pd->u.flow.when, 1);
             rd_sb_printf(o, " -> ");
             for (uint32_t a = 0; a < g->nactors; a++) {
-                if (!rd_graph_actor_in(g, a, pd->u.flow.with)) continue;
+                if (!rd_flow_actor_in(g, a, pd->u.flow.with)) continue;
                 for (const rd_ref *x = pd->u.flow.shares; x; x = x->next)
                     if (x->decl) acquire(M, a, x->decl->index, BY_PERMIT);
             }
@@ -692,7 +693,7 @@ static void body(model *M, uint32_t k)
                 const pp *P = &M->props[q];
                 if (P->kind != RD_P_NEVER_REACHES) continue;
                 int to_target = 0, protected_ = reads_fact(pd->u.flow.when, P->tfact, 0);
-                for (uint32_t a = 0; a < g->nactors && !to_target; a++) to_target = P->actor[a] && rd_graph_actor_in(g, a, pd->u.flow.with);
+                for (uint32_t a = 0; a < g->nactors && !to_target; a++) to_target = P->actor[a] && rd_flow_actor_in(g, a, pd->u.flow.with);
                 for (const rd_ref *x = pd->u.flow.shares; x && !protected_; x = x->next) protected_ = x->decl && P->data[x->decl->index];
                 if (to_target && protected_) rd_sb_printf(o, "bad%u = 1; ", q);
             }
@@ -782,7 +783,7 @@ static void declarations(model *M)
     for (uint32_t y = 0; y < g->nduties; y++)
         if (g->duties[y]->u.duty.notice)
             for (uint32_t a = 0; a < g->nactors; a++)
-                if (rd_graph_actor_in(g, a, g->duties[y]->u.duty.applies)) rd_sb_printf(o, "bit u_%u_%u; /* %s at %s */\n", y, a, g->duties[y]->id, g->actors[a]->id);
+                if (rd_flow_actor_in(g, a, g->duties[y]->u.duty.applies)) rd_sb_printf(o, "bit u_%u_%u; /* %s at %s */\n", y, a, g->duties[y]->id, g->actors[a]->id);
     for (uint32_t i = 0; i < M->nnotices; i++) rd_sb_printf(o, "bit kn%u; /* notice %s given */\n", i, M->notices[i]->id);
     for (uint32_t t = 0; t < M->ntaints; t++)
         rd_sb_printf(o, "bit t%u; /* control depends on a branch reading what %s protects */\n", t, M->props[M->taints[t].q].decl->id);
@@ -890,11 +891,10 @@ done:
     return rc;
 }
 
-rd_status rd_program_write_promela(rd_program *p, FILE *out)
+rd_status rd_promela_write(rd_program *p, FILE *out)
 {
     if (!p) return RD_ERR_NOMEM;
-    if (!p->graph) p->graph = rd_graph_build(p);
-    if (!p->graph) return p->graph_too_big ? RD_ERR_PROGRAM : RD_ERR_NOMEM;
+    if (!rd_program_graph(p)) return p->graph_too_big ? RD_ERR_PROGRAM : RD_ERR_NOMEM;
     int rc = rd_graph_write_promela(p->graph, p, out);
     return rc == 0 ? RD_OK : rc == -1 ? RD_ERR_IO : RD_ERR_NOMEM;
 }

@@ -94,7 +94,7 @@ rd_status rd_verify(rd_program *p, rd_diagnostics *d);
 /* Writes the program's decision graph as JSON: {"pathways": [{name, start, entry}], "nodes":
  * [{id, kind, text, pathway, step, performer, file, line, column, subject?, to?, data?, edges:
  * [{to, kind, option?}]}]}. Returns RD_OK, RD_ERR_IO or RD_ERR_NOMEM. */
-rd_status rd_program_write_graph_json(rd_program *p, FILE *out);
+rd_status rd_graph_json_write(rd_program *p, FILE *out);
 
 /* Writes the program's referral pathways as one Graphviz DOT document (UTF-8), drawn from the
  * decision graph for a committee to read: each step a frame titled with its label and performer,
@@ -106,7 +106,7 @@ rd_status rd_program_write_graph_json(rd_program *p, FILE *out);
  * bold red with a note naming the principle. Run Graphviz (`dot -Tsvg`) on the result for a
  * picture. The document is built in memory and then written, so a failure leaves nothing half
  * written by this call. Returns RD_OK, RD_ERR_IO or RD_ERR_NOMEM. */
-rd_status rd_program_write_dot(rd_program *p, const rd_diagnostics *verified, FILE *out);
+rd_status rd_dot_write(rd_program *p, const rd_diagnostics *verified, FILE *out);
 
 /* Writes the program's decision graph as a Promela model for the SPIN model checker: one case
  * walked along the graph (facts three-valued and fixed once chosen, consents decided once, the
@@ -115,10 +115,10 @@ rd_status rd_program_write_dot(rd_program *p, const rd_diagnostics *verified, FI
  * p_<principle> (`pan -N p_<principle>`). What is and is not modelled: the top of
  * compiler/promela.c. The model is built in memory and then written. Returns RD_OK, RD_ERR_IO,
  * RD_ERR_NOMEM, or RD_ERR_PROGRAM when the graph is past its limits. */
-rd_status rd_program_write_promela(rd_program *p, FILE *out);
+rd_status rd_promela_write(rd_program *p, FILE *out);
 
 /* ---- The SOP document -------------------------------------------------------------------------
- * rd_program_write_doc writes the SOP as the document a committee signs and trains staff with, in
+ * rd_doc_write writes the SOP as the document a committee signs and trains staff with, in
  * the ten components of seed 000 Sample 1: purpose and scope; groups and settings; definitions;
  * guiding principles, each with its verification result; reporting and referral (duties, the
  * pathway diagram, the procedure step by step in plain words); responsibilities per organisation;
@@ -139,7 +139,7 @@ typedef struct rd_doc_options {
  * (proved, failing with its counterexample, waived with the reason); NULL when it was not run, and
  * the document says so. With neither diagram the document says how to draw one. Returns RD_OK,
  * RD_ERR_IO (writing failed; part of the document may be on `out`) or RD_ERR_NOMEM. */
-rd_status rd_program_write_doc(rd_program *p, const rd_diagnostics *verified, const rd_doc_options *opt, FILE *out);
+rd_status rd_doc_write(rd_program *p, const rd_diagnostics *verified, const rd_doc_options *opt, FILE *out);
 
 /* What revising an SOP changes in meaning, not in text (`rightdoor diff OLD NEW`): declarations
  * added, removed or changed in a field with meaning (actors: sector, specialist, services provided,
@@ -191,7 +191,7 @@ rd_status rd_program_write_doc(rd_program *p, const rd_diagnostics *verified, co
  *                    "because", "old_because" | null, "file", "line", "column" } ],
  *     "pathways": [ { "name", "label", "change": "added" | "removed" | "changed",
  *                     "steps_added": [...], "steps_removed": [...], "file", "line", "column" } ] } */
-rd_status rd_program_diff(rd_program *old, rd_program *new_, FILE *out, int json, size_t *differences);
+rd_status rd_diff(rd_program *old, rd_program *new_, FILE *out, int json, size_t *differences);
 
 /* ---- Diagnostics for programs to read --------------------------------------------------------
  * Both writers put one document on `out`, followed by a newline, and flush it. They write every
@@ -257,7 +257,7 @@ typedef struct rd_test_summary {
     size_t passed, failed;
     size_t branches, covered; /* filled when coverage is asked for */
 } rd_test_summary;
-rd_status rd_program_run_tests(rd_program *p, FILE *out, int coverage, rd_test_summary *sum);
+rd_status rd_testrun(rd_program *p, FILE *out, int coverage, rd_test_summary *sum);
 
 /* Lays out the .sop text `text` (len bytes; `name` stands for its file in messages) in the one
  * canonical layout of docs/syntax.md, "Layout": indentation, spacing, braces and blank lines are
@@ -268,7 +268,7 @@ rd_status rd_program_run_tests(rd_program *p, FILE *out, int coverage, rd_test_s
  * column, are in *diags) or when the new layout would not scan to exactly the same tokens (an
  * "fmt-internal" error; a mistake of the formatter, never expected); *out is NULL then.
  * RD_ERR_NOMEM when memory runs out. *diags is always set when diags is not NULL. */
-rd_status rd_format_text(const char *name, const char *text, size_t len, char **out, size_t *out_len,
+rd_status rd_fmt_text(const char *name, const char *text, size_t len, char **out, size_t *out_len,
                          rd_diagnostics **diags);
 
 /* The SOP's `version` field, or NULL. */
@@ -375,7 +375,7 @@ rd_decision rd_may_share(rd_case *c, const char *data, const char *from, const c
  * The SOP's may-share rules in Cedar (https://docs.cedarpolicy.com), so that its decisions can be
  * checked against, and timed beside, Cedar's (bench/cedar/; the mapping is in docs/cedar.md).
  * Requests: principal the recipient (Actor::"id"), action Action::"share", resource the data
- * (Data::"id"), context from rd_case_write_cedar_context. Under these, Cedar's decision is
+ * (Data::"id"), context from rd_cedar_write_context. Under these, Cedar's decision is
  * rd_may_share's, and the @id of each policy that decides ("principle:ID", "consent:ID",
  * "permit:ID", "duty:ID", "unknown") names the rule rd_may_share gives as its reason. */
 typedef enum rd_cedar_part {
@@ -385,14 +385,14 @@ typedef enum rd_cedar_part {
 } rd_cedar_part;
 /* Writes one part for program p. Returns RD_OK, RD_ERR_IO (writing failed) or RD_ERR_NOMEM (nothing
  * written then). The program's graph is built if it was not. */
-rd_status rd_program_write_cedar(rd_program *p, rd_cedar_part part, FILE *out);
+rd_status rd_cedar_write(rd_program *p, rd_cedar_part part, FILE *out);
 /* Writes the context of a may-share question about case c asked at time `now` by actor `from` (not
  * NULL), as one line of JSON: {"from": Actor, "now": seconds, "consents": {ID: {"granted", "except":
  * [Data], "only": [Actor] (when she named them), "until", "withdrawn" (when given)}}, "facts": {ID:
  * value}}. Consents she has not answered and facts not known are left out; facts computed from a
  * condition are left out too (the policies compute them); a fact computed by Lua is given with the
  * value the runtime computes. Returns RD_OK, RD_ERR_IO or RD_ERR_NOMEM. */
-rd_status rd_case_write_cedar_context(rd_case *c, const char *from, long long now, FILE *out);
+rd_status rd_cedar_write_context(rd_case *c, const char *from, long long now, FILE *out);
 
 /* The reason as one sentence for a person, written into buf (at most size bytes, always
  * terminated, cut short if it does not fit). Returns buf. */

@@ -3,7 +3,7 @@
  * program that produced it is freed. */
 #ifndef RD_DIAG_H
 #define RD_DIAG_H
-#include "../runtime/rightdoor.h"
+#include "rightdoor.h"
 #include "arena.h"
 #include "source.h"
 
