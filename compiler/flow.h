@@ -23,6 +23,8 @@ int rd_flow_prepare(rd_graph *g, rd_arena *a);
 
 /* Whether holding data index d discloses data index w (d == w included). */
 int rd_flow_discloses(const rd_graph *g, uint32_t d, uint32_t w);
+/* Every data index that holding d discloses, d first; *n receives how many. */
+const uint32_t *rd_flow_disclosed(const rd_graph *g, uint32_t d, uint32_t *n);
 
 /* Whether actor index a belongs to target list t (actors and `sector X`). */
 int rd_flow_actor_in(const rd_graph *g, uint32_t a, const rd_ref *t);

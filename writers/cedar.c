@@ -2,7 +2,7 @@
  * read and a schema, and a case as a request context, so that may-share decisions can be checked
  * against, and timed beside, an engine people already trust (bench/cedar/, docs/cedar.md).
  *
- * The translation keeps rd_may_share's meaning (runtime/policy.c) with Cedar's own rules: deny
+ * The translation keeps rd_may_share's meaning (runtime/may_share.c, compiler/flow.h) with Cedar's own rules: deny
  * unless a permit is satisfied, and any satisfied forbid wins. rd_may_share asks its rules in
  * order (principles, consents, permits, duties); since only principles and unknown names deny and
  * everything else allows, "forbid overrides permit" gives the same answer whatever the order.
@@ -12,13 +12,14 @@
  *                           [Sector::"police", Actor::"x"]` is exactly rd_flow_actor_in
  *   Data::"work_permit"     {label, identifying, protected}, member of the Data it `reveals` and
  *                           of DataAttribute::"identifying" / "protected" when it has them, so that
- *                           `resource in [...]` is exactly what a principle protects (covers_data)
+ *                           `resource in [...]` is exactly what a principle protects (rd_flow_list_touches)
  *   request                 principal: the recipient, action: Action::"share", resource: the data,
  *                           context: {from: the sending Actor, now: seconds since 1970,
  *                           consents: {ID: her answer}, facts: {ID: value}}
  *
  * Consents, permits and duties name their data with `==` (contains), not `in`: what they share is
- * the categories they list, not what those reveal. A fact that is unknown, or not given, is absent
+ * the categories they list, not what those reveal. What she kept back (`except`) is read with
+ * `in`: keeping back her location keeps back her safety plan, which reveals it (compiler/flow.h). A fact that is unknown, or not given, is absent
  * from context.facts, and a condition is true in Cedar exactly when it is true in Rightdoor's
  * three-valued logic (rd_case_cond == 1): each is written as two expressions, "certainly true" and
  * "certainly false" (used under `not`), with facts computed from a condition written out in full.
@@ -325,7 +326,7 @@ static rd_status write_policies(rd_program *p, rd_graph *g, FILE *out)
         /* if-then-else rather than `!has || ...`: Cedar's validator follows a `has` into `then` */
         rd_sb_printf(&b,
                   " &&\n  context.consents has \"%s\" &&\n  context.consents[\"%s\"].granted &&\n"
-                  "  !context.consents[\"%s\"].except.contains(resource) &&\n"
+                  "  !(resource in context.consents[\"%s\"].except) &&\n"
                   "  (if context.consents[\"%s\"] has only then context.consents[\"%s\"].only.contains(principal) else true) &&\n"
                   "  (if context.consents[\"%s\"] has at then context.consents[\"%s\"].at <= context.now else true) &&\n"
                   "  (if context.consents[\"%s\"] has until then context.now <= context.consents[\"%s\"].until else true) &&\n"
