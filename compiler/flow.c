@@ -1,6 +1,7 @@
 /* What a flow means (see flow.h): disclosure through `reveals`, what a consent, permit or duty
  * covers, what a principle forbids. */
 #include "flow.h"
+#include "parse.h"
 #include <string.h>
 
 #define ROW(g, d) ((g)->discloses + (size_t)(d) * (g)->discloses_row)
@@ -137,4 +138,29 @@ int rd_flow_duty_fires_on(const rd_graph *g, const rd_decl *y, uint32_t d)
     for (const rd_ref *x = y->u.duty.reports; x; x = x->next)
         if (x->decl && rd_flow_discloses(g, d, x->decl->index)) return 1;
     return 0;
+}
+
+static int reads(const rd_expr *e, const unsigned char *tfact, int depth)
+{
+    if (!e || depth > RD_MAX_DEPTH) return 0;
+    if (e->fact && tfact[e->fact->index]) return 1;
+    return reads(e->a, tfact, depth + 1) || reads(e->b, tfact, depth + 1);
+}
+
+int rd_flow_reads(const rd_expr *e, const unsigned char *tfact) { return reads(e, tfact, 0); }
+
+void rd_flow_taint_facts(const rd_graph *g, const unsigned char *data, unsigned char *tfact)
+{
+    for (uint32_t i = 0; i < g->nfacts; i++)
+        for (const rd_ref *r = g->facts[i]->u.fact.reveals; r; r = r->next)
+            if (r->decl && data[r->decl->index]) tfact[i] = 1;
+    /* Marked to a fixed point, so that a read never walks into a computation: a chain of computed
+     * facts shared by many others would cost 2^chain. The checker bounds chains, so this ends
+     * quickly. */
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (uint32_t i = 0; i < g->nfacts; i++)
+            if (!tfact[i] && g->facts[i]->u.fact.derived && reads(g->facts[i]->u.fact.derived, tfact, 0))
+                tfact[i] = 1, changed = 1;
+    }
 }
