@@ -290,6 +290,16 @@ static void cond_line(rd_sb *b, cx *x, const rd_expr *when)
     free(c);
 }
 
+/* The start of the `permit` of a consent or a permit: what it shares, with whom. */
+static void flow_head(rd_sb *b, rd_program *p, const rd_decl *d, const char *kind)
+{
+    head(b, p, d, kind, 1, "permit");
+    rd_sb_puts(b, "when {\n  ");
+    named_data(b, d->u.flow.shares);
+    rd_sb_puts(b, " &&\n  ");
+    in_list(b, "principal", d->u.flow.with, "Actor");
+}
+
 static rd_status write_policies(rd_program *p, rd_graph *g, FILE *out)
 {
     rd_sb b = {0};
@@ -317,11 +327,7 @@ static rd_status write_policies(rd_program *p, rd_graph *g, FILE *out)
     rd_sb_puts(&b, "\n// Her consents, as she answered them (context.consents).\n");
     for (uint32_t k = 0; k < g->nconsents; k++) {
         const rd_decl *c = g->consents[k];
-        head(&b, p, c, "consent", 1, "permit");
-        rd_sb_puts(&b, "when {\n  ");
-        named_data(&b, c->u.flow.shares);
-        rd_sb_puts(&b, " &&\n  ");
-        in_list(&b, "principal", c->u.flow.with, "Actor");
+        flow_head(&b, p, c, "consent");
         const char *a = c->id;
         /* if-then-else rather than `!has || ...`: Cedar's validator follows a `has` into `then` */
         rd_sb_printf(&b,
@@ -336,11 +342,7 @@ static rd_status write_policies(rd_program *p, rd_graph *g, FILE *out)
     rd_sb_puts(&b, "\n// Permits: without her consent, only while the condition certainly holds.\n");
     for (uint32_t i = 0; i < g->npermits; i++) {
         const rd_decl *pm = g->permits[i];
-        head(&b, p, pm, "permit", 1, "permit");
-        rd_sb_puts(&b, "when {\n  ");
-        named_data(&b, pm->u.flow.shares);
-        rd_sb_puts(&b, " &&\n  ");
-        in_list(&b, "principal", pm->u.flow.with, "Actor");
+        flow_head(&b, p, pm, "permit");
         cond_line(&b, &x, pm->u.flow.when);
         rd_sb_puts(&b, "\n};\n");
     }
