@@ -63,6 +63,22 @@ static void field_para(doc *D, const char *title, const char *value)
     else rd_mk_em(D->m, "not stated in the SOP");
     rd_mk_p_close(D->m);
 }
+/* An item of a list that is one plain sentence. */
+static void item(doc *D, const char *s)
+{
+    rd_mk_li_open(D->m);
+    rd_mk_text(D->m, s);
+    rd_mk_li_close(D->m);
+}
+/* A name in bold and what it is, as an item of a list. */
+static void field_item(doc *D, const char *title, const char *value)
+{
+    rd_mk_li_open(D->m);
+    rd_mk_strong(D->m, title);
+    rd_mk_text(D->m, ": ");
+    rd_mk_text(D->m, value);
+    rd_mk_li_close(D->m);
+}
 /* A table cell, or a dash where there is nothing to say. */
 static void td(doc *D, const char *s)
 {
@@ -365,6 +381,18 @@ static int fact_in_use(doc *D, const rd_decl *f)
     return f->used;
 }
 
+/* A row of a definitions table: the name the SOP uses, its label, and what more there is to say. */
+static void definition_row(doc *D, const rd_decl *d, const char *more)
+{
+    rd_mk_tr_open(D->m);
+    rd_mk_td_open(D->m, NULL);
+    rd_mk_code(D->m, d->id);
+    rd_mk_td_close(D->m);
+    td(D, label_of(d));
+    td(D, more);
+    rd_mk_tr_close(D->m);
+}
+
 static void component_3(doc *D)
 {
     rd_program *p = D->p;
@@ -384,13 +412,7 @@ static void component_3(doc *D)
                         : d->u.data.protected_                        ? "protected"
                                                                       : "";
         if (d->u.data.reveals) k = S(D, "%s%sreveals %s", k, *k ? "; " : "", data_words(D, d->u.data.reveals));
-        rd_mk_tr_open(D->m);
-        rd_mk_td_open(D->m, NULL);
-        rd_mk_code(D->m, d->id);
-        rd_mk_td_close(D->m);
-        td(D, label_of(d));
-        td(D, k);
-        rd_mk_tr_close(D->m);
+        definition_row(D, d, k);
     }
     rd_mk_table_close(D->m);
 
@@ -407,13 +429,7 @@ static void component_3(doc *D)
         const char *notes = "";
         for (const rd_field *f = d->fields; f; f = f->next)
             notes = *notes ? S(D, "%s; %s: %s", notes, f->name, f->value) : S(D, "%s: %s", f->name, f->value);
-        rd_mk_tr_open(D->m);
-        rd_mk_td_open(D->m, NULL);
-        rd_mk_code(D->m, d->id);
-        rd_mk_td_close(D->m);
-        td(D, label_of(d));
-        td(D, notes);
-        rd_mk_tr_close(D->m);
+        definition_row(D, d, notes);
     }
     if (listed) rd_mk_table_close(D->m);
     if (unused)
@@ -614,11 +630,7 @@ static void block_list(doc *D, const rd_block *b, const char *when_empty)
 {
     rd_mk_ul_open(D->m);
     if (b && b->first) block_items(D, b);
-    else {
-        rd_mk_li_open(D->m);
-        rd_mk_text(D->m, when_empty);
-        rd_mk_li_close(D->m);
-    }
+    else item(D, when_empty);
     rd_mk_ul_close(D->m);
 }
 
@@ -722,9 +734,7 @@ static void stmt_items(doc *D, const rd_stmt *s)
         rd_mk_li_close(D->m);
         return;
     case RD_S_END:
-        rd_mk_li_open(D->m);
-        rd_mk_text(D->m, s->text ? S(D, "End: %s.", s->text) : "End.");
-        rd_mk_li_close(D->m);
+        item(D, s->text ? S(D, "End: %s.", s->text) : "End.");
         return;
     }
 }
@@ -765,21 +775,9 @@ static void component_5(doc *D)
         rd_mk_code(D->m, y->id);
         rd_mk_text(D->m, ")");
         rd_mk_li_close(D->m);
-        rd_mk_li_open(D->m);
-        rd_mk_strong(D->m, "Who must report");
-        rd_mk_text(D->m, ": ");
-        rd_mk_text(D->m, targets_words(D, y->u.duty.applies));
-        rd_mk_li_close(D->m);
-        rd_mk_li_open(D->m);
-        rd_mk_strong(D->m, "Reports");
-        rd_mk_text(D->m, ": ");
-        rd_mk_text(D->m, data_words(D, y->u.duty.reports));
-        rd_mk_li_close(D->m);
-        rd_mk_li_open(D->m);
-        rd_mk_strong(D->m, "To");
-        rd_mk_text(D->m, ": ");
-        rd_mk_text(D->m, targets_words(D, y->u.duty.to));
-        rd_mk_li_close(D->m);
+        field_item(D, "Who must report", targets_words(D, y->u.duty.applies));
+        field_item(D, "Reports", data_words(D, y->u.duty.reports));
+        field_item(D, "To", targets_words(D, y->u.duty.to));
         rd_mk_li_open(D->m);
         rd_mk_strong(D->m, "When");
         rd_mk_text(D->m, ": once the one who must report holds all of it");
@@ -796,13 +794,9 @@ static void component_5(doc *D)
             rd_mk_text(D->m, "none stated");
         }
         rd_mk_li_close(D->m);
-        for (const rd_field *f = y->fields; f; f = f->next) {
-            rd_mk_li_open(D->m);
-            rd_mk_strong(D->m, S(D, "%c%s", f->name[0] >= 'a' && f->name[0] <= 'z' ? f->name[0] - 32 : f->name[0], f->name + 1));
-            rd_mk_text(D->m, ": ");
-            rd_mk_text(D->m, f->value);
-            rd_mk_li_close(D->m);
-        }
+        for (const rd_field *f = y->fields; f; f = f->next)
+            field_item(D, S(D, "%c%s", f->name[0] >= 'a' && f->name[0] <= 'z' ? f->name[0] - 32 : f->name[0], f->name + 1),
+                       f->value);
         rd_mk_ul_close(D->m);
     }
 
@@ -948,21 +942,13 @@ static void component_6(doc *D)
                 if (n) rd_mk_li_close(D->m);
             }
         }
-        if (!any) {
-            rd_mk_li_open(D->m);
-            rd_mk_text(D->m, "No step of the pathways is done by this organisation.");
-            rd_mk_li_close(D->m);
-        }
+        if (!any) item(D, "No step of the pathways is done by this organisation.");
         rd_mk_ul_close(D->m);
         rd_mk_li_close(D->m);
         const char *sv = "";
         for (const rd_ref *r = ac->u.actor.provides; r; r = r->next)
             sv = *sv ? S(D, "%s; %s", sv, label_of(r->decl)) : label_of(r->decl);
-        rd_mk_li_open(D->m);
-        rd_mk_strong(D->m, "Services it provides");
-        rd_mk_text(D->m, ": ");
-        rd_mk_text(D->m, *sv ? sv : "none listed");
-        rd_mk_li_close(D->m);
+        field_item(D, "Services it provides", *sv ? sv : "none listed");
         /* Referrals it receives, from the graph. */
         const char *refs = "";
         for (uint32_t n = 0; n < g->nnodes; n++) {
@@ -974,11 +960,7 @@ static void component_6(doc *D)
             if (!to || strstr(refs, w)) continue;
             refs = *refs ? S(D, "%s; %s", refs, w) : w;
         }
-        rd_mk_li_open(D->m);
-        rd_mk_strong(D->m, "Referrals it receives");
-        rd_mk_text(D->m, ": ");
-        rd_mk_text(D->m, *refs ? refs : "none");
-        rd_mk_li_close(D->m);
+        field_item(D, "Referrals it receives", *refs ? refs : "none");
         for (uint32_t i = 0; i < g->nduties; i++) {
             if (!rd_flow_actor_in(g, a, g->duties[i]->u.duty.applies)) continue;
             rd_mk_li_open(D->m);
@@ -1007,13 +989,7 @@ static void component_6(doc *D)
             }
             if (by) rec = join(D, rec, label_of(g->data[d]), 0);
         }
-        if (*rec) {
-            rd_mk_li_open(D->m);
-            rd_mk_strong(D->m, "Records");
-            rd_mk_text(D->m, ": ");
-            rd_mk_text(D->m, rec);
-            rd_mk_li_close(D->m);
-        }
+        if (*rec) field_item(D, "Records", rec);
         rd_mk_li_open(D->m);
         rd_mk_strong(D->m, "May receive from others");
         rd_mk_text(D->m, ":");
@@ -1037,11 +1013,7 @@ static void component_6(doc *D)
             }
             rd_mk_li_close(D->m);
         }
-        if (!may) {
-            rd_mk_li_open(D->m);
-            rd_mk_text(D->m, "nothing (no consent, permit or duty names this organisation)");
-            rd_mk_li_close(D->m);
-        }
+        if (!may) item(D, "nothing (no consent, permit or duty names this organisation)");
         rd_mk_ul_close(D->m);
         rd_mk_li_close(D->m);
         if (*never) {
@@ -1062,13 +1034,7 @@ static void component_6(doc *D)
             } else {
                 v = field(ac, facts[k]);
             }
-            if (v) {
-                rd_mk_li_open(D->m);
-                rd_mk_strong(D->m, S(D, "%c%s", facts[k][0] - 32, facts[k] + 1));
-                rd_mk_text(D->m, ": ");
-                rd_mk_text(D->m, v);
-                rd_mk_li_close(D->m);
-            }
+            if (v) field_item(D, S(D, "%c%s", facts[k][0] - 32, facts[k] + 1), v);
         }
         rd_mk_ul_close(D->m);
     }
@@ -1086,31 +1052,12 @@ static void component_7(doc *D)
             "(narrowed, time-limited or withdrawn), a permit only while its condition holds, a duty only "
             "where it applies.");
     rd_mk_ul_open(D->m);
-    rd_mk_li_open(D->m);
-    rd_mk_strong(D->m, "consent (name)");
-    rd_mk_text(D->m, ": ");
-    rd_mk_text(D->m, "only if she agrees to that consent (annex B has the form).");
-    rd_mk_li_close(D->m);
-    rd_mk_li_open(D->m);
-    rd_mk_strong(D->m, "permit (name)");
-    rd_mk_text(D->m, ": ");
-    rd_mk_text(D->m, "without her consent, only while the permit's condition holds; record who, when and why, and tell her afterwards.");
-    rd_mk_li_close(D->m);
-    rd_mk_li_open(D->m);
-    rd_mk_strong(D->m, "duty (name)");
-    rd_mk_text(D->m, ": ");
-    rd_mk_text(D->m, "a mandatory report (5.1), after she was told.");
-    rd_mk_li_close(D->m);
-    rd_mk_li_open(D->m);
-    rd_mk_strong(D->m, "never (name)");
-    rd_mk_text(D->m, ": ");
-    rd_mk_text(D->m, "a principle forbids it, whatever she or anyone agrees.");
-    rd_mk_li_close(D->m);
-    rd_mk_li_open(D->m);
-    rd_mk_strong(D->m, "—");
-    rd_mk_text(D->m, ": ");
-    rd_mk_text(D->m, "no rule allows it: denied.");
-    rd_mk_li_close(D->m);
+    field_item(D, "consent (name)", "only if she agrees to that consent (annex B has the form).");
+    field_item(D, "permit (name)",
+               "without her consent, only while the permit's condition holds; record who, when and why, and tell her afterwards.");
+    field_item(D, "duty (name)", "a mandatory report (5.1), after she was told.");
+    field_item(D, "never (name)", "a principle forbids it, whatever she or anyone agrees.");
+    field_item(D, "—", "no rule allows it: denied.");
     rd_mk_ul_close(D->m);
     for (uint32_t i = 0; i < g->npermits; i++) {
         const rd_decl *pm = g->permits[i];
@@ -1268,13 +1215,8 @@ static void annex_directory(doc *D)
         const char *rows[][2] = {{"Country", m->country}, {"Province", m->province}, {"Focal point: name", m->focal_name},
                                  {"Focal point: organization", m->focal_organization}, {"Focal point: contact", m->focal_contact},
                                  {"Last updated", m->last_updated}};
-        for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
-            rd_mk_li_open(D->m);
-            rd_mk_strong(D->m, rows[i][0]);
-            rd_mk_text(D->m, ": ");
-            rd_mk_text(D->m, rows[i][1] ? rows[i][1] : "not stated");
-            rd_mk_li_close(D->m);
-        }
+        for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+            field_item(D, rows[i][0], rows[i][1] ? rows[i][1] : "not stated");
         rd_mk_ul_close(D->m);
     } else {
         para(D, "The SOP has no service directory file; the organisations below are those it declares.");
