@@ -20,6 +20,7 @@ typedef struct rd_source {
     size_t len;
     uint32_t *line_starts; /* built on first use by rd_source_line */
     uint32_t nlines;
+    int private_; /* holds a survivor's data (a case file): no diagnostic quotes its text */
 } rd_source;
 
 typedef struct rd_sources {
