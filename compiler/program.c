@@ -175,14 +175,23 @@ int rd_load_source(rd_program *p, const char *path, rd_span at, int has_at, int 
     if (!fresh) return 0;
     rd_source *s = &p->sources.v[*index];
     s->private_ = private_;
+    return rd_check_text(p, *index) == 0 ? 1 : -1;
+}
+
+int rd_check_text(rd_program *p, uint32_t file)
+{
+    rd_source *s = &p->sources.v[file];
     uint32_t line, col;
-    if (rd_utf8_check(s->text, s->len, &line, &col) != 0) {
-        rd_span sp = {*index, line, col, line, col};
+    int why = rd_utf8_check(s->text, s->len, &line, &col);
+    rd_span sp = {file, line, col, line, col};
+    if (why == -1)
         RD_ERROR(p, "encoding", sp, "save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)",
                  "this file is not valid UTF-8 text: the byte here is not part of any character");
-        return -1;
-    }
-    return 1;
+    else if (why == -2)
+        RD_ERROR(p, "control-character", sp, "remove it: a text needs no control character but tab and new line",
+                 "a control character is here (such as ESC, DEL or a direction override), which would drive the "
+                 "terminal or the page that shows this text");
+    return why ? -1 : 0;
 }
 
 const char *rd_program_version(const rd_program *p) { return p && p->sop ? rd_field_get(p->sop, "version") : NULL; }

@@ -63,6 +63,10 @@ char *rd_find_module(rd_program *p, uint32_t from, const char *rel, rd_span at, 
  * diagnostic. */
 int rd_load_source(rd_program *p, const char *path, rd_span at, int has_at, int private_, uint32_t *index);
 
+/* Checks that source `file` is UTF-8 text without control characters, reporting where it is not.
+ * 0 or -1. */
+int rd_check_text(rd_program *p, uint32_t file);
+
 /* The program's decision graph, built on the first call (every later pass reads only it); NULL
  * when out of memory, or when the graph is too big (p->graph_too_big says which limit). */
 struct rd_graph *rd_program_graph(rd_program *p);

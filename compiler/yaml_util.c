@@ -47,6 +47,14 @@ const char *rd_y_scalar(ydoc *y, yaml_node_t *n, const char *what)
         rd_y_error(y, n, "bad-text", "remove the \\0 (NUL) from the value", "%s holds a NUL character", what);
         return NULL;
     }
+    /* YAML's escapes (\\e, \\x1b, \\u009b) make the control characters the file itself may not hold */
+    uint32_t line, col;
+    if (rd_utf8_check((const char *)n->data.scalar.value, n->data.scalar.length, &line, &col) == -2 ||
+        memchr(n->data.scalar.value, '\r', n->data.scalar.length)) {
+        rd_y_error(y, n, "control-character", "remove the escape: a text needs no control character but tab and new line",
+                   "%s holds a control character (such as ESC or a direction override)", what);
+        return NULL;
+    }
     return rd_arena_strndup(y->arena, (const char *)n->data.scalar.value, n->data.scalar.length);
 }
 
@@ -186,18 +194,12 @@ yaml_node_t *rd_y_open(rd_program *p, const char *path, rd_span at, int has_at, 
     y->has_file = 1;
     if (!fresh && private_) {
         /* a case file read before: read it again, it may have changed */
-        uint32_t line, col;
         if (rd_sources_reload(&p->sources, y->file) != RD_READ_OK) {
             rd_diag_file(p->diags, RD_SEV_ERROR, "unreadable-file", path, NULL, "cannot read this file again");
             rd_diag_set_status(p->diags, RD_ERR_IO);
             return NULL;
         }
-        rd_source *s2 = &p->sources.v[y->file];
-        if (rd_utf8_check(s2->text, s2->len, &line, &col) != 0) {
-            rd_span sp = {y->file, line, col, line, col};
-            RD_ERROR(p, "encoding", sp, "save the file as UTF-8", "this file is not valid UTF-8 text");
-            return NULL;
-        }
+        if (rd_check_text(p, y->file) != 0) return NULL;
     }
     rd_source *src = &p->sources.v[y->file];
     yaml_parser_t parser;

@@ -759,6 +759,11 @@ static rd_status use_permit(rd_case *c, const char *permit, const char *flow, co
     const rd_decl *pm = rd_lookup(c->p, RD_D_PERMIT, permit);
     if (!pm) return fail(err, errlen, "the SOP has no permit `%s`", permit);
     if (!reason || !*reason) return fail(err, errlen, "using a permit needs a stated reason");
+    uint32_t line, col;
+    int text = rd_utf8_check(reason, strlen(reason), &line, &col);
+    if (text)
+        return fail(err, errlen, "the reason %s: write it again without it",
+                    text == -2 ? "holds a control character (such as ESC or DEL)" : "is not UTF-8 text");
     const char *colon = flow ? strchr(flow, ':') : NULL;
     if (!colon) return fail(err, errlen, "name the one flow permit `%s` is used for, as DATA:ACTOR", permit);
     char data[128];
