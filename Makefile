@@ -123,7 +123,8 @@ test-case-store: rightdoor
 	@RUN="$(RUN)" sh tests/case_store.sh
 
 # Files an SOP or a case names, as an attacker names them: outside paths, shadowed standard rules,
-# case errors that would quote her data, the Cedar context's mode (tests/adversarial/paths.sh).
+# case errors that would quote her data, the Cedar context's mode, control characters meant for
+# the worker's terminal (tests/adversarial/paths.sh).
 test-paths: rightdoor
 	@RUN="$(RUN)" sh tests/adversarial/paths.sh
 

@@ -1,5 +1,6 @@
 /* Diagnostics: storage, "did you mean", and the compiler-style text rendering. */
 #include "diag.h"
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,6 +204,38 @@ static size_t cp_offset(const char *s, unsigned cp)
     return i;
 }
 
+/* Writes n bytes of s (all of it when n is SIZE_MAX) with every control character shown as `?` and
+ * a tab as a space: whatever a file or a name holds, it never drives the terminal. One code point
+ * stands for one, so the caret under a line still points where it should. */
+static void put_visible(FILE *out, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n && p[i];) {
+        unsigned c = p[i];
+        size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+        unsigned cp = len > 1 ? c & (0x7Fu >> len) : c;
+        /* a broken sequence (the line of an encoding error) is shown byte by byte, each as `?` */
+        for (size_t k = 1; k < len; k++) {
+            if (i + k >= n || (p[i + k] & 0xC0) != 0x80) {
+                len = 0;
+                break;
+            }
+            cp = (cp << 6) | (p[i + k] & 0x3F);
+        }
+        if (!len) {
+            fputc('?', out);
+            i++;
+            continue;
+        }
+        if (c == '\t') fputc(' ', out);
+        else if (rd_is_control(cp) || c == '\r' || c == '\n') fputc('?', out);
+        else fwrite(p + i, 1, len, out);
+        i += len;
+    }
+}
+
+static void put_text(FILE *out, const char *s) { put_visible(out, s, SIZE_MAX); }
+
 /* Lines longer than this are shown as a window around the caret. */
 #define RD_SHOWN_COLS 100u
 
@@ -213,12 +246,14 @@ static void print_one(FILE *out, const rd_diagnostic *g)
     char kind[128];
     if (g->citation) snprintf(kind, sizeof kind, "%s[%s]", sev[g->severity], g->code);
     else snprintf(kind, sizeof kind, "%s", sev[g->severity]);
-    if (g->file && g->line)
-        fprintf(out, "%s:%u:%u: %s: %s\n", g->file, g->line, g->col, kind, g->message);
-    else if (g->file)
-        fprintf(out, "%s: %s: %s\n", g->file, kind, g->message);
-    else
-        fprintf(out, "%s: %s\n", kind, g->message);
+    if (g->file) {
+        put_text(out, g->file);
+        if (g->line) fprintf(out, ":%u:%u", g->line, g->col);
+        fputs(": ", out);
+    }
+    fprintf(out, "%s: ", kind);
+    put_text(out, g->message);
+    fputc('\n', out);
     if (g->source_line) {
         char num[16];
         int w = snprintf(num, sizeof num, "%u", g->line);
@@ -229,7 +264,7 @@ static void print_one(FILE *out, const rd_diagnostic *g)
         unsigned last = first + RD_SHOWN_COLS - 1;
         size_t b0 = cp_offset(g->source_line, first), b1 = cp_offset(g->source_line, last + 1);
         fprintf(out, " %s | %s", num, first > 1 ? "..." : "");
-        for (size_t i = b0; i < b1; i++) fputc(g->source_line[i] == '\t' ? ' ' : g->source_line[i], out);
+        put_visible(out, g->source_line + b0, b1 - b0);
         fprintf(out, "%s\n", total > last ? "..." : "");
         fprintf(out, " %*s | %s", w, "", first > 1 ? "   " : "");
         for (unsigned i = first; i < col; i++) fputc(' ', out);
@@ -242,12 +277,24 @@ static void print_one(FILE *out, const rd_diagnostic *g)
     for (size_t i = 0; g->path && i < g->path_len; i++) {
         const rd_path_step *s = &g->path[i];
         fputs(i ? "     -> " : "  path: ", out);
-        if (s->file && s->line) fprintf(out, "%s:%u:%u: ", s->file, s->line, s->col);
-        else if (s->file) fprintf(out, "%s: ", s->file);
-        fprintf(out, "%s\n", s->text ? s->text : "");
+        if (s->file) {
+            put_text(out, s->file);
+            if (s->line) fprintf(out, ":%u:%u", s->line, s->col);
+            fputs(": ", out);
+        }
+        put_text(out, s->text ? s->text : "");
+        fputc('\n', out);
     }
-    if (g->citation) fprintf(out, "  principle: %s\n", g->citation);
-    if (g->help) fprintf(out, "  help: %s\n", g->help);
+    if (g->citation) {
+        fputs("  principle: ", out);
+        put_text(out, g->citation);
+        fputc('\n', out);
+    }
+    if (g->help) {
+        fputs("  help: ", out);
+        put_text(out, g->help);
+        fputc('\n', out);
+    }
 }
 
 void rd_diagnostics_print(const rd_diagnostics *d, FILE *out, unsigned max_errors)

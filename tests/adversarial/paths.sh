@@ -59,4 +59,19 @@ ${RUN:-} "$RD" cedar tests/cedar/rules.sop tests/cedar/case.yaml clinic --now 20
 if [ "$(stat -c %a "$tmp/cedar/context.json")" = 600 ]; then ok; else
     bad "context.json is readable by others ($(stat -c %a "$tmp/cedar/context.json"))"; fi
 
+# 11. Control characters never reach the worker's terminal: an SOP line or text holding ESC, a
+# C1 control or a direction override is refused at its line and column, and so is a YAML escape
+# that makes one.
+for ctl in '\033[2J' '\033]52;c;aGk=\007' '\302\233' '\342\200\256'; do
+    printf 'sop "Controls" { languages en }\nnotice n "Before you tell me more %b"\n' "$ctl" >"$tmp/sop/c.sop"
+    ${RUN:-} "$RD" check "$tmp/sop/c.sop" >"$tmp/out" 2>&1
+    if grep -q "c.sop:2:.*control character" "$tmp/out" && ! grep -q "$(printf '\033')" "$tmp/out"; then ok; else
+        bad "a control character in an SOP text ($ctl) is accepted or printed"; fi
+done
+printf 'sop "Controls" { languages en, th }\ntranslations "t.yaml"\nnotice n "Hello"\n' >"$tmp/sop/d.sop"
+printf 'language: th\nnotices:\n  n: "\\e[8mhidden"\n' >"$tmp/sop/t.yaml"
+${RUN:-} "$RD" check "$tmp/sop/d.sop" >"$tmp/out" 2>&1
+if grep -q "control character" "$tmp/out" && ! grep -q "$(printf '\033')" "$tmp/out"; then ok; else
+    bad "a YAML escape making ESC in a translation is accepted"; cat "$tmp/out"; fi
+
 finish adversarial-paths
