@@ -3,6 +3,7 @@
  * only to actors providing the service, every step reachable), tests name what exists, and the
  * warnings a committee wants (a step that stops without saying so, a declaration nothing uses). */
 #include "check.h"
+#include "lua_sandbox.h"
 #include "parse.h"
 #include <stdint.h>
 #include <stdlib.h>
@@ -286,6 +287,28 @@ static dheight derived_height(rd_program *p, rd_decl *f, rd_map *state, int chai
     return h;
 }
 
+/* A Lua file an SOP names is found and compiled now, in the sandbox the runtime uses, so that a
+ * chunk that cannot run is an error of `check` at its line, not a fact silently unknown in every
+ * case later. Lua's message names the chunk and its line; it holds no case data (there is none). */
+static void check_lua(rd_program *p, uint32_t from, const char *file, rd_span at, const char *what)
+{
+    int via;
+    char *path = rd_find_file(p, from, file, &at, what, &via);
+    uint32_t idx;
+    if (!path || rd_load_source(p, path, at, 1, 0, &idx) < 0) return;
+    rd_lua *lua = rd_lua_open(NULL);
+    if (!lua) {
+        p->arena.failed = 1;
+        return;
+    }
+    char err[256];
+    const rd_source *src = &p->sources.v[idx];
+    if (rd_lua_load(lua, src->path, src->text, src->len, err, sizeof err) < 0)
+        RD_ERROR(p, "lua", at, "fix the Lua file: `check` compiles every chunk an SOP names",
+                 "the %s `%s` does not compile: %s", what, file, err);
+    rd_lua_close(lua);
+}
+
 static void check_fact(rd_program *p, rd_decl *d)
 {
     if (d->u.fact.type == RD_T_ENUM) {
@@ -307,8 +330,7 @@ static void check_fact(rd_program *p, rd_decl *d)
             check_cond(p, d->u.fact.derived);
     }
     if (d->u.fact.lua) {
-        int via;
-        rd_find_file(p, d->span.file, d->u.fact.lua, &d->u.fact.lua_span, "Lua file", &via);
+        check_lua(p, d->span.file, d->u.fact.lua, d->u.fact.lua_span, "Lua file");
     }
 }
 
@@ -564,8 +586,7 @@ static void check_principle(rd_program *p, rd_decl *d)
                  "write each property as a principle of its own, so each result has one name",
                  "principle `%s` states more than one property", d->id);
     if (d->u.principle.lua) {
-        int via;
-        rd_find_file(p, d->span.file, d->u.principle.lua, &d->u.principle.lua_span, "Lua check", &via);
+        check_lua(p, d->span.file, d->u.principle.lua, d->u.principle.lua_span, "Lua check");
     }
     for (rd_prop *pr = d->u.principle.props; pr; pr = pr->next) check_cond(p, pr->unless);
     if (!rd_field_get(d, "source"))

@@ -396,6 +396,7 @@ typedef struct rd_reason {
     const char *data, *to;
     const char *unknown; /* for kind "unknown": "data category" or "actor" */
     int break_glass;
+    const char *failed;  /* a computed fact whose Lua failed, so it counted as unknown, or NULL */
 } rd_reason;
 
 /* May `data` go from actor `from` to actor `to` in case c at time `now`? Denied unless a rule

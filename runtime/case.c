@@ -50,11 +50,11 @@ static int lua_fact(rd_case *c, const rd_decl *f, long long *v)
         if (path && rd_load_source(c->p, path, at, 1, 0, &idx) >= 0) {
             rd_source *src = &c->p->sources.v[idx];
             fn = rd_lua_load(c->lua, src->path, src->text, src->len, err, sizeof err);
-            if (fn < 0) c->lua_error = rd_arena_strdup(&c->arena, err);
         }
         c->lua_fn[i] = fn + 1 > 0 ? fn + 1 : -1;
     }
     c->lua_value[i].state = RD_FV_UNKNOWN;
+    c->lua_failed[i] = c->lua_fn[i] < 0 ? "its Lua could not be read or does not compile" : NULL;
     if (c->lua_fn[i] > 0) {
         rd_lua_arg *args = rd_arena_alloc(&c->arena, (c->g->nfacts + 1) * sizeof *args);
         size_t n = 0;
@@ -82,9 +82,10 @@ static int lua_fact(rd_case *c, const rd_decl *f, long long *v)
                     if (!strcmp(r->id, out.s)) c->lua_value[i] = (rd_fact_value){RD_FV_SET, j};
             }
             if (c->lua_value[i].state != RD_FV_SET && out.type != RD_LV_NIL)
-                c->lua_error = rd_arena_printf(&c->arena, "%s: returned a value that does not fit fact `%s`", f->u.fact.lua, f->id);
+                c->lua_failed[i] = "its Lua returned a value that is not one of the fact's";
         } else if (args) {
-            c->lua_error = rd_arena_strdup(&c->arena, err);
+            /* Lua's message may quote what the chunk was given: only that it failed is said */
+            c->lua_failed[i] = strstr(err, "limit") ? "its Lua ran past its limits" : "its Lua failed while running";
         }
     }
     c->lua_gen[i] = c->gen + 1;
@@ -556,7 +557,9 @@ static rd_case *case_new(rd_program *p)
     c->lua_gen = rd_arena_alloc(&c->arena, (c->g->nfacts + 1) * sizeof *c->lua_gen);
     c->derived_value = rd_arena_alloc(&c->arena, (c->g->nfacts + 1) * sizeof *c->derived_value);
     c->derived_gen = rd_arena_alloc(&c->arena, (c->g->nfacts + 1) * sizeof *c->derived_gen);
-    if (!c->facts || !c->consents || !c->lua_fn || !c->lua_value || !c->lua_gen || !c->derived_value || !c->derived_gen) {
+    c->lua_failed = rd_arena_alloc(&c->arena, (c->g->nfacts + 1) * sizeof *c->lua_failed);
+    if (!c->facts || !c->consents || !c->lua_fn || !c->lua_value || !c->lua_gen || !c->derived_value || !c->derived_gen ||
+        !c->lua_failed) {
         rd_arena_release(&c->arena);
         free(c);
         return NULL;

@@ -60,7 +60,8 @@ struct rd_case {
      * chain of them read twice by each next link costs its length, not 2^length */
     rd_fact_value *derived_value; /* by fact index */
     unsigned *derived_gen;
-    const char *lua_error;     /* the last Lua failure (no case data in it), for the caller */
+    const char **lua_failed;   /* by fact index: why its Lua gave no value for the current facts,
+                                  or NULL; no case data in it (never Lua's own message) */
 };
 
 /* The value of fact f (given, computed from a condition or by Lua): 1 and *v set when known, 0

@@ -25,7 +25,7 @@ static void reason(const rd_case *c, rd_reason *why, const rd_decl *d, const cha
     }
 }
 
-rd_decision rd_may_share(rd_case *c, const char *data, const char *from, const char *to, long long now, rd_reason *why)
+static rd_decision decide(rd_case *c, const char *data, const char *from, const char *to, long long now, rd_reason *why)
 {
     rd_program *p = c->p;
     rd_graph *g = c->g;
@@ -84,6 +84,19 @@ rd_decision rd_may_share(rd_case *c, const char *data, const char *from, const c
     return RD_DENY;
 }
 
+rd_decision rd_may_share(rd_case *c, const char *data, const char *from, const char *to, long long now, rd_reason *why)
+{
+    rd_decision dec = decide(c, data, from, to, now, why);
+    /* A rule whose condition reads a computed fact that failed did not apply for that reason: said
+     * with the answer, never hidden in it. */
+    for (uint32_t i = 0; why && i < c->g->nfacts; i++)
+        if (c->g->facts[i]->u.fact.lua && c->lua_failed[i] && c->lua_gen[i] == c->gen + 1) {
+            why->failed = c->g->facts[i]->id;
+            break;
+        }
+    return dec;
+}
+
 const char *rd_reason_text(const rd_reason *w, char *buf, size_t size)
 {
     if (!buf || !size) return buf;
@@ -107,5 +120,8 @@ const char *rd_reason_text(const rd_reason *w, char *buf, size_t size)
         snprintf(buf, size, "allowed: duty `%s` (%s) requires this report", id, label);
     else
         snprintf(buf, size, "denied: no consent, permit or duty allows `%s` to go to `%s`", data, to);
+    size_t n = strlen(buf);
+    if (w->failed && n < size)
+        snprintf(buf + n, size - n, " (computed fact `%s` has no value: its Lua failed, so it counted as unknown)", w->failed);
     return buf;
 }

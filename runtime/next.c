@@ -510,6 +510,16 @@ static rd_action_list *run(rd_case *c, long long now, int explain, unsigned char
                     : "tell her what was shared under the permit, with whom, and why",
             pm ? pm->label : NULL, 0, 0, pm ? pm->span : (rd_span){0, 0, 0, 0, 0});
     }
+    /* A computed fact whose Lua failed counts as unknown: say so, so that nobody takes what does not
+     * apply because of it for the SOP's intent. */
+    for (uint32_t i = 0; !w.failed && i < g->nfacts; i++) {
+        const rd_decl *f = g->facts[i];
+        if (!f->u.fact.lua || !c->lua_failed[i] || c->lua_gen[i] != c->gen + 1) continue;
+        w.cur = UINT32_MAX;
+        act(&w, RD_ACT_TRACE, f->id,
+            rd_arena_printf(&l->arena, "computed fact `%s` has no value: %s; it counts as unknown", f->id, c->lua_failed[i]),
+            NULL, 0, 0, f->u.fact.lua_span);
+    }
     for (uint32_t i = 0; visited && !w.failed && i < g->nnodes; i++) visited[i] |= w.visited[i];
     free(w.visited);
     free(w.held);

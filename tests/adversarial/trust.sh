@@ -1,8 +1,9 @@
 #!/bin/sh
-# Files an SOP or a case names, as an attacker would name them (issue 13, faults 7, 8, 9, 22):
-# an SOP whose directory is a case file or /etc/passwd, a local rules/esp.sop that would replace
-# the standard principles, a case file whose misspelt names sit on a line with her facts, and the
-# Cedar context written readable by everyone. Every check here failed on the code before.
+# What an attacker or a careless author names (issue 13, faults 7, 8, 9, 11, 20, 22): an SOP whose
+# directory is a case file or /etc/passwd, a local rules/esp.sop that would replace the standard
+# principles, a case file whose misspelt names sit on a line with her facts, the Cedar context
+# written readable by everyone, control characters for the worker's terminal, and Lua that does
+# not compile or fails. Every check here failed on the code before.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
@@ -74,4 +75,40 @@ ${RUN:-} "$RD" check "$tmp/sop/d.sop" >"$tmp/out" 2>&1
 if grep -q "control character" "$tmp/out" && ! grep -q "$(printf '\033')" "$tmp/out"; then ok; else
     bad "a YAML escape making ESC in a translation is accepted"; cat "$tmp/out"; fi
 
-finish adversarial-paths
+# 20. Lua that does not compile is an error of `check` at the fact; Lua that fails at run time is
+# said in `next` and `may-share`, never a fact silently unknown.
+mkdir -p "$tmp/lua"
+cat >"$tmp/lua/l.sop" <<'SOP'
+sop "Lua" { languages en }
+sector police "Police"
+actor centre "Centre" { sector police provides help }
+actor station "Station" { sector police provides help }
+service help "Help"
+data survivor_name "Her name" { identifying }
+fact risk: bool = lua "risk.lua"
+permit urgent "Urgent" { shares survivor_name with station when risk }
+pathway p "P" {
+  entry centre
+  start s
+  step s "S" by provider {
+    if risk { end "urgent" }
+    end "done"
+  }
+}
+SOP
+printf 'return (
+' >"$tmp/lua/risk.lua"
+${RUN:-} "$RD" check "$tmp/lua/l.sop" >"$tmp/out" 2>&1
+if grep -q "l.sop:7:.*does not compile" "$tmp/out"; then ok; else bad "Lua that does not compile passes check"; cat "$tmp/out"; fi
+printf 'error("no")
+' >"$tmp/lua/risk.lua"
+printf 'sop: "l.sop"
+case: "l-1"
+opened_by: centre
+' >"$tmp/lua/c.yaml"
+${RUN:-} "$RD" next "$tmp/lua/l.sop" "$tmp/lua/c.yaml" >"$tmp/out" 2>&1
+${RUN:-} "$RD" may-share "$tmp/lua/l.sop" "$tmp/lua/c.yaml" survivor_name centre station >>"$tmp/out" 2>&1
+if [ "$(grep -c "computed fact \`risk\` has no value" "$tmp/out")" -ge 2 ]; then ok; else
+    bad "a failing computed fact is silently unknown"; cat "$tmp/out"; fi
+
+finish adversarial-trust
