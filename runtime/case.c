@@ -187,7 +187,7 @@ int rd_case_consent_active(const rd_case *c, uint32_t k, long long now)
 
 static const char *const case_keys[] = {"sop", "case", "language", "opened_by", "pathway", "facts", "consents",
                                         "events", NULL};
-static const char *const consent_keys[] = {"granted", "at", "until", "except", "only", "withdrawn", NULL};
+static const char *const consent_keys[] = {"granted", "at", "until", "except", "only", "withdrawn", "shared", "to", NULL};
 static const char *const event_keys[] = {"step", "by", "at", "inform", "choose", "refer", "share", "with",
                                          "report", "permit", "reason", "told", "for", "data", NULL};
 
@@ -288,6 +288,20 @@ static unsigned char *name_set(ydoc *y, yaml_node_t *v, const char *what, rd_dec
 
 typedef struct consent_ctx { loader *L; rd_consent_value *cv; } consent_ctx;
 
+/* What a consent covered when she answered, by the names the SOP had then: a name a later text
+ * no longer has is dropped (it cannot be shared anyway), never an error that would lock the case. */
+static unsigned char *agreed_set(ydoc *y, yaml_node_t *v, const char *what, rd_decl_kind kind, uint32_t n, loader *L)
+{
+    unsigned char *set = rd_arena_alloc(&L->c->arena, n + 1);
+    if (!set || rd_y_expect(y, v, YAML_SEQUENCE_NODE, what) != 0) return set;
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+        const char *s = rd_y_scalar(y, yaml_document_get_node(&y->doc, *it), what);
+        const rd_decl *d = s ? rd_lookup(y->p, kind, s) : NULL;
+        if (d) set[d->index] = 1;
+    }
+    return set;
+}
+
 static long long when_of(ydoc *y, yaml_node_t *v, const char *what, loader *L)
 {
     const char *s = rd_y_scalar(y, v, what);
@@ -322,6 +336,10 @@ static void consent_field(ydoc *y, void *ctx, const char *key, yaml_node_t *k, y
         cc->cv->withdrawn = when_of(y, v, "withdrawn", cc->L);
     } else if (!strcmp(key, "except")) {
         cc->cv->except = name_set(y, v, "except", RD_D_DATA, c->g->ndata, cc->L);
+    } else if (!strcmp(key, "shared")) {
+        cc->cv->agreed = agreed_set(y, v, "shared", RD_D_DATA, c->g->ndata, cc->L);
+    } else if (!strcmp(key, "to")) {
+        cc->cv->agreed_to = agreed_set(y, v, "to", RD_D_ACTOR, c->g->nactors, cc->L);
     } else {
         cc->cv->only = name_set(y, v, "only", RD_D_ACTOR, c->g->nactors, cc->L);
     }
@@ -689,6 +707,17 @@ rd_status rd_case_set_fact(rd_case *c, const char *fact, const char *value, char
     }
 }
 
+/* What consent cd shares, and with whom, now that she answers it. */
+static rd_status record_agreed(rd_case *c, const rd_decl *cd, rd_consent_value *cv, char *err, size_t errlen)
+{
+    cv->agreed = rd_arena_alloc(&c->arena, c->g->ndata + 1);
+    cv->agreed_to = rd_arena_alloc(&c->arena, c->g->nactors + 1);
+    if (!cv->agreed || !cv->agreed_to) return fail(err, errlen, "out of memory"), RD_ERR_NOMEM;
+    for (uint32_t d = 0; d < c->g->ndata; d++) cv->agreed[d] = (unsigned char)rd_flow_shares(cd, d);
+    for (uint32_t a = 0; a < c->g->nactors; a++) cv->agreed_to[a] = (unsigned char)rd_flow_actor_in(c->g, a, cd->u.flow.with);
+    return RD_OK;
+}
+
 rd_status rd_case_decide(rd_case *c, const char *consent, int granted, long long at, char *err, size_t errlen)
 {
     rd_decl *d = rd_lookup(c->p, RD_D_CONSENT, consent);
@@ -705,7 +734,18 @@ rd_status rd_case_decide(rd_case *c, const char *consent, int granted, long long
     cv->state = granted ? RD_CS_GRANTED : RD_CS_REFUSED;
     cv->at = at;
     cv->withdrawn = RD_TIME_NONE;
-    return RD_OK;
+    return record_agreed(c, d, cv, err, errlen);
+}
+
+int rd_case_consent_changed(const rd_case *c, uint32_t k)
+{
+    const rd_consent_value *cv = &c->consents[k];
+    const rd_decl *cd = c->g->consents[k];
+    for (uint32_t d = 0; cv->agreed && d < c->g->ndata; d++)
+        if (!cv->agreed[d] && rd_flow_shares(cd, d)) return 1;
+    for (uint32_t a = 0; cv->agreed_to && a < c->g->nactors; a++)
+        if (!cv->agreed_to[a] && rd_flow_actor_in(c->g, a, cd->u.flow.with)) return 1;
+    return 0;
 }
 
 /* The set named by a comma-separated list of `kind` names, in the case's arena; "" is the empty
@@ -751,7 +791,7 @@ rd_status rd_case_grant(rd_case *c, const char *consent, const rd_consent_terms 
     if (except) cv->except = *terms->except ? except : NULL;
     if (only) cv->only = *terms->only ? only : NULL;
     if (terms && terms->until != RD_TIME_NONE) cv->until = terms->until;
-    return RD_OK;
+    return record_agreed(c, d, cv, err, errlen);
 }
 
 /* Break-glass: a permit is used for one flow, named as DATA:ACTOR, with a reason, while its

@@ -22,7 +22,16 @@ typedef struct rd_consent_value {
     long long at, until, withdrawn;
     unsigned char *except; /* by data index, or NULL */
     unsigned char *only;   /* by actor index, or NULL: everyone the consent names */
+    /* What the consent shared, and with whom, when she answered: she agreed to what she was told,
+     * so a later text of the SOP that shares more covers no more. NULL: not recorded (a case file
+     * written before these were). */
+    unsigned char *agreed;    /* by data index */
+    unsigned char *agreed_to; /* by actor index */
 } rd_consent_value;
+
+/* Whether her answer to consent k was given to a text that shared less, or with fewer, than the
+ * SOP's consent does now: she must be asked again before the rest is covered. */
+int rd_case_consent_changed(const rd_case *c, uint32_t k);
 
 typedef enum rd_event_kind {
     RD_EV_STEP, RD_EV_INFORM, RD_EV_CHOOSE, RD_EV_REFER, RD_EV_SHARE, RD_EV_REPORT, RD_EV_PERMIT, RD_EV_TOLD

@@ -198,6 +198,8 @@ static int write_case(const rd_case *c, FILE *f)
         time_pair(&e, "withdrawn", cv->withdrawn);
         set_pair(&e, "except", cv->except, g->data, g->ndata);
         set_pair(&e, "only", cv->only, g->actors, g->nactors);
+        set_pair(&e, "shared", cv->agreed, g->data, g->ndata);
+        set_pair(&e, "to", cv->agreed_to, g->actors, g->nactors);
         map_end(&e);
     }
     map_end(&e);

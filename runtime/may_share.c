@@ -47,13 +47,19 @@ static rd_decision decide(rd_case *c, const char *data, const char *from, const 
     }
     /* 2. her consents, as she gave them */
     const rd_decl *refused = NULL;
+    int ask_again = 0;
     for (uint32_t k = 0; k < g->nconsents; k++) {
         const rd_decl *cd = g->consents[k];
         if (!rd_flow_covers(g, cd, d, r)) continue;
         const rd_consent_value *cv = &c->consents[k];
-        if (cv->state != RD_CS_GRANTED || rd_flow_kept_back(g, cv->except, d) || (cv->only && !cv->only[r]) ||
+        /* she agreed to what the consent shared when she answered, not to a later text */
+        int beyond = (cv->agreed && !cv->agreed[d]) || (cv->agreed_to && !cv->agreed_to[r]);
+        if (cv->state != RD_CS_GRANTED || rd_flow_kept_back(g, cv->except, d) || (cv->only && !cv->only[r]) || beyond ||
             !rd_case_consent_active(c, k, now)) {
-            if (cv->state != RD_CS_UNSET) refused = cd;
+            if (cv->state != RD_CS_UNSET) {
+                refused = cd;
+                ask_again = beyond && cv->state == RD_CS_GRANTED;
+            }
             continue;
         }
         reason(c, why, cd, "consent", RD_ALLOW, dd->id, ta->id);
@@ -78,6 +84,7 @@ static rd_decision decide(rd_case *c, const char *data, const char *from, const 
     }
     if (refused) {
         reason(c, why, refused, "consent", RD_DENY, dd->id, ta->id);
+        if (why) why->ask_again = ask_again;
         return RD_DENY;
     }
     reason(c, why, NULL, "default", RD_DENY, dd->id, ta->id);
@@ -110,6 +117,10 @@ const char *rd_reason_text(const rd_reason *w, char *buf, size_t size)
                  data, to);
     else if (!strcmp(k, "consent") && w->decision == RD_ALLOW)
         snprintf(buf, size, "allowed by her consent `%s` (%s)", id, label);
+    else if (!strcmp(k, "consent") && w->ask_again)
+        snprintf(buf, size,
+                 "denied: she answered `%s` when it did not share `%s` with `%s`; the SOP's text has changed since: ask her again",
+                 id, data, to);
     else if (!strcmp(k, "consent"))
         snprintf(buf, size, "denied: her answer to `%s` does not allow it (refused, narrowed, expired or withdrawn)", id);
     else if (!strcmp(k, "permit"))

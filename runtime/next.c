@@ -510,6 +510,17 @@ static rd_action_list *run(rd_case *c, long long now, int explain, unsigned char
                     : "tell her what was shared under the permit, with whom, and why",
             pm ? pm->label : NULL, 0, 0, pm ? pm->span : (rd_span){0, 0, 0, 0, 0});
     }
+    /* A grant given to an earlier text of the consent covers what that text said, no more: the
+     * rest needs her answer again. */
+    for (uint32_t k = 0; !w.failed && k < g->nconsents; k++) {
+        if (c->consents[k].state != RD_CS_GRANTED || !rd_case_consent_changed(c, k)) continue;
+        const rd_decl *cd = g->consents[k];
+        w.cur = UINT32_MAX;
+        act(&w, RD_ACT_SEEK, cd->id,
+            rd_arena_printf(&l->arena, "ask her again: `%s` now shares more, or with more recipients, than when she "
+                                       "answered; her grant covers only what she was told then", cd->id),
+            cd->label, 0, 0, cd->span);
+    }
     /* A computed fact whose Lua failed counts as unknown: say so, so that nobody takes what does not
      * apply because of it for the SOP's intent. */
     for (uint32_t i = 0; !w.failed && i < g->nfacts; i++) {

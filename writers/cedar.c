@@ -336,8 +336,10 @@ static rd_status write_policies(rd_program *p, rd_graph *g, FILE *out)
                   "  (if context.consents[\"%s\"] has only then context.consents[\"%s\"].only.contains(principal) else true) &&\n"
                   "  (if context.consents[\"%s\"] has at then context.consents[\"%s\"].at <= context.now else true) &&\n"
                   "  (if context.consents[\"%s\"] has until then context.now <= context.consents[\"%s\"].until else true) &&\n"
-                  "  (if context.consents[\"%s\"] has withdrawn then context.now < context.consents[\"%s\"].withdrawn else true)\n};\n",
-                  a, a, a, a, a, a, a, a, a, a, a);
+                  "  (if context.consents[\"%s\"] has withdrawn then context.now < context.consents[\"%s\"].withdrawn else true) &&\n"
+                  "  (if context.consents[\"%s\"] has shared then context.consents[\"%s\"].shared.contains(resource) else true) &&\n"
+                  "  (if context.consents[\"%s\"] has to then context.consents[\"%s\"].to.contains(principal) else true)\n};\n",
+                  a, a, a, a, a, a, a, a, a, a, a, a, a, a, a);
     }
     rd_sb_puts(&b, "\n// Permits: without her consent, only while the condition certainly holds.\n");
     for (uint32_t i = 0; i < g->npermits; i++) {
@@ -433,7 +435,7 @@ static rd_status write_schema(rd_graph *g, FILE *out)
                 "entity DataAttribute;\n"
                 "entity Data in [Data, DataAttribute] = { \"label\": String, \"identifying\": Bool, \"protected\": Bool };\n"
                 "entity Actor in [Sector] = { \"label\": String, \"specialist\": Bool };\n"
-                "type ConsentAnswer = { \"granted\": Bool, \"except\": Set<Data>, \"only\"?: Set<Actor>, \"at\"?: Long, \"until\"?: Long, \"withdrawn\"?: Long };\n"
+                "type ConsentAnswer = { \"granted\": Bool, \"except\": Set<Data>, \"only\"?: Set<Actor>, \"at\"?: Long, \"until\"?: Long, \"withdrawn\"?: Long, \"shared\"?: Set<Data>, \"to\"?: Set<Actor> };\n"
                 "action share appliesTo {\n  principal: [Actor],\n  resource: [Data],\n  context: {\n"
                 "    \"from\": Actor,\n    \"now\": Long,\n    \"consents\": {");
     for (uint32_t k = 0; k < g->nconsents; k++) rd_sb_printf(&b, "%s\n      \"%s\"?: ConsentAnswer", k ? "," : "", g->consents[k]->id);
@@ -500,6 +502,9 @@ rd_status rd_cedar_write_context(rd_case *c, const char *from, long long now, FI
         json_object_set_new(a, "granted", json_boolean(cv->state == RD_CS_GRANTED));
         json_object_set_new(a, "except", cv->except ? names(cv->except, g->data, g->ndata, "Data") : json_array());
         if (cv->only) json_object_set_new(a, "only", names(cv->only, g->actors, g->nactors, "Actor"));
+        /* what the consent shared, and with whom, when she answered (rd_case_consent_changed) */
+        if (cv->agreed) json_object_set_new(a, "shared", names(cv->agreed, g->data, g->ndata, "Data"));
+        if (cv->agreed_to) json_object_set_new(a, "to", names(cv->agreed_to, g->actors, g->nactors, "Actor"));
         if (cv->at != RD_TIME_NONE) json_object_set_new(a, "at", json_integer(cv->at));
         if (cv->until != RD_TIME_NONE) json_object_set_new(a, "until", json_integer(cv->until));
         if (cv->withdrawn != RD_TIME_NONE) json_object_set_new(a, "withdrawn", json_integer(cv->withdrawn));

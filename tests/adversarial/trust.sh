@@ -111,4 +111,19 @@ ${RUN:-} "$RD" may-share "$tmp/lua/l.sop" "$tmp/lua/c.yaml" survivor_name centre
 if [ "$(grep -c "computed fact \`risk\` has no value" "$tmp/out")" -ge 2 ]; then ok; else
     bad "a failing computed fact is silently unknown"; cat "$tmp/out"; fi
 
+# 21. She consented to what she was told: a later text of the SOP whose consent shares more does not
+# turn her old grant into an allow for the rest; `next` asks for her answer again.
+mkdir -p "$tmp/ver"
+sed 's/shares survivor_name, location, safety_plan, passport_details, migration_status/shares survivor_name/' \
+    tests/flow/narrowed.sop >"$tmp/ver/s.sop"
+printf 'sop: "s.sop"\ncase: "v-1"\nopened_by: narrow_centre\n' >"$tmp/ver/c.yaml"
+${RUN:-} "$RD" case "$tmp/ver/s.sop" "$tmp/ver/c.yaml" --grant police_referral --now 2024-05-01T10:00:00Z >/dev/null 2>&1
+cp tests/flow/narrowed.sop "$tmp/ver/s.sop" # the new text: shares her location too
+${RUN:-} "$RD" may-share "$tmp/ver/s.sop" "$tmp/ver/c.yaml" location narrow_centre narrow_police --now 2024-05-02T10:00:00Z >"$tmp/out" 2>&1
+${RUN:-} "$RD" next "$tmp/ver/s.sop" "$tmp/ver/c.yaml" --now 2024-05-02T10:00:00Z >>"$tmp/out" 2>&1
+if grep -q "^deny: .*ask her again" "$tmp/out" && grep -q "^seek police_referral: ask her again" "$tmp/out" &&
+    ${RUN:-} "$RD" may-share "$tmp/ver/s.sop" "$tmp/ver/c.yaml" survivor_name narrow_centre narrow_police \
+        --now 2024-05-02T10:00:00Z 2>&1 | grep -q "^allow"; then ok; else
+    bad "an old grant covers what a newer text of the consent shares"; cat "$tmp/out"; fi
+
 finish adversarial-trust
