@@ -4,7 +4,7 @@
 # coverage (cov: edges, ft: features) and every crash, leak, timeout or OOM file found.
 #
 #   sh fuzz/run.sh [SECONDS]
-#   FUZZ_TARGETS="sop"   only some targets (default: "sop yaml case")
+#   FUZZ_TARGETS="sop"   only some targets (default: "sop yaml case change")
 #   FUZZ_KEEP_GOING=1    fork mode: keep fuzzing past crashes, leaks, timeouts and OOMs, saving each
 #
 # New corpus entries go to build-fuzz/corpus/TARGET/ (fuzz/corpus/TARGET/ holds the seeds and is
@@ -13,7 +13,7 @@
 set -u
 cd "$(dirname "$0")/.."
 secs=${1:-60}
-targets=${FUZZ_TARGETS:-sop yaml case}
+targets=${FUZZ_TARGETS:-sop yaml case change}
 mkdir -p build-fuzz
 if ! make -f fuzz/Makefile fuzz-build >build-fuzz/build.log 2>&1; then
     tail -30 build-fuzz/build.log
@@ -29,13 +29,13 @@ mode=""
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
 # The seeds are copies of the repository's own files, made here rather than committed twice.
-[ -d fuzz/corpus/sop ] && [ -d fuzz/corpus/yaml ] && [ -d fuzz/corpus/case ] || sh fuzz/seed.sh
+[ -d fuzz/corpus/sop ] && [ -d fuzz/corpus/yaml ] && [ -d fuzz/corpus/case ] && [ -d fuzz/corpus/change ] || sh fuzz/seed.sh
 
 pids=""
 for t in $targets; do
     mkdir -p "build-fuzz/corpus/$t" "$run/$t"
     dict=fuzz/sop.dict
-    [ "$t" = yaml ] || [ "$t" = case ] && dict=fuzz/yaml.dict
+    [ "$t" = yaml ] || [ "$t" = case ] || [ "$t" = change ] && dict=fuzz/yaml.dict
     # shellcheck disable=SC2086
     nice -n 10 "build-fuzz/fuzz_$t" $mode -dict="$dict" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
         -max_total_time="$secs" -print_final_stats=1 -artifact_prefix="$run/$t/" \
@@ -68,6 +68,6 @@ for t in $targets; do
     grep -m 3 -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error)' "$log" | sed 's/^/  /'
 done
 # A crash or timeout skips the harness's unlink: remove the temporary YAML files of this run.
-find /tmp -maxdepth 1 -name 'rd-fuzz-yaml-*' -newer "$run/.start" -type f -exec rm -f {} + 2>/dev/null
+find /tmp -maxdepth 1 \( -name 'rd-fuzz-yaml-*' -o -name 'rd-fuzz-change-*' \) -newer "$run/.start" -type f -exec rm -f {} + 2>/dev/null
 echo "fuzz: $found finding(s)"
 [ "$found" -eq 0 ]
