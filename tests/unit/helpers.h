@@ -32,6 +32,28 @@ static inline rd_program *compile_str(const char *text, rd_diagnostics **d)
     return rd_compile_text("t.sop", text, strlen(text), &test_opt, d);
 }
 
+/* Compiles `text`, which must compile (its diagnostics are printed when it does not); the
+ * diagnostics are dropped. The caller frees the program. */
+static inline rd_program *compile_ok(const char *text)
+{
+    rd_diagnostics *d;
+    rd_program *p = compile_str(text, &d);
+    if (!p) rd_diagnostics_print(d, stderr, 0);
+    rd_diagnostics_free(d);
+    assert_non_null(p);
+    return p;
+}
+
+/* The diagnostics of `text`, which must not compile. The caller frees them. */
+static inline rd_diagnostics *refused(const char *text)
+{
+    rd_diagnostics *d;
+    rd_program *p = compile_str(text, &d);
+    assert_null(p);
+    assert_non_null(d);
+    return d;
+}
+
 /* The diagnostics of compiling base followed by extra (the program itself is not kept). */
 static inline rd_diagnostics *diagnostics_of(const char *base, const char *extra)
 {
@@ -53,6 +75,37 @@ static inline const rd_diagnostic *find_diag(const rd_diagnostics *d, const char
         if (strcmp(rd_diagnostics_get(d, i)->code, code) == 0) return rd_diagnostics_get(d, i);
     return NULL;
 }
+
+/* The first diagnostic with the given code, which must be there. */
+static inline const rd_diagnostic *the_diag(const rd_diagnostics *d, const char *code)
+{
+    const rd_diagnostic *g = find_diag(d, code);
+    if (!g) {
+        rd_diagnostics_print(d, stderr, 0);
+        fail_msg("no `%s` diagnostic among these", code);
+    }
+    return g;
+}
+
+/* The one error among the diagnostics (printed when there are more or none). */
+static inline const rd_diagnostic *only_error(const rd_diagnostics *d)
+{
+    if (rd_diagnostics_count(d, RD_SEV_ERROR) != 1) rd_diagnostics_print(d, stderr, 0);
+    assert_int_equal(rd_diagnostics_count(d, RD_SEV_ERROR), 1);
+    for (size_t i = 0; i < rd_diagnostics_len(d); i++)
+        if (rd_diagnostics_get(d, i)->severity == RD_SEV_ERROR) return rd_diagnostics_get(d, i);
+    return NULL;
+}
+
+/* A diagnostic says `message` at line:col. A macro, so that a failure names the test's line. */
+#define assert_diag(g, line_, col_, message_)                                                     \
+    do {                                                                                           \
+        const rd_diagnostic *g_ = (g);                                                             \
+        assert_non_null(g_);                                                                       \
+        assert_string_equal(g_->message, message_);                                                \
+        assert_int_equal(g_->line, line_);                                                         \
+        assert_int_equal(g_->col, col_);                                                           \
+    } while (0)
 
 static inline rd_decl *decl_named(rd_program *p, rd_decl_kind k, const char *id)
 {

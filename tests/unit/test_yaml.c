@@ -80,15 +80,6 @@ static void providers_become_actors(void **state)
     rd_diagnostics_free(d);
 }
 
-static const rd_diagnostic *only_error(rd_diagnostics *d)
-{
-    if (rd_diagnostics_count(d, RD_SEV_ERROR) != 1) rd_diagnostics_print(d, stderr, 0);
-    assert_int_equal(rd_diagnostics_count(d, RD_SEV_ERROR), 1);
-    for (size_t i = 0; i < rd_diagnostics_len(d); i++)
-        if (rd_diagnostics_get(d, i)->severity == RD_SEV_ERROR) return rd_diagnostics_get(d, i);
-    return NULL;
-}
-
 static void directory_mistakes_are_located(void **state)
 {
     (void)state;
