@@ -32,27 +32,43 @@ static inline rd_program *compile_str(const char *text, rd_diagnostics **d)
     return rd_compile_text("t.sop", text, strlen(text), &test_opt, d);
 }
 
-/* Compiles `text`, which must compile (its diagnostics are printed when it does not); the
- * diagnostics are dropped. The caller frees the program. */
-static inline rd_program *compile_ok(const char *text)
+/* p, a program that must have compiled: when it did not, its diagnostics d are printed. d is freed. */
+static inline rd_program *compiled(rd_program *p, rd_diagnostics *d)
 {
-    rd_diagnostics *d;
-    rd_program *p = compile_str(text, &d);
     if (!p) rd_diagnostics_print(d, stderr, 0);
     rd_diagnostics_free(d);
     assert_non_null(p);
     return p;
 }
 
-/* The diagnostics of `text`, which must not compile. The caller frees them. */
-static inline rd_diagnostics *refused(const char *text)
+/* d, the diagnostics of a program p that must not have compiled. */
+static inline rd_diagnostics *refusal(rd_program *p, rd_diagnostics *d)
 {
-    rd_diagnostics *d;
-    rd_program *p = compile_str(text, &d);
     assert_null(p);
     assert_non_null(d);
     return d;
 }
+
+/* `text`, which must compile (the caller frees the program), or must not (the caller frees the
+ * diagnostics). */
+static inline rd_program *compile_ok(const char *text)
+{
+    rd_diagnostics *d;
+    rd_program *p = compile_str(text, &d);
+    return compiled(p, d);
+}
+static inline rd_diagnostics *refused(const char *text)
+{
+    rd_diagnostics *d;
+    rd_program *p = compile_str(text, &d);
+    return refusal(p, d);
+}
+
+/* Fills tests[n...] with one test a row of the array `rows`: `fn` run with the row as its state,
+ * named by the row's field `name`. */
+#define add_row_tests(tests, n, rows, name, fn)                                                    \
+    for (size_t row_ = 0; row_ < sizeof(rows) / sizeof *(rows); row_++)                           \
+    (tests)[(n)++] = (struct CMUnitTest){(rows)[row_].name, (fn), NULL, NULL, (void *)&(rows)[row_]}
 
 /* The diagnostics of compiling base followed by extra (the program itself is not kept). */
 static inline rd_diagnostics *diagnostics_of(const char *base, const char *extra)

@@ -6,24 +6,16 @@ static void spans_count_code_points(void **state)
 {
     (void)state;
     /* The Thai label takes 12 code points but 36 bytes; the `@` after it stands at column 25. */
-    rd_diagnostics *d;
-    rd_program *p = compile_str("notice n \"\xe0\xb8\x9b\xe0\xb8\xa3\xe0\xb8\xb0\xe0\xb8\x81\xe0\xb8\xb2\xe0\xb8\xa8"
-                                "\xe0\xb8\x82\xe0\xb8\xad\xe0\xb8\x87\xe0\xb9\x80\xe0\xb8\xa3\xe0\xb8\xb2\" @\n", &d);
-    assert_null(p);
-    const rd_diagnostic *g = find_diag(d, "syntax");
-    assert_non_null(g);
-    assert_int_equal(g->line, 1);
-    assert_int_equal(g->col, 25);
-    assert_string_equal(g->message, "unexpected `@`");
+    rd_diagnostics *d = refused("notice n \"\xe0\xb8\x9b\xe0\xb8\xa3\xe0\xb8\xb0\xe0\xb8\x81\xe0\xb8\xb2\xe0\xb8\xa8"
+                                "\xe0\xb8\x82\xe0\xb8\xad\xe0\xb8\x87\xe0\xb9\x80\xe0\xb8\xa3\xe0\xb8\xb2\" @\n");
+    assert_diag(the_diag(d, "syntax"), 1, 25, "unexpected `@`");
     rd_diagnostics_free(d);
 }
 
 static void reports_several_lexical_errors(void **state)
 {
     (void)state;
-    rd_diagnostics *d;
-    rd_program *p = compile_str("sector Health \"x\"\nsector police \"y\" ;\nnotice n \"bad \\q escape\"\n", &d);
-    assert_null(p);
+    rd_diagnostics *d = refused("sector Health \"x\"\nsector police \"y\" ;\nnotice n \"bad \\q escape\"\n");
     assert_int_equal(rd_diagnostics_count(d, RD_SEV_ERROR), 3);
     assert_string_equal(rd_diagnostics_get(d, 0)->message, "names are written in lower case, with _ between words");
     assert_string_equal(rd_diagnostics_get(d, 0)->help, "write `health`");
@@ -36,9 +28,7 @@ static void reports_several_lexical_errors(void **state)
 static void curly_quotes_are_explained(void **state)
 {
     (void)state;
-    rd_diagnostics *d;
-    rd_program *p = compile_str("notice n \xe2\x80\x9cHello\xe2\x80\x9d\n", &d);
-    assert_null(p);
+    rd_diagnostics *d = refused("notice n \xe2\x80\x9cHello\xe2\x80\x9d\n");
     assert_int_equal(rd_diagnostics_count(d, RD_SEV_ERROR), 1);
     assert_string_equal(rd_diagnostics_get(d, 0)->message, "this is a curly quote");
     assert_int_equal(rd_diagnostics_get(d, 0)->col, 10);
@@ -48,41 +38,27 @@ static void curly_quotes_are_explained(void **state)
 static void unclosed_string_points_at_its_start(void **state)
 {
     (void)state;
-    rd_diagnostics *d;
-    rd_program *p = compile_str("sector a \"A\"\nnotice n \"never closed\nsector b \"B\" ;\n", &d);
-    assert_null(p);
-    const rd_diagnostic *g = rd_diagnostics_get(d, 0);
-    assert_string_equal(g->message, "this text is never closed on its line");
-    assert_int_equal(g->line, 2);
-    assert_int_equal(g->col, 10);
+    rd_diagnostics *d = refused("sector a \"A\"\nnotice n \"never closed\nsector b \"B\" ;\n");
+    assert_diag(rd_diagnostics_get(d, 0), 2, 10, "this text is never closed on its line");
     /* Scanning resumed at the next declaration, with its positions right. */
     assert_int_equal(rd_diagnostics_count(d, RD_SEV_ERROR), 2);
-    g = rd_diagnostics_get(d, 1);
-    assert_string_equal(g->message, "unexpected `;`");
-    assert_int_equal(g->line, 3);
-    assert_int_equal(g->col, 14);
+    assert_diag(rd_diagnostics_get(d, 1), 3, 14, "unexpected `;`");
     rd_diagnostics_free(d);
 }
 
 static void escapes_are_decoded(void **state)
 {
     (void)state;
-    rd_diagnostics *d;
-    rd_program *p = compile_str("notice n \"say \\\"no\\\"\\\\ then\\nnext\"\n", &d);
-    assert_non_null(p);
+    rd_program *p = compile_ok("notice n \"say \\\"no\\\"\\\\ then\\nnext\"\n");
     assert_string_equal(decl_named(p, RD_D_NOTICE, "n")->label, "say \"no\"\\ then\nnext");
     rd_program_free(p);
-    rd_diagnostics_free(d);
 }
 
 static void invalid_utf8_is_located(void **state)
 {
     (void)state;
-    rd_diagnostics *d;
-    rd_program *p = compile_str("sector a \"A\"\nnotice n \"ab\xff\"\n", &d);
-    assert_null(p);
-    const rd_diagnostic *g = find_diag(d, "encoding");
-    assert_non_null(g);
+    rd_diagnostics *d = refused("sector a \"A\"\nnotice n \"ab\xff\"\n");
+    const rd_diagnostic *g = the_diag(d, "encoding");
     assert_int_equal(g->line, 2);
     assert_int_equal(g->col, 13);
     rd_diagnostics_free(d);

@@ -113,20 +113,16 @@ static void builds_the_tree(void **state)
 static void recovers_at_the_next_declaration(void **state)
 {
     (void)state;
-    rd_diagnostics *d;
-    rd_program *p = compile_str("sector a \"A\" oops\n"
+    rd_diagnostics *d = refused("sector a \"A\" oops\n"
                                 "actor b \"B\" { sector a provides }\n"
                                 "notice n\n"
                                 "notice m \"fine\"\n"
-                                "pathway p \"P\" { step s \"S\" { end } }\n", &d);
-    assert_null(p);
+                                "pathway p \"P\" { step s \"S\" { end } }\n");
     assert_int_equal(rd_diagnostics_count(d, RD_SEV_ERROR), 4);
     assert_int_equal(rd_diagnostics_get(d, 0)->line, 1);
     assert_int_equal(rd_diagnostics_get(d, 1)->line, 2);
     /* the missing text belongs after `notice n` on line 3, not at the next line's `notice` */
-    assert_int_equal(rd_diagnostics_get(d, 2)->line, 3);
-    assert_int_equal(rd_diagnostics_get(d, 2)->col, 9);
-    assert_string_equal(rd_diagnostics_get(d, 2)->message, "expected a quoted text, found `notice`");
+    assert_diag(rd_diagnostics_get(d, 2), 3, 9, "expected a quoted text, found `notice`");
     assert_int_equal(rd_diagnostics_get(d, 3)->line, 5);
     assert_string_equal(rd_diagnostics_get(d, 3)->message, "expected `by`, found `{`");
     rd_diagnostics_free(d);
@@ -135,22 +131,17 @@ static void recovers_at_the_next_declaration(void **state)
 static void reserved_word_as_name(void **state)
 {
     (void)state;
-    rd_diagnostics *d;
-    rd_program *p = compile_str("notice report \"x\"\n", &d);
-    assert_null(p);
+    rd_diagnostics *d = refused("notice report \"x\"\n");
     const rd_diagnostic *g = rd_diagnostics_get(d, 0);
     assert_string_equal(g->code, "reserved-word");
-    assert_string_equal(g->message, "`report` is a reserved word, so it cannot be used as a name here");
-    assert_int_equal(g->col, 8);
+    assert_diag(g, 1, 8, "`report` is a reserved word, so it cannot be used as a name here");
     rd_diagnostics_free(d);
 }
 
 static void misspelt_keyword_gets_a_suggestion(void **state)
 {
     (void)state;
-    rd_diagnostics *d;
-    rd_program *p = compile_str("acter a \"A\" { }\n", &d);
-    assert_null(p);
+    rd_diagnostics *d = refused("acter a \"A\" { }\n");
     assert_string_equal(rd_diagnostics_get(d, 0)->message, "expected a declaration, found `acter`");
     assert_string_equal(rd_diagnostics_get(d, 0)->help, "did you mean `actor`?");
     rd_diagnostics_free(d);
@@ -159,13 +150,9 @@ static void misspelt_keyword_gets_a_suggestion(void **state)
 static void missing_close_brace_names_the_open_one(void **state)
 {
     (void)state;
-    rd_diagnostics *d;
-    rd_program *p = compile_str("sector a \"A\"\nactor b \"B\" {\n  sector a\n", &d);
-    assert_null(p);
+    rd_diagnostics *d = refused("sector a \"A\"\nactor b \"B\" {\n  sector a\n");
     const rd_diagnostic *g = rd_diagnostics_get(d, 0);
-    assert_string_equal(g->message, "this `{` is never closed: the file ends first");
-    assert_int_equal(g->line, 2);
-    assert_int_equal(g->col, 13);
+    assert_diag(g, 2, 13, "this `{` is never closed: the file ends first");
     assert_non_null(g->note);
     rd_diagnostics_free(d);
 }
@@ -182,62 +169,52 @@ static char *repeat(const char *a, size_t n, const char *mid, const char *b)
     return s;
 }
 
+/* fmt with its one %s replaced by `a` n times, then `mid`, then `b` n times. The caller frees it. */
+static char *nested(const char *fmt, const char *a, size_t n, const char *mid, const char *b)
+{
+    char *inner = repeat(a, n, mid, b);
+    size_t len = strlen(fmt) + strlen(inner) + 1;
+    char *text = malloc(len);
+    assert_non_null(text);
+    snprintf(text, len, fmt, inner);
+    free(inner);
+    return text;
+}
+
+/* `text` (freed here) is refused with one error: it nests too deep. */
+static void one_too_deep(char *text)
+{
+    rd_diagnostics *d = refused(text);
+    assert_int_equal(rd_diagnostics_count(d, RD_SEV_ERROR), 1);
+    assert_string_equal(rd_diagnostics_get(d, 0)->code, "too-deep");
+    rd_diagnostics_free(d);
+    free(text);
+}
+
+#define IN_A_STEP "fact x: bool\npathway p \"P\" { entry sector s start a step a \"A\" by provider { %s } }\n"
+#define IN_A_FACT "fact x: bool\nfact y: bool = %s\n"
+
 static void deep_nesting_is_refused_not_overflowed(void **state)
 {
     (void)state;
-    char *body = repeat("if x { ", 10000, "end", " }");
-    char *text = malloc(strlen(body) + 200);
-    sprintf(text, "fact x: bool\npathway p \"P\" { entry sector s start a step a \"A\" by provider { %s } }\n", body);
-    rd_diagnostics *d;
-    rd_program *p = compile_str(text, &d);
-    assert_null(p);
-    assert_int_equal(rd_diagnostics_count(d, RD_SEV_ERROR), 1);
-    assert_string_equal(rd_diagnostics_get(d, 0)->code, "too-deep");
-    rd_diagnostics_free(d);
-    free(text);
-    free(body);
-
-    char *cond = repeat("not ", 10000, "x", "");
-    text = malloc(strlen(cond) + 100);
-    sprintf(text, "fact x: bool\nfact y: bool = %s\n", cond);
-    p = compile_str(text, &d);
-    assert_null(p);
+    one_too_deep(nested(IN_A_STEP, "if x { ", 10000, "end", " }"));
+    /* a `not` 10,000 times: an error (the grammar's own stack runs out), not a crash */
+    char *text = nested(IN_A_FACT, "not ", 10000, "x", "");
+    rd_diagnostics *d = refused(text);
     assert_true(rd_diagnostics_count(d, RD_SEV_ERROR) >= 1);
     rd_diagnostics_free(d);
     free(text);
-    free(cond);
-
-    char *parens = repeat("(", 10000, "x", ")");
-    text = malloc(strlen(parens) + 100);
-    sprintf(text, "fact x: bool\nfact y: bool = %s\n", parens);
-    p = compile_str(text, &d);
-    assert_null(p);
-    assert_string_equal(rd_diagnostics_get(d, 0)->code, "too-deep");
-    rd_diagnostics_free(d);
-    free(text);
-    free(parens);
-
+    one_too_deep(nested(IN_A_FACT, "(", 10000, "x", ")"));
     /* an `else if` chain nests as deep as it is long: 2,400 links, one error, no deep recursion */
-    char *chain = repeat("if x { end } else ", 2400, "{ end }", "");
-    text = malloc(strlen(chain) + 200);
-    sprintf(text, "fact x: bool\npathway p \"P\" { entry sector s start a step a \"A\" by provider { %s } }\n", chain);
-    p = compile_str(text, &d);
-    assert_null(p);
-    assert_int_equal(rd_diagnostics_count(d, RD_SEV_ERROR), 1);
-    assert_string_equal(rd_diagnostics_get(d, 0)->code, "too-deep");
-    rd_diagnostics_free(d);
-    free(text);
-    free(chain);
+    one_too_deep(nested(IN_A_STEP, "if x { end } else ", 2400, "{ end }", ""));
     /* and 200 links are fine */
-    chain = repeat("if x { end } else ", 199, "{ end }", "");
-    text = malloc(strlen(chain) + 300);
-    sprintf(text, "sector s \"S\"\nfact x: bool \"X?\"\npathway p \"P\" { entry sector s start a step a \"A\" by provider { ask x %s } }\n", chain);
-    p = compile_str(text, &d);
+    text = nested("sector s \"S\"\nfact x: bool \"X?\"\npathway p \"P\" { entry sector s start a step a \"A\" by provider { ask x %s } }\n",
+                  "if x { end } else ", 199, "{ end }", "");
+    rd_program *p = compile_str(text, &d);
     for (size_t i = 0; i < rd_diagnostics_len(d); i++) assert_string_not_equal(rd_diagnostics_get(d, i)->code, "too-deep");
     rd_program_free(p);
     rd_diagnostics_free(d);
     free(text);
-    free(chain);
 }
 
 /* A text up to RD_MAX_STRING is kept whole; past it, even by megabytes, it is an error that says
@@ -272,15 +249,8 @@ static void texts_are_held_to_the_limit(void **state)
 static void empty_and_comment_only_files_are_fine(void **state)
 {
     (void)state;
-    rd_diagnostics *d;
-    rd_program *p = compile_str("", &d);
-    assert_non_null(p);
-    rd_program_free(p);
-    rd_diagnostics_free(d);
-    p = compile_str("# nothing yet\n", &d);
-    assert_non_null(p);
-    rd_program_free(p);
-    rd_diagnostics_free(d);
+    rd_program_free(compile_ok(""));
+    rd_program_free(compile_ok("# nothing yet\n"));
 }
 
 static void every_truncation_of_a_program_is_handled(void **state)
