@@ -64,11 +64,64 @@ static inline rd_diagnostics *refused(const char *text)
     return refusal(p, d);
 }
 
-/* Fills tests[n...] with one test a row of the array `rows`: `fn` run with the row as its state,
- * named by the row's field `name`. */
-#define add_row_tests(tests, n, rows, name, fn)                                                    \
-    for (size_t row_ = 0; row_ < sizeof(rows) / sizeof *(rows); row_++)                           \
-    (tests)[(n)++] = (struct CMUnitTest){(rows)[row_].name, (fn), NULL, NULL, (void *)&(rows)[row_]}
+/* What the diagnostic at index `at` must be: each field given (not 0, not NULL) is checked; `note`
+ * 1: it points at a second place. */
+typedef struct want_diag {
+    size_t at;
+    const char *code;
+    unsigned line, col;
+    const char *message, *help;
+    int note;
+} want_diag;
+
+/* A text that must not compile, and what its diagnostics say: `errors` errors (0: not counted),
+ * then each of `want` up to the first that checks nothing. `len` 0: the text is a C string. One
+ * test a row (RUN_ROWS), named by `name`. */
+typedef struct refusal_row {
+    const char *name, *text;
+    size_t len, errors;
+    want_diag want[4];
+} refusal_row;
+
+static inline void check_refusal(void **state)
+{
+    const refusal_row *r = *state;
+    rd_diagnostics *d;
+    rd_program *p = rd_compile_text("t.sop", r->text, r->len ? r->len : strlen(r->text), &test_opt, &d);
+    refusal(p, d);
+    if (r->errors) assert_int_equal(rd_diagnostics_count(d, RD_SEV_ERROR), r->errors);
+    for (const want_diag *w = r->want; w < r->want + 4 && (w->code || w->line || w->col || w->message || w->help || w->note); w++) {
+        const rd_diagnostic *g = rd_diagnostics_get(d, w->at);
+        if (!g) fail_msg("no diagnostic %zu", w->at);
+        if (w->code) assert_string_equal(g->code, w->code);
+        if (w->line) assert_int_equal(g->line, w->line);
+        if (w->col) assert_int_equal(g->col, w->col);
+        if (w->message) assert_string_equal(g->message, w->message);
+        if (w->help) assert_string_equal(g->help, w->help);
+        if (w->note) assert_non_null(g->note);
+    }
+    rd_diagnostics_free(d);
+}
+
+/* Runs the group `name`: one test a row of a table, `fn` given the row as its state and named by
+ * the row's first field (a string), then the tests in `more`. Use RUN_ROWS. */
+static inline int run_rows(const char *name, CMUnitTestFunction fn, const void *rows, size_t row_size, size_t nrows,
+                           const struct CMUnitTest *more, size_t nmore, CMFixtureFunction setup, CMFixtureFunction teardown)
+{
+    struct CMUnitTest *t = calloc(nrows + nmore, sizeof *t);
+    assert_non_null(t);
+    for (size_t i = 0; i < nrows; i++) {
+        const void *row = (const char *)rows + i * row_size;
+        t[i] = (struct CMUnitTest){*(const char *const *)row, fn, NULL, NULL, (void *)row};
+    }
+    for (size_t i = 0; i < nmore; i++) t[nrows + i] = more[i];
+    int failed = _cmocka_run_group_tests(name, t, nrows + nmore, setup, teardown);
+    free(t);
+    return failed;
+}
+#define RUN_ROWS(name, fn, rows, more, setup, teardown)                                            \
+    run_rows(name, fn, rows, sizeof *(rows), sizeof(rows) / sizeof *(rows), more, sizeof(more) / sizeof *(more), setup, \
+             teardown)
 
 /* The diagnostics of compiling base followed by extra (the program itself is not kept). */
 static inline rd_diagnostics *diagnostics_of(const char *base, const char *extra)

@@ -66,9 +66,6 @@ static void syntax_errors_are_refused(void **state)
 
 int main(void)
 {
-    struct CMUnitTest tests[sizeof layouts / sizeof *layouts + 1];
-    size_t n = 0;
-    add_row_tests(tests, n, layouts, rule, formats_to);
-    tests[n++] = (struct CMUnitTest)cmocka_unit_test(syntax_errors_are_refused);
-    return cmocka_run_group_tests_name("fmt", tests, NULL, NULL);
+    const struct CMUnitTest more[] = {cmocka_unit_test(syntax_errors_are_refused)};
+    return RUN_ROWS("fmt", formats_to, layouts, more, NULL, NULL);
 }

@@ -110,52 +110,28 @@ static void builds_the_tree(void **state)
     rd_diagnostics_free(d);
 }
 
-static void recovers_at_the_next_declaration(void **state)
-{
-    (void)state;
-    rd_diagnostics *d = refused("sector a \"A\" oops\n"
-                                "actor b \"B\" { sector a provides }\n"
-                                "notice n\n"
-                                "notice m \"fine\"\n"
-                                "pathway p \"P\" { step s \"S\" { end } }\n");
-    assert_int_equal(rd_diagnostics_count(d, RD_SEV_ERROR), 4);
-    assert_int_equal(rd_diagnostics_get(d, 0)->line, 1);
-    assert_int_equal(rd_diagnostics_get(d, 1)->line, 2);
+/* Syntax mistakes, what is said about them, and recovery at the next declaration (helpers.h:
+ * refusal_row, check_refusal). */
+static const refusal_row refusals[] = {
     /* the missing text belongs after `notice n` on line 3, not at the next line's `notice` */
-    assert_diag(rd_diagnostics_get(d, 2), 3, 9, "expected a quoted text, found `notice`");
-    assert_int_equal(rd_diagnostics_get(d, 3)->line, 5);
-    assert_string_equal(rd_diagnostics_get(d, 3)->message, "expected `by`, found `{`");
-    rd_diagnostics_free(d);
-}
-
-static void reserved_word_as_name(void **state)
-{
-    (void)state;
-    rd_diagnostics *d = refused("notice report \"x\"\n");
-    const rd_diagnostic *g = rd_diagnostics_get(d, 0);
-    assert_string_equal(g->code, "reserved-word");
-    assert_diag(g, 1, 8, "`report` is a reserved word, so it cannot be used as a name here");
-    rd_diagnostics_free(d);
-}
-
-static void misspelt_keyword_gets_a_suggestion(void **state)
-{
-    (void)state;
-    rd_diagnostics *d = refused("acter a \"A\" { }\n");
-    assert_string_equal(rd_diagnostics_get(d, 0)->message, "expected a declaration, found `acter`");
-    assert_string_equal(rd_diagnostics_get(d, 0)->help, "did you mean `actor`?");
-    rd_diagnostics_free(d);
-}
-
-static void missing_close_brace_names_the_open_one(void **state)
-{
-    (void)state;
-    rd_diagnostics *d = refused("sector a \"A\"\nactor b \"B\" {\n  sector a\n");
-    const rd_diagnostic *g = rd_diagnostics_get(d, 0);
-    assert_diag(g, 2, 13, "this `{` is never closed: the file ends first");
-    assert_non_null(g->note);
-    rd_diagnostics_free(d);
-}
+    {"recovers_at_the_next_declaration",
+     "sector a \"A\" oops\n"
+     "actor b \"B\" { sector a provides }\n"
+     "notice n\n"
+     "notice m \"fine\"\n"
+     "pathway p \"P\" { step s \"S\" { end } }\n",
+     0, 4,
+     {{0, NULL, 1, 0, NULL, NULL, 0},
+      {1, NULL, 2, 0, NULL, NULL, 0},
+      {2, NULL, 3, 9, "expected a quoted text, found `notice`", NULL, 0},
+      {3, NULL, 5, 0, "expected `by`, found `{`", NULL, 0}}},
+    {"reserved_word_as_name", "notice report \"x\"\n", 0, 0,
+     {{0, "reserved-word", 1, 8, "`report` is a reserved word, so it cannot be used as a name here", NULL, 0}}},
+    {"misspelt_keyword_gets_a_suggestion", "acter a \"A\" { }\n", 0, 0,
+     {{0, NULL, 0, 0, "expected a declaration, found `acter`", "did you mean `actor`?", 0}}},
+    {"missing_close_brace_names_the_open_one", "sector a \"A\"\nactor b \"B\" {\n  sector a\n", 0, 0,
+     {{0, NULL, 2, 13, "this `{` is never closed: the file ends first", NULL, 1}}},
+};
 
 static char *repeat(const char *a, size_t n, const char *mid, const char *b)
 {
@@ -291,17 +267,13 @@ static void random_bytes_are_handled(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
+    const struct CMUnitTest more[] = {
         cmocka_unit_test(builds_the_tree),
-        cmocka_unit_test(recovers_at_the_next_declaration),
-        cmocka_unit_test(reserved_word_as_name),
-        cmocka_unit_test(misspelt_keyword_gets_a_suggestion),
-        cmocka_unit_test(missing_close_brace_names_the_open_one),
         cmocka_unit_test(deep_nesting_is_refused_not_overflowed),
         cmocka_unit_test(texts_are_held_to_the_limit),
         cmocka_unit_test(empty_and_comment_only_files_are_fine),
         cmocka_unit_test(every_truncation_of_a_program_is_handled),
         cmocka_unit_test(random_bytes_are_handled),
     };
-    return cmocka_run_group_tests_name("parser", tests, NULL, NULL);
+    return RUN_ROWS("parser", check_refusal, refusals, more, NULL, NULL);
 }

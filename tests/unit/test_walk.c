@@ -124,9 +124,6 @@ static void a_share_to_two_actors_waits_for_both(void **state)
 
 int main(void)
 {
-    struct CMUnitTest tests[sizeof choices / sizeof *choices + 1];
-    size_t n = 0;
-    add_row_tests(tests, n, choices, name, open_after_choosing);
-    tests[n++] = (struct CMUnitTest)cmocka_unit_test(a_share_to_two_actors_waits_for_both);
-    return cmocka_run_group_tests_name("walk", tests, setup, teardown);
+    const struct CMUnitTest more[] = {cmocka_unit_test(a_share_to_two_actors_waits_for_both)};
+    return RUN_ROWS("walk", open_after_choosing, choices, more, setup, teardown);
 }
