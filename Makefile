@@ -18,7 +18,7 @@ GEN_SRC := $(B)/lexer.c $(B)/parser.c
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/lexer.o $(B)/parser.o
 CLI_OBJ := $(B)/cli/main.o $(B)/cli/case_cmd.o $(B)/cli/run_cmd.o $(B)/cli/graph_cmd.o $(B)/cli/doc_cmd.o $(B)/cli/diff_cmd.o $(B)/cli/fmt_cmd.o $(B)/cli/cedar_cmd.o
 
-.PHONY: all test-layers fuzz test-fuzz-smoke test test-unit test-golden test-graph test-doc test-diff test-tests test-fmt test-cedar test-verify test-spin test-regress test-crash test-oom test-asan test-valgrind bench clean deps
+.PHONY: all test-layers test-bench fuzz test-fuzz-smoke test test-unit test-golden test-graph test-doc test-diff test-tests test-fmt test-cedar test-verify test-spin test-regress test-crash test-oom test-asan test-valgrind bench clean deps
 all: rightdoor
 
 rightdoor: $(B)/librightdoor.a $(CLI_OBJ)
@@ -138,7 +138,12 @@ test-oom: rightdoor
 test-layers: rightdoor
 	@sh scripts/layers.sh $(B)
 
-test: test-layers test-unit test-golden test-graph test-doc test-diff $(CLI_TARGETS) test-tests test-fmt test-cedar test-verify test-spin test-regress test-crash test-oom test-fuzz-smoke
+# Every benchmark once, at a tiny size, so that none can break unseen (the figures: make bench).
+test-bench: rightdoor $(B)/bench/bench_front $(B)/bench/bench_verify $(B)/bench/bench_runtime
+	@$(B)/bench/bench_front 100 1 >/dev/null && $(B)/bench/bench_verify 100 20 10 5 8 1 10 >/dev/null && \
+	    $(B)/bench/bench_runtime 1000 2 >/dev/null && echo "bench: 3 passed, 0 failed"
+
+test: test-layers test-bench test-unit test-golden test-graph test-doc test-diff $(CLI_TARGETS) test-tests test-fmt test-cedar test-verify test-spin test-regress test-crash test-oom test-fuzz-smoke
 	$(MAKE) test-asan
 
 # Everything again, built with AddressSanitizer and UndefinedBehaviorSanitizer into build-asan/, by clang

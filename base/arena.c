@@ -70,17 +70,23 @@ char *rd_arena_strndup(rd_arena *a, const char *s, size_t n)
 
 char *rd_arena_strdup(rd_arena *a, const char *s) { return rd_arena_strndup(a, s, strlen(s)); }
 
+char *rd_arena_vprintf(rd_arena *a, const char *fmt, va_list ap)
+{
+    va_list cp;
+    va_copy(cp, ap);
+    int n = vsnprintf(NULL, 0, fmt, cp);
+    va_end(cp);
+    if (n < 0) return NULL;
+    char *p = rd_arena_alloc(a, (size_t)n + 1);
+    if (p) vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
 char *rd_arena_printf(rd_arena *a, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0) return NULL;
-    char *p = rd_arena_alloc(a, (size_t)n + 1);
-    if (!p) return NULL;
-    va_start(ap, fmt);
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    char *p = rd_arena_vprintf(a, fmt, ap);
     va_end(ap);
     return p;
 }

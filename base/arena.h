@@ -2,6 +2,7 @@
  * are released together, so no pass has to track ownership of what it builds. */
 #ifndef RD_ARENA_H
 #define RD_ARENA_H
+#include <stdarg.h>
 #include <stddef.h>
 
 typedef struct rd_arena_chunk rd_arena_chunk;
@@ -18,5 +19,6 @@ void *rd_arena_alloc(rd_arena *a, size_t n);
 char *rd_arena_strndup(rd_arena *a, const char *s, size_t n);
 char *rd_arena_strdup(rd_arena *a, const char *s);
 char *rd_arena_printf(rd_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *rd_arena_vprintf(rd_arena *a, const char *fmt, va_list ap);
 
 #endif

@@ -77,25 +77,13 @@ static rd_diag_item *new_item(rd_diagnostics *d, rd_severity sev)
     return it;
 }
 
-static char *vformat(rd_arena *a, const char *fmt, va_list ap)
-{
-    va_list cp;
-    va_copy(cp, ap);
-    int n = vsnprintf(NULL, 0, fmt, cp);
-    va_end(cp);
-    if (n < 0) return NULL;
-    char *p = rd_arena_alloc(a, (size_t)n + 1);
-    if (p) vsnprintf(p, (size_t)n + 1, fmt, ap);
-    return p;
-}
-
 /* A new diagnostic with its message, code and help; NULL when it is only counted. */
 static rd_diag_item *start(rd_diagnostics *d, rd_severity sev, const char *code, const char *help, const char *fmt,
                            va_list ap)
 {
     rd_diag_item *it = new_item(d, sev);
     if (!it) return NULL;
-    it->pub.message = vformat(&d->arena, fmt, ap);
+    it->pub.message = rd_arena_vprintf(&d->arena, fmt, ap);
     it->pub.code = code ? rd_arena_strdup(&d->arena, code) : "";
     it->pub.help = help ? rd_arena_strdup(&d->arena, help) : NULL;
     return it;
@@ -125,7 +113,7 @@ void rd_diag_note(rd_diagnostics *d, rd_sources *src, rd_diagnostic *diag, rd_sp
     n->code = diag->code;
     va_list ap;
     va_start(ap, fmt);
-    n->message = vformat(&d->arena, fmt, ap);
+    n->message = rd_arena_vprintf(&d->arena, fmt, ap);
     va_end(ap);
     fill_place(d, src, n, span);
     if (n->file) n->file = rd_arena_strdup(&d->arena, n->file);

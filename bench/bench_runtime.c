@@ -220,7 +220,7 @@ static rd_case *further_along(rd_program *p, rd_diagnostics *d, long long t)
         ok = must(rd_case_set_fact(c, facts[i][0], facts[i][1], err, sizeof err), err);
     for (size_t i = 0; i < sizeof informs / sizeof *informs && ok; i++)
         ok = must(rd_case_record(c, "inform", informs[i], NULL, NULL, t + 60 * (long long)i, err, sizeof err), err);
-    ok = ok && must(rd_case_record(c, "permit", "life_threat_police", NULL, "her partner was outside with a knife", t + 120, err, sizeof err), err);
+    ok = ok && must(rd_case_record(c, "permit", "life_threat_police", "location:district_police", "her partner was outside with a knife", t + 120, err, sizeof err), err);
     ok = ok && must(rd_case_record(c, "share", "survivor_name", "district_police", NULL, t + 120, err, sizeof err), err);
     ok = ok && must(rd_case_record(c, "share", "location", "district_police", NULL, t + 120, err, sizeof err), err);
     ok = ok && must(rd_case_record(c, "told", "life_threat_police", NULL, NULL, t + 3600, err, sizeof err), err);

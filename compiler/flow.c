@@ -1,6 +1,7 @@
 /* What a flow means (see flow.h): disclosure through `reveals`, what a consent, permit or duty
  * covers, what a principle forbids. */
 #include "flow.h"
+#include "parse.h"
 #include <string.h>
 
 #define ROW(g, d) ((g)->discloses + (size_t)(d) * (g)->discloses_row)
@@ -10,17 +11,20 @@ int rd_flow_prepare(rd_graph *g, rd_arena *a)
     g->discloses_row = (g->ndata + 7) / 8;
     g->discloses = rd_arena_alloc(a, (size_t)g->ndata * g->discloses_row + 1);
     uint32_t *stack = rd_arena_alloc(a, ((size_t)g->ndata + 1) * sizeof *stack);
-    if (!g->discloses || !stack) return -1;
+    g->disclosed = rd_arena_alloc(a, ((size_t)g->ndata + 1) * sizeof *g->disclosed);
+    g->ndisclosed = rd_arena_alloc(a, ((size_t)g->ndata + 1) * sizeof *g->ndisclosed);
+    if (!g->discloses || !stack || !g->disclosed || !g->ndisclosed) return -1;
     memset(g->discloses, 0, (size_t)g->ndata * g->discloses_row + 1);
     /* A depth-first walk from each category; a category already marked is not walked again, which
-     * ends cycles and makes each walk linear in the `reveals` edges. */
+     * ends cycles and makes each walk linear in the `reveals` edges. Each category is pushed once,
+     * so the stack, read from its bottom, is also the list of what d discloses. */
     for (uint32_t d = 0; d < g->ndata; d++) {
         unsigned char *row = ROW(g, d);
-        uint32_t top = 0;
+        uint32_t top = 0, next = 0;
         row[d / 8] |= (unsigned char)(1u << (d % 8));
         stack[top++] = d;
-        while (top) {
-            const rd_decl *x = g->data[stack[--top]];
+        while (next < top) {
+            const rd_decl *x = g->data[stack[next++]];
             for (const rd_ref *v = x->u.data.reveals; v; v = v->next) {
                 if (!v->decl) continue;
                 uint32_t w = v->decl->index;
@@ -29,6 +33,10 @@ int rd_flow_prepare(rd_graph *g, rd_arena *a)
                 stack[top++] = w;
             }
         }
+        g->disclosed[d] = rd_arena_alloc(a, (size_t)top * sizeof **g->disclosed);
+        if (!g->disclosed[d]) return -1;
+        memcpy(g->disclosed[d], stack, (size_t)top * sizeof *stack);
+        g->ndisclosed[d] = top;
     }
     return 0;
 }
@@ -37,6 +45,12 @@ int rd_flow_discloses(const rd_graph *g, uint32_t d, uint32_t w)
 {
     if (d >= g->ndata || w >= g->ndata) return 0;
     return (ROW(g, d)[w / 8] >> (w % 8)) & 1;
+}
+
+const uint32_t *rd_flow_disclosed(const rd_graph *g, uint32_t d, uint32_t *n)
+{
+    *n = d < g->ndata ? g->ndisclosed[d] : 0;
+    return d < g->ndata ? g->disclosed[d] : NULL;
 }
 
 int rd_flow_actor_in(const rd_graph *g, uint32_t a, const rd_ref *t)
@@ -64,17 +78,19 @@ static int names(const rd_graph *g, const rd_ref *list, uint32_t w)
 
 int rd_flow_list_touches(const rd_graph *g, const rd_ref *list, uint32_t d)
 {
-    if (d >= g->ndata) return 0;
-    for (uint32_t w = 0; w < g->ndata; w++)
-        if (rd_flow_discloses(g, d, w) && names(g, list, w)) return 1;
+    uint32_t n;
+    const uint32_t *w = rd_flow_disclosed(g, d, &n);
+    for (uint32_t i = 0; i < n; i++)
+        if (names(g, list, w[i])) return 1;
     return 0;
 }
 
 int rd_flow_kept_back(const rd_graph *g, const unsigned char *except, uint32_t d)
 {
-    if (!except) return 0;
-    for (uint32_t w = 0; w < g->ndata; w++)
-        if (except[w] && rd_flow_discloses(g, d, w)) return 1;
+    uint32_t n;
+    const uint32_t *w = rd_flow_disclosed(g, d, &n);
+    for (uint32_t i = 0; except && i < n; i++)
+        if (except[w[i]]) return 1;
     return 0;
 }
 
@@ -122,4 +138,29 @@ int rd_flow_duty_fires_on(const rd_graph *g, const rd_decl *y, uint32_t d)
     for (const rd_ref *x = y->u.duty.reports; x; x = x->next)
         if (x->decl && rd_flow_discloses(g, d, x->decl->index)) return 1;
     return 0;
+}
+
+static int reads(const rd_expr *e, const unsigned char *tfact, int depth)
+{
+    if (!e || depth > RD_MAX_DEPTH) return 0;
+    if (e->fact && tfact[e->fact->index]) return 1;
+    return reads(e->a, tfact, depth + 1) || reads(e->b, tfact, depth + 1);
+}
+
+int rd_flow_reads(const rd_expr *e, const unsigned char *tfact) { return reads(e, tfact, 0); }
+
+void rd_flow_taint_facts(const rd_graph *g, const unsigned char *data, unsigned char *tfact)
+{
+    for (uint32_t i = 0; i < g->nfacts; i++)
+        for (const rd_ref *r = g->facts[i]->u.fact.reveals; r; r = r->next)
+            if (r->decl && data[r->decl->index]) tfact[i] = 1;
+    /* Marked to a fixed point, so that a read never walks into a computation: a chain of computed
+     * facts shared by many others would cost 2^chain. The checker bounds chains, so this ends
+     * quickly. */
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (uint32_t i = 0; i < g->nfacts; i++)
+            if (!tfact[i] && g->facts[i]->u.fact.derived && reads(g->facts[i]->u.fact.derived, tfact, 0))
+                tfact[i] = 1, changed = 1;
+    }
 }

@@ -23,6 +23,8 @@ int rd_flow_prepare(rd_graph *g, rd_arena *a);
 
 /* Whether holding data index d discloses data index w (d == w included). */
 int rd_flow_discloses(const rd_graph *g, uint32_t d, uint32_t w);
+/* Every data index that holding d discloses, d first; *n receives how many. */
+const uint32_t *rd_flow_disclosed(const rd_graph *g, uint32_t d, uint32_t *n);
 
 /* Whether actor index a belongs to target list t (actors and `sector X`). */
 int rd_flow_actor_in(const rd_graph *g, uint32_t a, const rd_ref *t);
@@ -54,5 +56,12 @@ int rd_flow_duty_covers(const rd_graph *g, const rd_decl *y, uint32_t from, uint
 /* Whether duty y may fire when its actor comes to hold data index d: d discloses a category y
  * reports. */
 int rd_flow_duty_fires_on(const rd_graph *g, const rd_decl *y, uint32_t d);
+
+/* Implicit flows. Given `data` (by data index: what a principle protects, rd_flow_list_touches),
+ * marks in `tfact` (by fact index) every fact whose value discloses some of it: a fact that
+ * reveals such a category, and a fact computed from a condition that reads a marked fact. */
+void rd_flow_taint_facts(const rd_graph *g, const unsigned char *data, unsigned char *tfact);
+/* Whether condition e reads a fact marked in tfact (computed facts are marked by the above). */
+int rd_flow_reads(const rd_expr *e, const unsigned char *tfact);
 
 #endif

@@ -81,6 +81,8 @@ typedef struct rd_graph {
     uint32_t nduties, npermits, nprinciples;
     unsigned char *discloses; /* data x data bits: what holding each category discloses (flow.c) */
     size_t discloses_row;     /* bytes per row */
+    uint32_t **disclosed;     /* by data index: the same as a list of data indexes, itself first */
+    uint32_t *ndisclosed;
 } rd_graph;
 
 /* Why rd_graph_build refused a program (program->graph_too_big). */

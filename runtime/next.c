@@ -112,9 +112,11 @@ static uint32_t actor_of(const walker *w, uint32_t performer) { return performer
 static void hold(walker *w, uint32_t a, const uint32_t *data, uint32_t n)
 {
     const rd_graph *g = w->c->g;
-    for (uint32_t i = 0; i < n; i++)
-        for (uint32_t x = 0; x < g->ndata; x++)
-            if (rd_flow_discloses(g, data[i], x)) w->held[(size_t)a * g->ndata + x] = 1;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t nx;
+        const uint32_t *x = rd_flow_disclosed(g, data[i], &nx);
+        for (uint32_t j = 0; j < nx; j++) w->held[(size_t)a * g->ndata + x[j]] = 1;
+    }
 }
 
 /* Open now: always open, or open at the walk's `now` by hours the runtime understands, in the

@@ -273,25 +273,20 @@ static int usable(rd_bdd_mgr *m, rd_bdd a)
     return 0;
 }
 
-rd_bdd rd_bdd_var(rd_bdd_mgr *m, unsigned v)
+/* Variable v, or its negation: the node testing v with `lo` and `hi` as its branches. */
+static rd_bdd literal(rd_bdd_mgr *m, unsigned v, rd_bdd lo, rd_bdd hi)
 {
     if (m->status) return RD_BDD_FALSE;
     if (v >= m->nvars) {
         fail(m, RD_BDD_MISUSE);
         return RD_BDD_FALSE;
     }
-    return mk(m, v, RD_BDD_FALSE, RD_BDD_TRUE);
+    return mk(m, v, lo, hi);
 }
 
-rd_bdd rd_bdd_nvar(rd_bdd_mgr *m, unsigned v)
-{
-    if (m->status) return RD_BDD_FALSE;
-    if (v >= m->nvars) {
-        fail(m, RD_BDD_MISUSE);
-        return RD_BDD_FALSE;
-    }
-    return mk(m, v, RD_BDD_TRUE, RD_BDD_FALSE);
-}
+rd_bdd rd_bdd_var(rd_bdd_mgr *m, unsigned v) { return literal(m, v, RD_BDD_FALSE, RD_BDD_TRUE); }
+
+rd_bdd rd_bdd_nvar(rd_bdd_mgr *m, unsigned v) { return literal(m, v, RD_BDD_TRUE, RD_BDD_FALSE); }
 
 rd_bdd rd_bdd_cube(rd_bdd_mgr *m, unsigned first_var, unsigned nbits, uint64_t value)
 {

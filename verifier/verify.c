@@ -811,9 +811,11 @@ typedef enum acq_kind { ACQ_COLLECT, ACQ_FLOW, ACQ_PERMIT } acq_kind;
 static void hold(engine *E, vstate *out, uint32_t a, uint32_t slot, uint32_t d, rd_bdd when)
 {
     const rd_graph *g = E->V->g;
-    for (uint32_t w = 0; w < g->ndata; w++)
-        if (rd_flow_discloses(g, d, w) && (a == RD_PROVIDER || E->pair[slot * g->ndata + w]))
-            vs_or(E->V->m, out, KEY(SP_H, slot * g->ndata + w), when, &E->V->nomem);
+    uint32_t n;
+    const uint32_t *w = rd_flow_disclosed(g, d, &n);
+    for (uint32_t i = 0; i < n; i++)
+        if (a == RD_PROVIDER || E->pair[slot * g->ndata + w[i]])
+            vs_or(E->V->m, out, KEY(SP_H, slot * g->ndata + w[i]), when, &E->V->nomem);
 }
 
 /* Holdings mode: actor a (the provider standing for each actor she may have opened the case at)
@@ -830,9 +832,10 @@ static void note_holding(engine *E, uint32_t n, uint32_t a, uint32_t d, rd_bdd w
         if (a == RD_PROVIDER ? !E->candidate[c] : c != a) continue;
         rd_bdd w = a == RD_PROVIDER ? rd_bdd_and(V->m, when, provider_is(V, c)) : when;
         if (w == RD_BDD_FALSE) continue;
-        for (uint32_t x = 0; x < g->ndata; x++) {
-            if (!rd_flow_discloses(g, d, x)) continue;
-            size_t i = (size_t)c * g->ndata + x;
+        uint32_t nx;
+        const uint32_t *xs = rd_flow_disclosed(g, d, &nx);
+        for (uint32_t j = 0; j < nx; j++) {
+            size_t i = (size_t)c * g->ndata + xs[j];
             E->held[i] = rd_bdd_or(V->m, E->held[i], w);
             if (how == RD_HOLD_FLOW) E->held_sent[i] = rd_bdd_or(V->m, E->held_sent[i], w);
             if (how != RD_HOLD_PERMIT && n < E->held_via[i]) E->held_via[i] = n;

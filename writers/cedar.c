@@ -2,7 +2,7 @@
  * read and a schema, and a case as a request context, so that may-share decisions can be checked
  * against, and timed beside, an engine people already trust (bench/cedar/, docs/cedar.md).
  *
- * The translation keeps rd_may_share's meaning (runtime/policy.c) with Cedar's own rules: deny
+ * The translation keeps rd_may_share's meaning (runtime/may_share.c, compiler/flow.h) with Cedar's own rules: deny
  * unless a permit is satisfied, and any satisfied forbid wins. rd_may_share asks its rules in
  * order (principles, consents, permits, duties); since only principles and unknown names deny and
  * everything else allows, "forbid overrides permit" gives the same answer whatever the order.
@@ -12,13 +12,14 @@
  *                           [Sector::"police", Actor::"x"]` is exactly rd_flow_actor_in
  *   Data::"work_permit"     {label, identifying, protected}, member of the Data it `reveals` and
  *                           of DataAttribute::"identifying" / "protected" when it has them, so that
- *                           `resource in [...]` is exactly what a principle protects (covers_data)
+ *                           `resource in [...]` is exactly what a principle protects (rd_flow_list_touches)
  *   request                 principal: the recipient, action: Action::"share", resource: the data,
  *                           context: {from: the sending Actor, now: seconds since 1970,
  *                           consents: {ID: her answer}, facts: {ID: value}}
  *
  * Consents, permits and duties name their data with `==` (contains), not `in`: what they share is
- * the categories they list, not what those reveal. A fact that is unknown, or not given, is absent
+ * the categories they list, not what those reveal. What she kept back (`except`) is read with
+ * `in`: keeping back her location keeps back her safety plan, which reveals it (compiler/flow.h). A fact that is unknown, or not given, is absent
  * from context.facts, and a condition is true in Cedar exactly when it is true in Rightdoor's
  * three-valued logic (rd_case_cond == 1): each is written as two expressions, "certainly true" and
  * "certainly false" (used under `not`), with facts computed from a condition written out in full.
@@ -289,6 +290,16 @@ static void cond_line(rd_sb *b, cx *x, const rd_expr *when)
     free(c);
 }
 
+/* The start of the `permit` of a consent or a permit: what it shares, with whom. */
+static void flow_head(rd_sb *b, rd_program *p, const rd_decl *d, const char *kind)
+{
+    head(b, p, d, kind, 1, "permit");
+    rd_sb_puts(b, "when {\n  ");
+    named_data(b, d->u.flow.shares);
+    rd_sb_puts(b, " &&\n  ");
+    in_list(b, "principal", d->u.flow.with, "Actor");
+}
+
 static rd_status write_policies(rd_program *p, rd_graph *g, FILE *out)
 {
     rd_sb b = {0};
@@ -316,16 +327,12 @@ static rd_status write_policies(rd_program *p, rd_graph *g, FILE *out)
     rd_sb_puts(&b, "\n// Her consents, as she answered them (context.consents).\n");
     for (uint32_t k = 0; k < g->nconsents; k++) {
         const rd_decl *c = g->consents[k];
-        head(&b, p, c, "consent", 1, "permit");
-        rd_sb_puts(&b, "when {\n  ");
-        named_data(&b, c->u.flow.shares);
-        rd_sb_puts(&b, " &&\n  ");
-        in_list(&b, "principal", c->u.flow.with, "Actor");
+        flow_head(&b, p, c, "consent");
         const char *a = c->id;
         /* if-then-else rather than `!has || ...`: Cedar's validator follows a `has` into `then` */
         rd_sb_printf(&b,
                   " &&\n  context.consents has \"%s\" &&\n  context.consents[\"%s\"].granted &&\n"
-                  "  !context.consents[\"%s\"].except.contains(resource) &&\n"
+                  "  !(resource in context.consents[\"%s\"].except) &&\n"
                   "  (if context.consents[\"%s\"] has only then context.consents[\"%s\"].only.contains(principal) else true) &&\n"
                   "  (if context.consents[\"%s\"] has at then context.consents[\"%s\"].at <= context.now else true) &&\n"
                   "  (if context.consents[\"%s\"] has until then context.now <= context.consents[\"%s\"].until else true) &&\n"
@@ -335,11 +342,7 @@ static rd_status write_policies(rd_program *p, rd_graph *g, FILE *out)
     rd_sb_puts(&b, "\n// Permits: without her consent, only while the condition certainly holds.\n");
     for (uint32_t i = 0; i < g->npermits; i++) {
         const rd_decl *pm = g->permits[i];
-        head(&b, p, pm, "permit", 1, "permit");
-        rd_sb_puts(&b, "when {\n  ");
-        named_data(&b, pm->u.flow.shares);
-        rd_sb_puts(&b, " &&\n  ");
-        in_list(&b, "principal", pm->u.flow.with, "Actor");
+        flow_head(&b, p, pm, "permit");
         cond_line(&b, &x, pm->u.flow.when);
         rd_sb_puts(&b, "\n};\n");
     }

@@ -604,6 +604,16 @@ static void name_label(FILE *out, const json_t *o)
     if (json_string_value(json_object_get(o, "label"))) fprintf(out, " \"%s\"", s_of(o, "label"));
 }
 
+/* "  changed  [what ]name "label" (file:line)", the first line of every change. */
+static void change_line(FILE *out, const char *change, const char *what, const json_t *o)
+{
+    fprintf(out, "  %-8s %s", change, what);
+    name_label(out, o);
+    fputs(" (", out);
+    where(out, o);
+    fputs(")\n", out);
+}
+
 static void heading(FILE *out, int *first, const char *h)
 {
     fprintf(out, "%s%s\n", *first ? "" : "\n", h);
@@ -624,11 +634,7 @@ static void write_text(const json_t *root, FILE *out)
             if (strcmp(s_of(d, "kind"), kinds[k].name)) continue;
             if (!shown++) heading(out, &first, kinds[k].heading);
             const char *ch = s_of(d, "change");
-            fprintf(out, "  %-8s ", ch);
-            name_label(out, d);
-            fputs(" (", out);
-            where(out, d);
-            fputs(")\n", out);
+            change_line(out, ch, "", d);
             const json_t *fields = json_object_get(d, "fields");
             for (size_t f = 0; f < json_array_size(fields); f++) {
                 const json_t *fo = json_array_get(fields, f);
@@ -710,11 +716,7 @@ static void write_text(const json_t *root, FILE *out)
     for (size_t i = 0; i < json_array_size(pw); i++) {
         const json_t *p = json_array_get(pw, i);
         const char *ch = s_of(p, "change");
-        fprintf(out, "  %-8s pathway ", ch);
-        name_label(out, p);
-        fputs(" (", out);
-        where(out, p);
-        fputs(")\n", out);
+        change_line(out, ch, "pathway ", p);
         if (strcmp(ch, "removed")) {
             fputs(!strcmp(ch, "added") ? "             steps: " : "             steps added: ", out);
             words(out, json_object_get(p, "steps_added"));

@@ -8,9 +8,10 @@
  * waived) and the meaning of flows (compiler/flow.h) for the sharing matrix. Nothing re-reads a
  * source file. Where the SOP leaves a component out, the document says "not stated in the SOP".
  *
- * The content is written once, through a small writer (headings, paragraphs, lists, tables,
- * inline text) with a Markdown and an HTML side, so both formats say the same thing. */
+ * What each section says is written here once; how it is spelled in Markdown or HTML is
+ * writers/doc_markup.c's, so both formats say the same thing. */
 #include "doc.h"
+#include "doc_markup.h"
 #include "flow.h"
 #include "check.h"
 #include "graph.h"
@@ -33,296 +34,58 @@ const char *const rd_doc_components[10] = {
 typedef struct doc {
     rd_program *p;
     rd_graph *g;
-    FILE *out;
-    int html;
+    rd_mk *m;
     const rd_diagnostics *vd;
-    const rd_doc_options *opt;
-    int depth;     /* Markdown: nesting of the list being written */
-    int in_cell;   /* Markdown: inside a table cell (no line breaks, `|` escaped) */
-    int last;      /* the last character written */
-    int failed;    /* a write failed */
+    const char *svg, *dot; /* the pathway diagram, drawn or in DOT, to put in the document; or NULL */
 } doc;
 
-/* ---- the writer ------------------------------------------------------------------------------ */
+/* ---- blocks the sections share --------------------------------------------------------------- */
 
-static void put(doc *D, const char *s, size_t n)
-{
-    if (!n) return;
-    if (fwrite(s, 1, n, D->out) != n) D->failed = 1;
-    D->last = (unsigned char)s[n - 1];
-}
-static void raw(doc *D, const char *s) { put(D, s, strlen(s)); }
-static void raw_h(doc *D, const char *s) { if (D->html) raw(D, s); }
-static void raw_m(doc *D, const char *s) { if (!D->html) raw(D, s); }
-
-/* Text from the SOP or from us, escaped for the format. */
-static void text(doc *D, const char *s)
-{
-    if (!s) return;
-    for (const char *c = s; *c; c++) {
-        const char *rep = NULL;
-        char buf[3];
-        if (D->html) {
-            switch (*c) {
-            case '&': rep = "&amp;"; break;
-            case '<': rep = "&lt;"; break;
-            case '>': rep = "&gt;"; break;
-            case '"': rep = "&quot;"; break;
-            case '\'': rep = "&#39;"; break;
-            }
-        } else if (*c == '\n' || *c == '\r' || *c == '\t') {
-            rep = " ";
-        } else if (strchr("\\`*_[]<>|#&", *c)) {
-            buf[0] = '\\', buf[1] = *c, buf[2] = '\0';
-            rep = buf;
-        }
-        if (rep) raw(D, rep);
-        else put(D, c, 1);
-    }
-}
-
-static void textf(doc *D, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void textf(doc *D, const char *fmt, ...)
-{
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    text(D, buf);
-}
-
-/* A name as the SOP spells it. Names never hold a backtick; Markdown takes a code span's text as
- * it is, except that a table cell still ends at `|`. */
-static void code(doc *D, const char *s)
-{
-    if (D->html) {
-        /* A long name may break after an underscore, and nowhere else. */
-        raw(D, "<code>");
-        for (const char *c = s; c && *c; c++) {
-            char one[2] = {*c, '\0'};
-            text(D, one);
-            if (*c == '_' && c[1]) raw(D, "<wbr>");
-        }
-        raw(D, "</code>");
-        return;
-    }
-    raw(D, "`");
-    for (const char *c = s; c && *c; c++) {
-        if (*c == '|') raw(D, "\\|");
-        else if (*c != '`' && *c != '\n') put(D, c, 1);
-    }
-    raw(D, "`");
-}
-
-/* Our own sentences, and the verifier's: `name` in backticks is a name, the rest is text. */
-static void prose(doc *D, const char *s)
-{
-    while (s && *s) {
-        const char *open = strchr(s, '`'), *close = open ? strchr(open + 1, '`') : NULL;
-        if (!close) {
-            text(D, s);
-            return;
-        }
-        char buf[512];
-        size_t n = (size_t)(open - s);
-        while (n) {
-            size_t k = n < sizeof buf - 1 ? n : sizeof buf - 1;
-            memcpy(buf, s, k);
-            buf[k] = '\0';
-            text(D, buf);
-            s += k;
-            n -= k;
-        }
-        size_t k = (size_t)(close - open - 1) < sizeof buf - 1 ? (size_t)(close - open - 1) : sizeof buf - 1;
-        memcpy(buf, open + 1, k);
-        buf[k] = '\0';
-        code(D, buf);
-        s = close + 1;
-    }
-}
-
-static void strong(doc *D, const char *s)
-{
-    raw(D, D->html ? "<strong>" : "**");
-    text(D, s);
-    raw(D, D->html ? "</strong>" : "**");
-}
-
-/* Text in a language other than the document's: marked for screen readers and fonts. */
-static void lang_text(doc *D, const char *lang, const char *s)
-{
-    if (D->html && lang && strcmp(lang, "en")) {
-        raw(D, "<span lang=\"");
-        text(D, lang);
-        raw(D, "\">");
-        text(D, s);
-        raw(D, "</span>");
-    } else {
-        text(D, s);
-    }
-}
-
-/* An HTML anchor name made of a prefix and SOP names (letters, digits and `_` only), as an id or
- * as the target of a link. */
-static void anchor_name(doc *D, const char *a, const char *b)
-{
-    text(D, a);
-    if (b) {
-        raw(D, "-");
-        text(D, b);
-    }
-}
-
-static void anchor_attr(doc *D, const char *a, const char *b)
-{
-    raw(D, " id=\"");
-    anchor_name(D, a, b);
-    raw(D, "\"");
-}
-
-static void link_open(doc *D, const char *a, const char *b)
-{
-    if (!D->html) return;
-    raw(D, "<a href=\"#");
-    anchor_name(D, a, b);
-    raw(D, "\">");
-}
-static void link_close(doc *D) { raw_h(D, "</a>"); }
-
-static void heading(doc *D, int level, const char *id, const char *s)
-{
-    if (D->html) {
-        char h[8];
-        snprintf(h, sizeof h, "<h%d", level);
-        raw(D, h);
-        if (id) anchor_attr(D, id, NULL);
-        raw(D, ">");
-        text(D, s);
-        snprintf(h, sizeof h, "</h%d>\n", level);
-        raw(D, h);
-    } else {
-        for (int i = 0; i < level; i++) raw(D, "#");
-        raw(D, " ");
-        text(D, s);
-        raw(D, "\n\n");
-    }
-}
-
-static void p_open_cls(doc *D, const char *cls, const char *lang)
-{
-    if (!D->html) return;
-    raw(D, "<p");
-    if (cls) {
-        raw(D, " class=\"");
-        raw(D, cls);
-        raw(D, "\"");
-    }
-    if (lang && strcmp(lang, "en")) {
-        raw(D, " lang=\"");
-        text(D, lang);
-        raw(D, "\"");
-    }
-    raw(D, ">");
-}
-static void p_open(doc *D) { p_open_cls(D, NULL, NULL); }
-static void p_close(doc *D) { raw(D, D->html ? "</p>\n" : "\n\n"); }
 static void para(doc *D, const char *s)
 {
-    p_open(D);
-    prose(D, s);
-    p_close(D);
+    rd_mk_p_open(D->m, NULL, NULL);
+    rd_mk_prose(D->m, s);
+    rd_mk_p_close(D->m);
 }
 static void para_text(doc *D, const char *s)
 {
-    p_open(D);
-    text(D, s);
-    p_close(D);
+    rd_mk_p_open(D->m, NULL, NULL);
+    rd_mk_text(D->m, s);
+    rd_mk_p_close(D->m);
 }
-
-static void ul_open(doc *D)
+/* A field of the SOP by name, or "not stated" where the SOP leaves it out. */
+static void field_para(doc *D, const char *title, const char *value)
 {
-    D->depth++;
-    raw_h(D, "<ul>\n");
+    rd_mk_p_open(D->m, NULL, NULL);
+    rd_mk_strong(D->m, title);
+    rd_mk_text(D->m, ": ");
+    if (value) rd_mk_text(D->m, value);
+    else rd_mk_em(D->m, "not stated in the SOP");
+    rd_mk_p_close(D->m);
 }
-static void ul_close(doc *D)
+/* An item of a list that is one plain sentence. */
+static void item(doc *D, const char *s)
 {
-    D->depth--;
-    if (D->html) raw(D, "</ul>\n");
-    else if (D->depth == 0) raw(D, D->last == '\n' ? "\n" : "\n\n");
+    rd_mk_li_open(D->m);
+    rd_mk_text(D->m, s);
+    rd_mk_li_close(D->m);
 }
-static void li_open(doc *D)
+/* A name in bold and what it is, as an item of a list. */
+static void field_item(doc *D, const char *title, const char *value)
 {
-    if (D->html) {
-        raw(D, "<li>");
-        return;
-    }
-    if (D->last != '\n' && D->last != 0) raw(D, "\n");
-    for (int i = 1; i < D->depth; i++) raw(D, "  ");
-    raw(D, "- ");
+    rd_mk_li_open(D->m);
+    rd_mk_strong(D->m, title);
+    rd_mk_text(D->m, ": ");
+    rd_mk_text(D->m, value);
+    rd_mk_li_close(D->m);
 }
-static void li_close(doc *D) { raw_h(D, "</li>\n"); }
-
-static void table_open(doc *D, const char *cls, const char *const *heads, size_t n)
-{
-    if (D->html) {
-        raw(D, "<table");
-        if (cls) {
-            raw(D, " class=\"");
-            raw(D, cls);
-            raw(D, "\"");
-        }
-        raw(D, "><thead><tr>");
-        for (size_t i = 0; i < n; i++) {
-            raw(D, "<th>");
-            text(D, heads[i]);
-            raw(D, "</th>");
-        }
-        raw(D, "</tr></thead>\n<tbody>\n");
-        return;
-    }
-    D->in_cell = 1;
-    raw(D, "|");
-    for (size_t i = 0; i < n; i++) {
-        raw(D, " ");
-        text(D, heads[i]);
-        raw(D, " |");
-    }
-    raw(D, "\n|");
-    for (size_t i = 0; i < n; i++) raw(D, "---|");
-    raw(D, "\n");
-}
-static void tr_open(doc *D) { raw(D, D->html ? "<tr>" : "|"); }
-static void tr_close(doc *D) { raw(D, D->html ? "</tr>\n" : "\n"); }
-static void td_open_cls(doc *D, const char *cls)
-{
-    if (!D->html) {
-        raw(D, " ");
-        return;
-    }
-    raw(D, "<td");
-    if (cls) {
-        raw(D, " class=\"");
-        raw(D, cls);
-        raw(D, "\"");
-    }
-    raw(D, ">");
-}
-static void td_open(doc *D) { td_open_cls(D, NULL); }
-static void td_close(doc *D) { raw(D, D->html ? "</td>" : " |"); }
+/* A table cell, or a dash where there is nothing to say. */
 static void td(doc *D, const char *s)
 {
-    td_open(D);
-    text(D, s && *s ? s : "—");
-    td_close(D);
+    rd_mk_td_open(D->m, NULL);
+    rd_mk_text(D->m, s && *s ? s : "—");
+    rd_mk_td_close(D->m);
 }
-static void table_close(doc *D)
-{
-    D->in_cell = 0;
-    raw(D, D->html ? "</tbody></table>\n" : "\n");
-}
-/* A line break inside a table cell. */
-static void cell_break(doc *D) { raw(D, D->html ? "<br>" : "; "); }
 
 /* ---- names and words ------------------------------------------------------------------------- */
 
@@ -381,16 +144,16 @@ static const char *text_in(doc *D, const char *own, const rd_text *texts, int in
 static void say(doc *D, const char *own, const rd_text *texts, int in_library)
 {
     const char *ol = in_library ? "en" : D->p->first_language ? D->p->first_language : "en";
-    text(D, "“");
-    lang_text(D, ol, own);
-    text(D, "”");
+    rd_mk_text(D->m, "“");
+    rd_mk_lang_text(D->m, ol, own);
+    rd_mk_text(D->m, "”");
     if (strcmp(ol, "en")) {
         int draft;
         const char *en = text_in(D, own, texts, in_library, "en", &draft);
         if (en) {
-            text(D, draft ? " (in English, draft translation: “" : " (in English: “");
-            text(D, en);
-            text(D, "”)");
+            rd_mk_text(D->m, draft ? " (in English, draft translation: “" : " (in English: “");
+            rd_mk_text(D->m, en);
+            rd_mk_text(D->m, "”)");
         }
     }
 }
@@ -544,20 +307,10 @@ static pstate principle_state(doc *D, const rd_decl *pr, size_t *nfail, size_t *
 
 /* ---- 1 and 2: purpose, scope, groups and settings --------------------------------------------- */
 
-static void field_para(doc *D, const char *title, const char *value)
-{
-    p_open(D);
-    strong(D, title);
-    text(D, ": ");
-    if (value) text(D, value);
-    else raw(D, D->html ? "<em>not stated in the SOP</em>" : "*not stated in the SOP*");
-    p_close(D);
-}
-
 static void component_1(doc *D)
 {
     const rd_decl *sop = D->p->sop;
-    heading(D, 2, "c1", rd_doc_components[0]);
+    rd_mk_heading(D->m, 2, "c1", rd_doc_components[0]);
     field_para(D, "Purpose", field(sop, "purpose"));
     field_para(D, "Scope", field(sop, "scope"));
     field_para(D, "Locality", field(sop, "locality"));
@@ -572,34 +325,34 @@ static void component_1(doc *D)
 static void component_2(doc *D)
 {
     const rd_decl *sop = D->p->sop;
-    heading(D, 2, "c2", rd_doc_components[1]);
+    rd_mk_heading(D->m, 2, "c2", rd_doc_components[1]);
     field_para(D, "Groups", field(sop, "groups"));
     field_para(D, "Settings", field(sop, "settings") ? field(sop, "settings") : field(sop, "locality"));
-    p_open(D);
-    strong(D, "Languages she is served in");
-    text(D, ": ");
+    rd_mk_p_open(D->m, NULL, NULL);
+    rd_mk_strong(D->m, "Languages she is served in");
+    rd_mk_text(D->m, ": ");
     const char *l = "";
     for (const rd_ref *r = sop ? sop->u.sop.languages : NULL; r; r = r->next)
         l = *l ? S(D, "%s, %s", l, lang_name(D, r->id)) : lang_name(D, r->id);
-    text(D, *l ? l : "not stated in the SOP");
-    if (*l) text(D, ". Every notice, question, consent and choice is given in these languages (annexes B and C).");
-    p_close(D);
-    p_open(D);
-    strong(D, "Where she can come in");
-    text(D, ":");
-    if (!D->g->npathways) text(D, " not stated in the SOP (no pathway)");
-    p_close(D);
+    rd_mk_text(D->m, *l ? l : "not stated in the SOP");
+    if (*l) rd_mk_text(D->m, ". Every notice, question, consent and choice is given in these languages (annexes B and C).");
+    rd_mk_p_close(D->m);
+    rd_mk_p_open(D->m, NULL, NULL);
+    rd_mk_strong(D->m, "Where she can come in");
+    rd_mk_text(D->m, ":");
+    if (!D->g->npathways) rd_mk_text(D->m, " not stated in the SOP (no pathway)");
+    rd_mk_p_close(D->m);
     if (D->g->npathways) {
-        ul_open(D);
+        rd_mk_ul_open(D->m);
         for (uint32_t i = 0; i < D->g->npathways; i++) {
             const rd_decl *pw = D->g->pathways[i].decl;
-            li_open(D);
-            text(D, label_of(pw));
-            text(D, ": ");
-            text(D, targets_words(D, pw->u.pathway.entry));
-            li_close(D);
+            rd_mk_li_open(D->m);
+            rd_mk_text(D->m, label_of(pw));
+            rd_mk_text(D->m, ": ");
+            rd_mk_text(D->m, targets_words(D, pw->u.pathway.entry));
+            rd_mk_li_close(D->m);
         }
-        ul_close(D);
+        rd_mk_ul_close(D->m);
     }
 }
 
@@ -628,38 +381,42 @@ static int fact_in_use(doc *D, const rd_decl *f)
     return f->used;
 }
 
+/* A row of a definitions table: the name the SOP uses, its label, and what more there is to say. */
+static void definition_row(doc *D, const rd_decl *d, const char *more)
+{
+    rd_mk_tr_open(D->m);
+    rd_mk_td_open(D->m, NULL);
+    rd_mk_code(D->m, d->id);
+    rd_mk_td_close(D->m);
+    td(D, label_of(d));
+    td(D, more);
+    rd_mk_tr_close(D->m);
+}
+
 static void component_3(doc *D)
 {
     rd_program *p = D->p;
-    heading(D, 2, "c3", rd_doc_components[2]);
+    rd_mk_heading(D->m, 2, "c3", rd_doc_components[2]);
     const char *defs = field(p->sop, "definitions");
     if (defs) para_text(D, defs);
     para(D, "The names in code type are the names the SOP itself uses; the rest of this document uses "
             "the plain-language labels.");
 
-    heading(D, 3, "c3-data", "3.1 Data categories");
+    rd_mk_heading(D->m, 3, "c3-data", "3.1 Data categories");
     static const char *const dh[] = {"Name", "What it is", "Kind"};
-    table_open(D, NULL, dh, 3);
+    rd_mk_table_open(D->m, NULL, dh, 3);
     for (uint32_t i = 0; i < D->g->ndata; i++) {
         const rd_decl *d = D->g->data[i];
-        tr_open(D);
-        td_open(D);
-        code(D, d->id);
-        td_close(D);
-        td(D, label_of(d));
-        td_open(D);
         const char *k = d->u.data.identifying && d->u.data.protected_ ? "identifying, protected"
                         : d->u.data.identifying                       ? "identifying"
                         : d->u.data.protected_                        ? "protected"
                                                                       : "";
         if (d->u.data.reveals) k = S(D, "%s%sreveals %s", k, *k ? "; " : "", data_words(D, d->u.data.reveals));
-        text(D, *k ? k : "—");
-        td_close(D);
-        tr_close(D);
+        definition_row(D, d, k);
     }
-    table_close(D);
+    rd_mk_table_close(D->m);
 
-    heading(D, 3, "c3-services", "3.2 Services");
+    rd_mk_heading(D->m, 3, "c3-services", "3.2 Services");
     static const char *const sh[] = {"Name", "Service", "Notes"};
     size_t unused = 0, listed = 0;
     for (rd_decl *d = p->decls; d; d = d->next) {
@@ -668,30 +425,22 @@ static void component_3(doc *D)
             unused++;
             continue;
         }
-        if (!listed++) table_open(D, NULL, sh, 3);
-        tr_open(D);
-        td_open(D);
-        code(D, d->id);
-        td_close(D);
-        td(D, label_of(d));
-        td_open(D);
+        if (!listed++) rd_mk_table_open(D->m, NULL, sh, 3);
         const char *notes = "";
         for (const rd_field *f = d->fields; f; f = f->next)
             notes = *notes ? S(D, "%s; %s: %s", notes, f->name, f->value) : S(D, "%s: %s", f->name, f->value);
-        text(D, *notes ? notes : "—");
-        td_close(D);
-        tr_close(D);
+        definition_row(D, d, notes);
     }
-    if (listed) table_close(D);
+    if (listed) rd_mk_table_close(D->m);
     if (unused)
         para(D, S(D, "%zu more service%s of the standard vocabulary %s not provided or referred to by this SOP and "
                      "%s not listed.", unused, unused == 1 ? "" : "s", unused == 1 ? "is" : "are", unused == 1 ? "is" : "are"));
 
-    heading(D, 3, "c3-facts", "3.3 Incident types and facts established with her");
+    rd_mk_heading(D->m, 3, "c3-facts", "3.3 Incident types and facts established with her");
     para(D, "What staff ask her, or work out from her answers. She may decline any question; a question "
             "she does not answer counts as neither yes nor no.");
     static const char *const fh[] = {"Name", "Question or meaning", "Possible answers"};
-    table_open(D, NULL, fh, 3);
+    rd_mk_table_open(D->m, NULL, fh, 3);
     unused = 0;
     for (uint32_t i = 0; i < D->g->nfacts; i++) {
         const rd_decl *f = D->g->facts[i];
@@ -699,27 +448,27 @@ static void component_3(doc *D)
             unused++;
             continue;
         }
-        tr_open(D);
-        td_open(D);
-        code(D, f->id);
-        td_close(D);
-        td_open(D);
-        if (asked_fact(f)) lang_text(D, own_lang(D, f), label_of(f));
-        else text(D, fact_words(D, f));
-        if (f->u.fact.reveals) textf(D, " (the answer reveals %s)", data_words(D, f->u.fact.reveals));
-        td_close(D);
-        td_open(D);
-        if (f->u.fact.type == RD_T_BOOL) text(D, "yes, no");
-        else if (f->u.fact.type == RD_T_INT) text(D, "a number");
+        rd_mk_tr_open(D->m);
+        rd_mk_td_open(D->m, NULL);
+        rd_mk_code(D->m, f->id);
+        rd_mk_td_close(D->m);
+        rd_mk_td_open(D->m, NULL);
+        if (asked_fact(f)) rd_mk_lang_text(D->m, own_lang(D, f), label_of(f));
+        else rd_mk_text(D->m, fact_words(D, f));
+        if (f->u.fact.reveals) rd_mk_textf(D->m, " (the answer reveals %s)", data_words(D, f->u.fact.reveals));
+        rd_mk_td_close(D->m);
+        rd_mk_td_open(D->m, NULL);
+        if (f->u.fact.type == RD_T_BOOL) rd_mk_text(D->m, "yes, no");
+        else if (f->u.fact.type == RD_T_INT) rd_mk_text(D->m, "a number");
         else {
             const char *v = "";
             for (const rd_ref *r = f->u.fact.values; r; r = r->next) v = *v ? S(D, "%s, %s", v, r->id) : r->id;
-            text(D, v);
+            rd_mk_text(D->m, v);
         }
-        td_close(D);
-        tr_close(D);
+        rd_mk_td_close(D->m);
+        rd_mk_tr_close(D->m);
     }
-    table_close(D);
+    rd_mk_table_close(D->m);
     if (unused)
         para(D, S(D, "%zu more fact%s of the standard vocabulary %s not used by this SOP.", unused,
                   unused == 1 ? "" : "s", unused == 1 ? "is" : "are"));
@@ -730,39 +479,39 @@ static void component_3(doc *D)
 static void principle_property_words(doc *D, const rd_decl *pr)
 {
     for (const rd_prop *q = pr->u.principle.props; q; q = q->next) {
-        li_open(D);
+        rd_mk_li_open(D->m);
         switch (q->kind) {
         case RD_P_NEVER_REACHES:
-            textf(D, "%s never reaches %s, directly or through anyone else.", data_words(D, q->data), targets_words(D, q->targets));
+            rd_mk_textf(D->m, "%s never reaches %s, directly or through anyone else.", data_words(D, q->data), targets_words(D, q->targets));
             break;
-        case RD_P_NEVER_RECORD: textf(D, "%s is never recorded or asked.", data_words(D, q->data)); break;
+        case RD_P_NEVER_RECORD: rd_mk_textf(D->m, "%s is never recorded or asked.", data_words(D, q->data)); break;
         case RD_P_SHARE_CONSENT:
-            textf(D, "Every sharing of %s needs her consent%s.", data_words(D, q->data),
-                  q->unless ? S(D, ", unless %s", expr_words(D, q->unless)) : "");
+            rd_mk_textf(D->m, "Every sharing of %s needs her consent%s.", data_words(D, q->data),
+                        q->unless ? S(D, ", unless %s", expr_words(D, q->unless)) : "");
             break;
         case RD_P_REFER_CONSENT:
-            textf(D, "Every referral to %s needs her consent%s.", targets_words(D, q->targets),
-                  q->unless ? S(D, ", unless %s", expr_words(D, q->unless)) : "");
+            rd_mk_textf(D->m, "Every referral to %s needs her consent%s.", targets_words(D, q->targets),
+                        q->unless ? S(D, ", unless %s", expr_words(D, q->unless)) : "");
             break;
-        case RD_P_REPORT_NOTICE: text(D, "She is told of every mandatory report before she discloses what it reports."); break;
+        case RD_P_REPORT_NOTICE: rd_mk_text(D->m, "She is told of every mandatory report before she discloses what it reports."); break;
         case RD_P_REFUSAL_REACHES: {
             const char *s = "";
             for (const rd_ref *r = q->services; r; r = r->next) {
                 const char *w = r->tag == RD_REF_SPECIALIST ? "a specialist service" : S(D, "“%s”", label_of(r->decl));
                 s = *s ? S(D, "%s or %s", s, w) : w;
             }
-            textf(D, "After she refuses anything, she can still reach %s.", s);
+            rd_mk_textf(D->m, "After she refuses anything, she can still reach %s.", s);
             break;
         }
-        case RD_P_ENTRY_SPECIALIST: text(D, "Wherever she comes in, she can reach a specialist service."); break;
-        case RD_P_NOTICE_TRANSLATED: text(D, "Every notice has a text in every language the SOP serves."); break;
+        case RD_P_ENTRY_SPECIALIST: rd_mk_text(D->m, "Wherever she comes in, she can reach a specialist service."); break;
+        case RD_P_NOTICE_TRANSLATED: rd_mk_text(D->m, "Every notice has a text in every language the SOP serves."); break;
         }
-        li_close(D);
+        rd_mk_li_close(D->m);
     }
     if (pr->u.principle.lua) {
-        li_open(D);
-        textf(D, "Checked by the audit script %s.", pr->u.principle.lua);
-        li_close(D);
+        rd_mk_li_open(D->m);
+        rd_mk_textf(D->m, "Checked by the audit script %s.", pr->u.principle.lua);
+        rd_mk_li_close(D->m);
     }
 }
 
@@ -771,62 +520,61 @@ static void principle_result(doc *D, const rd_decl *pr)
     size_t nfail, nwaived;
     pstate st = principle_state(D, pr, &nfail, &nwaived);
     int warning = pr->u.principle.severity && !strcmp(pr->u.principle.severity->id, "warning");
-    p_open_cls(D, st == P_PROVED ? "result proved" : st == P_WAIVED ? "result waived" : "result fails", NULL);
-    strong(D, "Verification:");
-    text(D, " ");
+    rd_mk_p_open(D->m, st == P_PROVED ? "result proved" : st == P_WAIVED ? "result waived" : "result fails", NULL);
+    rd_mk_strong(D->m, "Verification:");
+    rd_mk_text(D->m, " ");
     switch (st) {
-    case P_NOT_VERIFIED: text(D, "not verified."); break;
-    case P_UNKNOWN: prose(D, "not proved: the verifier could not finish (see `rightdoor check`)."); break;
-    case P_PROVED: text(D, "proved on every path a case can take."); break;
-    case P_WAIVED: textf(D, "proved on every path, except where it is waived (%zu place%s; below).", nwaived, nwaived == 1 ? "" : "s"); break;
+    case P_NOT_VERIFIED: rd_mk_text(D->m, "not verified."); break;
+    case P_UNKNOWN: rd_mk_prose(D->m, "not proved: the verifier could not finish (see `rightdoor check`)."); break;
+    case P_PROVED: rd_mk_text(D->m, "proved on every path a case can take."); break;
+    case P_WAIVED: rd_mk_textf(D->m, "proved on every path, except where it is waived (%zu place%s; below).", nwaived, nwaived == 1 ? "" : "s"); break;
     case P_FAILS:
-        textf(D, "FAILS%s at %zu place%s. This SOP is not ready to sign until it is fixed.",
-              warning ? " (a warning)" : "", nfail, nfail == 1 ? "" : "s");
+        rd_mk_textf(D->m, "FAILS%s at %zu place%s. This SOP is not ready to sign until it is fixed.",
+                    warning ? " (a warning)" : "", nfail, nfail == 1 ? "" : "s");
         break;
     }
-    p_close(D);
+    rd_mk_p_close(D->m);
     if (st != P_FAILS && st != P_WAIVED) return;
-    ul_open(D);
+    rd_mk_ul_open(D->m);
     for (size_t i = 0; i < rd_diagnostics_len(D->vd); i++) {
         const rd_diagnostic *g = rd_diagnostics_get(D->vd, i);
         if (strcmp(g->code, pr->id)) continue;
         int waived = g->severity == RD_SEV_NOTE && !strncmp(g->message, "waived:", 7);
         if (g->severity == RD_SEV_NOTE && !waived) {
-            li_open(D);
-            prose(D, g->message);
-            li_close(D);
+            rd_mk_li_open(D->m);
+            rd_mk_prose(D->m, g->message);
+            rd_mk_li_close(D->m);
             continue;
         }
-        li_open(D);
-        text(D, waived ? "Waived: " : "Fails: ");
-        prose(D, waived ? g->message + 8 : g->message);
-        if (g->file) textf(D, " (%s:%u)", g->file, g->line);
+        rd_mk_li_open(D->m);
+        rd_mk_text(D->m, waived ? "Waived: " : "Fails: ");
+        rd_mk_prose(D->m, waived ? g->message + 8 : g->message);
+        if (g->file) rd_mk_textf(D->m, " (%s:%u)", g->file, g->line);
         if (g->path_len) {
-            text(D, ". A case that gets there:");
-            ul_open(D);
+            rd_mk_text(D->m, ". A case that gets there:");
+            rd_mk_ul_open(D->m);
             for (size_t k = 0; k < g->path_len; k++) {
-                li_open(D);
-                prose(D, g->path[k].text);
-                textf(D, " (%s:%u)", g->path[k].file ? g->path[k].file : "", g->path[k].line);
-                li_close(D);
+                rd_mk_li_open(D->m);
+                rd_mk_prose(D->m, g->path[k].text);
+                rd_mk_textf(D->m, " (%s:%u)", g->path[k].file ? g->path[k].file : "", g->path[k].line);
+                rd_mk_li_close(D->m);
             }
-            ul_close(D);
+            rd_mk_ul_close(D->m);
         }
         if (g->help && !waived) {
-            if (!D->html) raw(D, "\n");
-            li_close(D);
-            li_open(D);
-            text(D, "What to do: ");
-            prose(D, g->help);
+            rd_mk_li_close(D->m);
+            rd_mk_li_open(D->m);
+            rd_mk_text(D->m, "What to do: ");
+            rd_mk_prose(D->m, g->help);
         }
-        li_close(D);
+        rd_mk_li_close(D->m);
     }
-    ul_close(D);
+    rd_mk_ul_close(D->m);
 }
 
 static void component_4(doc *D)
 {
-    heading(D, 2, "c4", rd_doc_components[3]);
+    rd_mk_heading(D->m, 2, "c4", rd_doc_components[3]);
     para(D, "Each principle is a rule the verifier proves over every way a case can go through the "
             "pathways: whatever she answers, declines to answer, agrees to or refuses. The result is "
             "given under each one.");
@@ -841,38 +589,38 @@ static void component_4(doc *D)
     else para(D, S(D, "All %u principles hold (some may be waived at named steps, with the reason).", D->g->nprinciples));
     for (uint32_t i = 0; i < D->g->nprinciples; i++) {
         const rd_decl *pr = D->g->principles[i];
-        heading(D, 3, S(D, "principle-%s", pr->id), S(D, "4.%u %s", i + 1, label_of(pr)));
-        p_open(D);
-        code(D, pr->id);
+        rd_mk_heading(D->m, 3, S(D, "principle-%s", pr->id), S(D, "4.%u %s", i + 1, label_of(pr)));
+        rd_mk_p_open(D->m, NULL, NULL);
+        rd_mk_code(D->m, pr->id);
         const char *src = field(pr, "source");
-        if (src) textf(D, ". Source: %s.", src);
-        p_close(D);
-        ul_open(D);
+        if (src) rd_mk_textf(D->m, ". Source: %s.", src);
+        rd_mk_p_close(D->m);
+        rd_mk_ul_open(D->m);
         principle_property_words(D, pr);
-        ul_close(D);
+        rd_mk_ul_close(D->m);
         principle_result(D, pr);
     }
     int any = 0;
     for (rd_decl *w = D->p->decls; w; w = w->next) {
         if (w->kind != RD_D_WAIVE) continue;
         if (!any++) {
-            heading(D, 3, "c4-waivers", "Waivers");
-            ul_open(D);
+            rd_mk_heading(D->m, 3, "c4-waivers", "Waivers");
+            rd_mk_ul_open(D->m);
         }
-        li_open(D);
-        textf(D, "Principle %s is waived at step %s%s%s because: %s", w->u.waive.principle ? w->u.waive.principle->id : "?",
-              w->u.waive.step ? w->u.waive.step->id : "?", w->u.waive.step && w->u.waive.step->sub ? "." : "",
-              w->u.waive.step && w->u.waive.step->sub ? w->u.waive.step->sub : "", w->u.waive.because);
-        li_close(D);
+        rd_mk_li_open(D->m);
+        rd_mk_textf(D->m, "Principle %s is waived at step %s%s%s because: %s", w->u.waive.principle ? w->u.waive.principle->id : "?",
+                    w->u.waive.step ? w->u.waive.step->id : "?", w->u.waive.step && w->u.waive.step->sub ? "." : "",
+                    w->u.waive.step && w->u.waive.step->sub ? w->u.waive.step->sub : "", w->u.waive.because);
+        rd_mk_li_close(D->m);
     }
-    if (any) ul_close(D);
+    if (any) rd_mk_ul_close(D->m);
 }
 
 /* ---- 5: reporting and referral ----------------------------------------------------------------- */
 
 static void consent_summary(doc *D, const rd_decl *c)
 {
-    textf(D, "it would let %s receive: %s", targets_words(D, c->u.flow.with), data_words(D, c->u.flow.shares));
+    rd_mk_textf(D->m, "it would let %s receive: %s", targets_words(D, c->u.flow.with), data_words(D, c->u.flow.shares));
 }
 
 static void block_items(doc *D, const rd_block *b);
@@ -880,30 +628,26 @@ static void block_items(doc *D, const rd_block *b);
 /* A block's statements as a nested list, or one line saying what an empty one means there. */
 static void block_list(doc *D, const rd_block *b, const char *when_empty)
 {
-    ul_open(D);
+    rd_mk_ul_open(D->m);
     if (b && b->first) block_items(D, b);
-    else {
-        li_open(D);
-        text(D, when_empty);
-        li_close(D);
-    }
-    ul_close(D);
+    else item(D, when_empty);
+    rd_mk_ul_close(D->m);
 }
 
 /* A branch: its heading sentence, then its statements as a nested list. */
 static void branch(doc *D, const char *head, const rd_block *b)
 {
-    li_open(D);
-    text(D, head);
+    rd_mk_li_open(D->m);
+    rd_mk_text(D->m, head);
     block_list(D, b, "Nothing more here; carry on with the rest of the step.");
-    li_close(D);
+    rd_mk_li_close(D->m);
 }
 
 static void step_link(doc *D, const rd_step *st)
 {
-    link_open(D, S(D, "step-%s", st->pathway->id), st->id);
-    textf(D, "step %u, “%s”", st->index + 1, st->label ? st->label : st->id);
-    link_close(D);
+    rd_mk_link_open(D->m, S(D, "step-%s", st->pathway->id), st->id);
+    rd_mk_textf(D->m, "step %u, “%s”", st->index + 1, st->label ? st->label : st->id);
+    rd_mk_link_close(D->m);
 }
 
 static void stmt_items(doc *D, const rd_stmt *s)
@@ -911,88 +655,86 @@ static void stmt_items(doc *D, const rd_stmt *s)
     switch (s->kind) {
     case RD_S_ASK:
         for (const rd_ref *r = s->names; r; r = r->next) {
-            li_open(D);
-            text(D, "Ask her ");
+            rd_mk_li_open(D->m);
+            rd_mk_text(D->m, "Ask her ");
             say(D, label_of(r->decl), r->decl->texts, r->decl->in_library);
-            text(D, " (");
-            code(D, r->id);
-            text(D, "). She may decline to answer.");
-            li_close(D);
+            rd_mk_text(D->m, " (");
+            rd_mk_code(D->m, r->id);
+            rd_mk_text(D->m, "). She may decline to answer.");
+            rd_mk_li_close(D->m);
         }
         return;
     case RD_S_INFORM:
-        li_open(D);
-        text(D, "Tell her (notice ");
-        code(D, s->names->id);
-        text(D, "): ");
+        rd_mk_li_open(D->m);
+        rd_mk_text(D->m, "Tell her (notice ");
+        rd_mk_code(D->m, s->names->id);
+        rd_mk_text(D->m, "): ");
         say(D, s->names->decl->label, s->names->decl->texts, s->names->decl->in_library);
-        li_close(D);
+        rd_mk_li_close(D->m);
         return;
     case RD_S_RECORD:
-        li_open(D);
-        textf(D, "Record: %s.", data_words(D, s->names));
-        li_close(D);
+        rd_mk_li_open(D->m);
+        rd_mk_textf(D->m, "Record: %s.", data_words(D, s->names));
+        rd_mk_li_close(D->m);
         return;
     case RD_S_SEEK: {
         const rd_decl *c = s->names->decl;
-        li_open(D);
-        text(D, "Ask for her consent ");
+        rd_mk_li_open(D->m);
+        rd_mk_text(D->m, "Ask for her consent ");
         say(D, label_of(c), c->texts, c->in_library);
-        text(D, " (");
-        code(D, c->id);
-        text(D, ", form in annex B): ");
+        rd_mk_text(D->m, " (");
+        rd_mk_code(D->m, c->id);
+        rd_mk_text(D->m, ", form in annex B): ");
         consent_summary(D, c);
-        text(D, ". She may agree to part of it, or refuse.");
-        ul_open(D);
+        rd_mk_text(D->m, ". She may agree to part of it, or refuse.");
+        rd_mk_ul_open(D->m);
         branch(D, "If she agrees:", s->then_b);
         branch(D, "If she refuses:", s->else_b);
-        ul_close(D);
-        li_close(D);
+        rd_mk_ul_close(D->m);
+        rd_mk_li_close(D->m);
         return;
     }
     case RD_S_REFER:
-        li_open(D);
-        textf(D, "Refer her to %s for “%s”", targets_words(D, s->targets), label_of(s->service->decl));
-        if (s->names) textf(D, ", sharing: %s.", data_words(D, s->names));
-        else text(D, " (the referral itself is all they learn).");
-        li_close(D);
+        rd_mk_li_open(D->m);
+        rd_mk_textf(D->m, "Refer her to %s for “%s”", targets_words(D, s->targets), label_of(s->service->decl));
+        if (s->names) rd_mk_textf(D->m, ", sharing: %s.", data_words(D, s->names));
+        else rd_mk_text(D->m, " (the referral itself is all they learn).");
+        rd_mk_li_close(D->m);
         return;
     case RD_S_SHARE:
-        li_open(D);
-        textf(D, "Share with %s: %s.", targets_words(D, s->targets), data_words(D, s->names));
-        li_close(D);
+        rd_mk_li_open(D->m);
+        rd_mk_textf(D->m, "Share with %s: %s.", targets_words(D, s->targets), data_words(D, s->names));
+        rd_mk_li_close(D->m);
         return;
     case RD_S_CHOOSE:
-        li_open(D);
-        text(D, "Offer her these choices; she may take any of them, several, or none:");
-        ul_open(D);
+        rd_mk_li_open(D->m);
+        rd_mk_text(D->m, "Offer her these choices; she may take any of them, several, or none:");
+        rd_mk_ul_open(D->m);
         for (const rd_option *o = s->options; o; o = o->next) {
-            li_open(D);
-            text(D, "If she chooses ");
+            rd_mk_li_open(D->m);
+            rd_mk_text(D->m, "If she chooses ");
             say(D, o->label ? o->label : o->id, o->texts, 0);
-            text(D, ":");
+            rd_mk_text(D->m, ":");
             block_list(D, o->body, "Nothing more here.");
-            li_close(D);
+            rd_mk_li_close(D->m);
         }
-        ul_close(D);
-        li_close(D);
+        rd_mk_ul_close(D->m);
+        rd_mk_li_close(D->m);
         return;
     case RD_S_IF:
         branch(D, S(D, "If %s:", expr_words(D, s->cond)), s->then_b);
         if (s->else_b) branch(D, "Otherwise (also when she did not answer):", s->else_b);
         return;
     case RD_S_GOTO:
-        li_open(D);
-        text(D, "Go to ");
+        rd_mk_li_open(D->m);
+        rd_mk_text(D->m, "Go to ");
         if (s->goto_step) step_link(D, s->goto_step);
-        else text(D, s->names ? s->names->id : "?");
-        text(D, ".");
-        li_close(D);
+        else rd_mk_text(D->m, s->names ? s->names->id : "?");
+        rd_mk_text(D->m, ".");
+        rd_mk_li_close(D->m);
         return;
     case RD_S_END:
-        li_open(D);
-        text(D, s->text ? S(D, "End: %s.", s->text) : "End.");
-        li_close(D);
+        item(D, s->text ? S(D, "End: %s.", s->text) : "End.");
         return;
     }
 }
@@ -1004,15 +746,15 @@ static void block_items(doc *D, const rd_block *b)
 
 static void duty_when(doc *D, const rd_decl *y)
 {
-    if (y->u.duty.when) textf(D, " when %s", expr_words(D, y->u.duty.when));
+    if (y->u.duty.when) rd_mk_textf(D->m, " when %s", expr_words(D, y->u.duty.when));
 }
 
 static void component_5(doc *D)
 {
     rd_graph *g = D->g;
-    heading(D, 2, "c5", rd_doc_components[4]);
+    rd_mk_heading(D->m, 2, "c5", rd_doc_components[4]);
 
-    heading(D, 3, "c5-duties", "5.1 Mandatory reporting");
+    rd_mk_heading(D->m, 3, "c5-duties", "5.1 Mandatory reporting");
     if (!g->nduties) {
         para(D, "The SOP states no mandatory reporting duty. Nothing is reported without her consent, except "
                 "what a permit allows in its emergency (component 7).");
@@ -1023,73 +765,52 @@ static void component_5(doc *D)
     }
     for (uint32_t i = 0; i < g->nduties; i++) {
         const rd_decl *y = g->duties[i];
-        heading(D, 4, S(D, "duty-%s", y->id), S(D, "Duty: %s", label_of(y)));
-        ul_open(D);
-        li_open(D);
-        strong(D, "Legal basis");
-        text(D, ": ");
-        text(D, label_of(y));
-        text(D, " (");
-        code(D, y->id);
-        text(D, ")");
-        li_close(D);
-        li_open(D);
-        strong(D, "Who must report");
-        text(D, ": ");
-        text(D, targets_words(D, y->u.duty.applies));
-        li_close(D);
-        li_open(D);
-        strong(D, "Reports");
-        textf(D, ": %s", data_words(D, y->u.duty.reports));
-        li_close(D);
-        li_open(D);
-        strong(D, "To");
-        textf(D, ": %s", targets_words(D, y->u.duty.to));
-        li_close(D);
-        li_open(D);
-        strong(D, "When");
-        text(D, ": once the one who must report holds all of it");
-        if (y->u.duty.when) textf(D, ", and %s", expr_words(D, y->u.duty.when));
-        li_close(D);
-        li_open(D);
-        strong(D, "Her notice, given before she discloses");
-        text(D, ": ");
+        rd_mk_heading(D->m, 4, S(D, "duty-%s", y->id), S(D, "Duty: %s", label_of(y)));
+        rd_mk_ul_open(D->m);
+        rd_mk_li_open(D->m);
+        rd_mk_strong(D->m, "Legal basis");
+        rd_mk_text(D->m, ": ");
+        rd_mk_text(D->m, label_of(y));
+        rd_mk_text(D->m, " (");
+        rd_mk_code(D->m, y->id);
+        rd_mk_text(D->m, ")");
+        rd_mk_li_close(D->m);
+        field_item(D, "Who must report", targets_words(D, y->u.duty.applies));
+        field_item(D, "Reports", data_words(D, y->u.duty.reports));
+        field_item(D, "To", targets_words(D, y->u.duty.to));
+        rd_mk_li_open(D->m);
+        rd_mk_strong(D->m, "When");
+        rd_mk_text(D->m, ": once the one who must report holds all of it");
+        if (y->u.duty.when) rd_mk_textf(D->m, ", and %s", expr_words(D, y->u.duty.when));
+        rd_mk_li_close(D->m);
+        rd_mk_li_open(D->m);
+        rd_mk_strong(D->m, "Her notice, given before she discloses");
+        rd_mk_text(D->m, ": ");
         if (y->u.duty.notice && y->u.duty.notice->decl) {
-            code(D, y->u.duty.notice->id);
-            text(D, " ");
+            rd_mk_code(D->m, y->u.duty.notice->id);
+            rd_mk_text(D->m, " ");
             say(D, y->u.duty.notice->decl->label, y->u.duty.notice->decl->texts, y->u.duty.notice->decl->in_library);
         } else {
-            text(D, "none stated");
+            rd_mk_text(D->m, "none stated");
         }
-        li_close(D);
-        for (const rd_field *f = y->fields; f; f = f->next) {
-            li_open(D);
-            strong(D, S(D, "%c%s", f->name[0] >= 'a' && f->name[0] <= 'z' ? f->name[0] - 32 : f->name[0], f->name + 1));
-            text(D, ": ");
-            text(D, f->value);
-            li_close(D);
-        }
-        ul_close(D);
+        rd_mk_li_close(D->m);
+        for (const rd_field *f = y->fields; f; f = f->next)
+            field_item(D, S(D, "%c%s", f->name[0] >= 'a' && f->name[0] <= 'z' ? f->name[0] - 32 : f->name[0], f->name + 1),
+                       f->value);
+        rd_mk_ul_close(D->m);
     }
 
-    heading(D, 3, "c5-diagram", "5.2 Pathway diagram");
+    rd_mk_heading(D->m, 3, "c5-diagram", "5.2 Pathway diagram");
     const char *src = D->p->sources.n ? D->p->sources.v[0].path : "FILE.sop";
-    if (D->html && D->opt && D->opt->diagram_svg) {
-        raw(D, "<figure class=\"diagram\">\n");
-        /* Graphviz's SVG is a whole document: its XML prologue and doctype cannot sit inside HTML. */
-        const char *svg = strstr(D->opt->diagram_svg, "<svg");
-        raw(D, svg ? svg : "");
-        raw(D, "\n<figcaption>");
-        prose(D, S(D, "The referral pathways as the checked SOP has them, drawn by Graphviz. Full size: "
-                      "`rightdoor graph %s -o pathway.svg`.", src));
-        raw(D, "</figcaption></figure>\n");
-    } else if (D->html && D->opt && D->opt->diagram_dot) {
+    if (D->svg) {
+        rd_mk_figure(D->m, "diagram", D->svg,
+                     S(D, "The referral pathways as the checked SOP has them, drawn by Graphviz. Full size: "
+                          "`rightdoor graph %s -o pathway.svg`.", src));
+    } else if (D->dot) {
         para(D, S(D, "Graphviz is not installed where this document was made, so the diagram is not drawn here. Install "
                      "Graphviz (the `graphviz` package) and generate the document again, or draw the diagram alone with "
                      "`rightdoor graph %s -o pathway.svg`. The diagram in Graphviz's DOT language:", src));
-        raw(D, "<pre class=\"dot\">");
-        text(D, D->opt->diagram_dot);
-        raw(D, "</pre>\n");
+        rd_mk_pre(D->m, "dot", D->dot);
     } else {
         para(D, S(D, "Draw the diagram with `rightdoor graph %s -o pathway.svg` (it needs Graphviz); "
                      "`rightdoor graph %s` writes it in Graphviz's DOT language. The procedure below says in "
@@ -1099,22 +820,22 @@ static void component_5(doc *D)
     for (uint32_t i = 0; i < g->npathways; i++) {
         const rd_gpathway *gp = &g->pathways[i];
         const rd_decl *pw = gp->decl;
-        heading(D, 3, S(D, "pathway-%s", pw->id), S(D, "5.%u Procedure: %s", i + 3, label_of(pw)));
-        p_open(D);
-        textf(D, "Pathway ");
-        code(D, pw->id);
-        textf(D, ". A case starts here when she comes to %s, at ", targets_words(D, pw->u.pathway.entry));
+        rd_mk_heading(D->m, 3, S(D, "pathway-%s", pw->id), S(D, "5.%u Procedure: %s", i + 3, label_of(pw)));
+        rd_mk_p_open(D->m, NULL, NULL);
+        rd_mk_textf(D->m, "Pathway ");
+        rd_mk_code(D->m, pw->id);
+        rd_mk_textf(D->m, ". A case starts here when she comes to %s, at ", targets_words(D, pw->u.pathway.entry));
         const rd_step *start = g->nodes[gp->start].step;
         if (start) step_link(D, start);
-        text(D, ". \"The first contact\" below is whoever received her.");
-        p_close(D);
+        rd_mk_text(D->m, ". \"The first contact\" below is whoever received her.");
+        rd_mk_p_close(D->m);
         for (const rd_step *st = pw->u.pathway.steps; st; st = st->next) {
-            heading(D, 4, S(D, "step-%s-%s", pw->id, st->id), S(D, "Step %u: %s", st->index + 1, st->label ? st->label : st->id));
-            p_open(D);
-            strong(D, "Who");
-            textf(D, ": %s. ", performer_words(D, st));
-            code(D, st->id);
-            p_close(D);
+            rd_mk_heading(D->m, 4, S(D, "step-%s-%s", pw->id, st->id), S(D, "Step %u: %s", st->index + 1, st->label ? st->label : st->id));
+            rd_mk_p_open(D->m, NULL, NULL);
+            rd_mk_strong(D->m, "Who");
+            rd_mk_textf(D->m, ": %s. ", performer_words(D, st));
+            rd_mk_code(D->m, st->id);
+            rd_mk_p_close(D->m);
             block_list(D, st->body, "Nothing to do; the step ends here.");
             /* Duties are not written in pathways: the graph has a node wherever one may fall due. */
             const rd_decl *seen[16];
@@ -1126,18 +847,18 @@ static void component_5(doc *D)
                 for (size_t k = 0; k < nseen; k++) dup |= seen[k] == x->subject;
                 if (dup) continue;
                 if (nseen < sizeof seen / sizeof *seen) seen[nseen++] = x->subject;
-                p_open_cls(D, "duty-here", NULL);
-                strong(D, "Mandatory report");
-                textf(D, ": duty “%s” may fall due in this step, once %s holds: %s;", label_of(x->subject),
-                      x->performer == RD_PROVIDER ? "the first contact" : label_of(g->actors[x->performer]),
-                      data_index_words(D, x->data, x->ndata));
+                rd_mk_p_open(D->m, "duty-here", NULL);
+                rd_mk_strong(D->m, "Mandatory report");
+                rd_mk_textf(D->m, ": duty “%s” may fall due in this step, once %s holds: %s;", label_of(x->subject),
+                            x->performer == RD_PROVIDER ? "the first contact" : label_of(g->actors[x->performer]),
+                            data_index_words(D, x->data, x->ndata));
                 duty_when(D, x->subject);
-                text(D, " (see ");
-                link_open(D, "duty", x->subject->id);
-                text(D, "5.1");
-                link_close(D);
-                text(D, ").");
-                p_close(D);
+                rd_mk_text(D->m, " (see ");
+                rd_mk_link_open(D->m, "duty", x->subject->id);
+                rd_mk_text(D->m, "5.1");
+                rd_mk_link_close(D->m);
+                rd_mk_text(D->m, ").");
+                rd_mk_p_close(D->m);
             }
         }
     }
@@ -1181,23 +902,23 @@ static const char *rule_kind(const rd_decl *d)
 static void component_6(doc *D)
 {
     rd_graph *g = D->g;
-    heading(D, 2, "c6", rd_doc_components[5]);
+    rd_mk_heading(D->m, 2, "c6", rd_doc_components[5]);
     para(D, "What each organisation does in the pathways, the services it provides, and what it may "
             "receive about her and under which rule (the rules are explained in component 7).");
     for (uint32_t a = 0; a < g->nactors; a++) {
         const rd_decl *ac = g->actors[a];
-        heading(D, 3, S(D, "actor-%s", ac->id), label_of(ac));
-        p_open(D);
-        code(D, ac->id);
-        if (ac->u.actor.sector && ac->u.actor.sector->decl) textf(D, ". Sector: %s", label_of(ac->u.actor.sector->decl));
-        text(D, ac->u.actor.specialist ? ". A specialist VAW service provider." : ".");
-        p_close(D);
-        ul_open(D);
+        rd_mk_heading(D->m, 3, S(D, "actor-%s", ac->id), label_of(ac));
+        rd_mk_p_open(D->m, NULL, NULL);
+        rd_mk_code(D->m, ac->id);
+        if (ac->u.actor.sector && ac->u.actor.sector->decl) rd_mk_textf(D->m, ". Sector: %s", label_of(ac->u.actor.sector->decl));
+        rd_mk_text(D->m, ac->u.actor.specialist ? ". A specialist VAW service provider." : ".");
+        rd_mk_p_close(D->m);
+        rd_mk_ul_open(D->m);
         /* What it does: steps it performs, by name or as the first contact. */
-        li_open(D);
-        strong(D, "Does");
-        text(D, ":");
-        ul_open(D);
+        rd_mk_li_open(D->m);
+        rd_mk_strong(D->m, "Does");
+        rd_mk_text(D->m, ":");
+        rd_mk_ul_open(D->m);
         int any = 0;
         for (uint32_t i = 0; i < g->npathways; i++) {
             const rd_gpathway *gp = &g->pathways[i];
@@ -1211,31 +932,23 @@ static void component_6(doc *D)
                     if (pass != (as_first ? 1 : 0) || (!by_name && !as_first)) continue;
                     if (!n++) {
                         any = 1;
-                        li_open(D);
-                        textf(D, pass ? "In “%s”, as the first contact: " : "In “%s”: ", label_of(gp->decl));
+                        rd_mk_li_open(D->m);
+                        rd_mk_textf(D->m, pass ? "In “%s”, as the first contact: " : "In “%s”: ", label_of(gp->decl));
                     } else {
-                        text(D, "; ");
+                        rd_mk_text(D->m, "; ");
                     }
                     step_link(D, st);
                 }
-                if (n) li_close(D);
+                if (n) rd_mk_li_close(D->m);
             }
         }
-        if (!any) {
-            li_open(D);
-            text(D, "No step of the pathways is done by this organisation.");
-            li_close(D);
-        }
-        ul_close(D);
-        li_close(D);
-        li_open(D);
-        strong(D, "Services it provides");
-        textf(D, ": ");
+        if (!any) item(D, "No step of the pathways is done by this organisation.");
+        rd_mk_ul_close(D->m);
+        rd_mk_li_close(D->m);
         const char *sv = "";
         for (const rd_ref *r = ac->u.actor.provides; r; r = r->next)
             sv = *sv ? S(D, "%s; %s", sv, label_of(r->decl)) : label_of(r->decl);
-        text(D, *sv ? sv : "none listed");
-        li_close(D);
+        field_item(D, "Services it provides", *sv ? sv : "none listed");
         /* Referrals it receives, from the graph. */
         const char *refs = "";
         for (uint32_t n = 0; n < g->nnodes; n++) {
@@ -1247,21 +960,17 @@ static void component_6(doc *D)
             if (!to || strstr(refs, w)) continue;
             refs = *refs ? S(D, "%s; %s", refs, w) : w;
         }
-        li_open(D);
-        strong(D, "Referrals it receives");
-        text(D, ": ");
-        text(D, *refs ? refs : "none");
-        li_close(D);
+        field_item(D, "Referrals it receives", *refs ? refs : "none");
         for (uint32_t i = 0; i < g->nduties; i++) {
             if (!rd_flow_actor_in(g, a, g->duties[i]->u.duty.applies)) continue;
-            li_open(D);
-            strong(D, "Must report");
-            textf(D, ": %s (", label_of(g->duties[i]));
-            link_open(D, "duty", g->duties[i]->id);
-            text(D, "5.1");
-            link_close(D);
-            text(D, ")");
-            li_close(D);
+            rd_mk_li_open(D->m);
+            rd_mk_strong(D->m, "Must report");
+            rd_mk_textf(D->m, ": %s (", label_of(g->duties[i]));
+            rd_mk_link_open(D->m, "duty", g->duties[i]->id);
+            rd_mk_text(D->m, "5.1");
+            rd_mk_link_close(D->m);
+            rd_mk_text(D->m, ")");
+            rd_mk_li_close(D->m);
         }
         const char *rec = "";
         for (uint32_t d = 0; d < g->ndata; d++) {
@@ -1280,16 +989,11 @@ static void component_6(doc *D)
             }
             if (by) rec = join(D, rec, label_of(g->data[d]), 0);
         }
-        if (*rec) {
-            li_open(D);
-            strong(D, "Records");
-            textf(D, ": %s", rec);
-            li_close(D);
-        }
-        li_open(D);
-        strong(D, "May receive from others");
-        text(D, ":");
-        ul_open(D);
+        if (*rec) field_item(D, "Records", rec);
+        rd_mk_li_open(D->m);
+        rd_mk_strong(D->m, "May receive from others");
+        rd_mk_text(D->m, ":");
+        rd_mk_ul_open(D->m);
         int may = 0;
         const char *never = "";
         for (uint32_t d = 0; d < g->ndata; d++) {
@@ -1301,26 +1005,22 @@ static void component_6(doc *D)
             }
             if (!c.n) continue;
             may = 1;
-            li_open(D);
-            textf(D, "%s: ", label_of(g->data[d]));
+            rd_mk_li_open(D->m);
+            rd_mk_textf(D->m, "%s: ", label_of(g->data[d]));
             for (size_t k = 0; k < c.n; k++) {
-                textf(D, "%s%s ", k ? "; " : "", rule_kind(c.rules[k]));
-                code(D, c.rules[k]->id);
+                rd_mk_textf(D->m, "%s%s ", k ? "; " : "", rule_kind(c.rules[k]));
+                rd_mk_code(D->m, c.rules[k]->id);
             }
-            li_close(D);
+            rd_mk_li_close(D->m);
         }
-        if (!may) {
-            li_open(D);
-            text(D, "nothing (no consent, permit or duty names this organisation)");
-            li_close(D);
-        }
-        ul_close(D);
-        li_close(D);
+        if (!may) item(D, "nothing (no consent, permit or duty names this organisation)");
+        rd_mk_ul_close(D->m);
+        rd_mk_li_close(D->m);
         if (*never) {
-            li_open(D);
-            strong(D, "Never receives");
-            textf(D, ", whatever any consent says: %s", never);
-            li_close(D);
+            rd_mk_li_open(D->m);
+            rd_mk_strong(D->m, "Never receives");
+            rd_mk_textf(D->m, ", whatever any consent says: %s", never);
+            rd_mk_li_close(D->m);
         }
         const char *facts[] = {"languages", "hours", "contact", "location", "notes"};
         for (size_t k = 0; k < sizeof facts / sizeof *facts; k++) {
@@ -1334,14 +1034,9 @@ static void component_6(doc *D)
             } else {
                 v = field(ac, facts[k]);
             }
-            if (!v) continue;
-            li_open(D);
-            strong(D, S(D, "%c%s", facts[k][0] - 32, facts[k] + 1));
-            text(D, ": ");
-            text(D, v);
-            li_close(D);
+            if (v) field_item(D, S(D, "%c%s", facts[k][0] - 32, facts[k] + 1), v);
         }
-        ul_close(D);
+        rd_mk_ul_close(D->m);
     }
 }
 
@@ -1350,82 +1045,65 @@ static void component_6(doc *D)
 static void component_7(doc *D)
 {
     rd_graph *g = D->g;
-    heading(D, 2, "c7", rd_doc_components[6]);
+    rd_mk_heading(D->m, 2, "c7", rd_doc_components[6]);
     para(D, "Who may receive what. Nothing about her is shared unless a rule of the SOP allows it; a "
             "principle that forbids a flow wins over any consent. The same rules decide `rightdoor may-share` "
             "for a real case, where her actual answers count: a consent counts only as she gave it "
             "(narrowed, time-limited or withdrawn), a permit only while its condition holds, a duty only "
             "where it applies.");
-    ul_open(D);
-    li_open(D);
-    strong(D, "consent (name)");
-    text(D, ": only if she agrees to that consent (annex B has the form).");
-    li_close(D);
-    li_open(D);
-    strong(D, "permit (name)");
-    text(D, ": without her consent, only while the permit's condition holds; record who, when and why, and tell her afterwards.");
-    li_close(D);
-    li_open(D);
-    strong(D, "duty (name)");
-    text(D, ": a mandatory report (5.1), after she was told.");
-    li_close(D);
-    li_open(D);
-    strong(D, "never (name)");
-    text(D, ": a principle forbids it, whatever she or anyone agrees.");
-    li_close(D);
-    li_open(D);
-    strong(D, "—");
-    text(D, ": no rule allows it: denied.");
-    li_close(D);
-    ul_close(D);
+    rd_mk_ul_open(D->m);
+    field_item(D, "consent (name)", "only if she agrees to that consent (annex B has the form).");
+    field_item(D, "permit (name)",
+               "without her consent, only while the permit's condition holds; record who, when and why, and tell her afterwards.");
+    field_item(D, "duty (name)", "a mandatory report (5.1), after she was told.");
+    field_item(D, "never (name)", "a principle forbids it, whatever she or anyone agrees.");
+    field_item(D, "—", "no rule allows it: denied.");
+    rd_mk_ul_close(D->m);
     for (uint32_t i = 0; i < g->npermits; i++) {
         const rd_decl *pm = g->permits[i];
-        p_open(D);
-        strong(D, S(D, "Permit %s", pm->id));
-        textf(D, " (%s): %s may receive, without her consent: %s", label_of(pm), targets_words(D, pm->u.flow.with),
-              data_words(D, pm->u.flow.shares));
-        if (pm->u.flow.when) textf(D, ", only while %s", expr_words(D, pm->u.flow.when));
-        text(D, ".");
-        p_close(D);
+        rd_mk_p_open(D->m, NULL, NULL);
+        rd_mk_strong(D->m, S(D, "Permit %s", pm->id));
+        rd_mk_textf(D->m, " (%s): %s may receive, without her consent: %s", label_of(pm), targets_words(D, pm->u.flow.with),
+                    data_words(D, pm->u.flow.shares));
+        if (pm->u.flow.when) rd_mk_textf(D->m, ", only while %s", expr_words(D, pm->u.flow.when));
+        rd_mk_text(D->m, ".");
+        rd_mk_p_close(D->m);
     }
 
     const char **heads = rd_arena_alloc(&D->p->arena, (g->nactors + 1) * sizeof *heads);
     if (!heads) return;
     heads[0] = "Data category";
     for (uint32_t a = 0; a < g->nactors; a++) heads[a + 1] = label_of(g->actors[a]);
-    if (D->html) raw(D, "<div class=\"matrix-wrap\">\n");
-    table_open(D, "matrix", heads, g->nactors + 1);
+    rd_mk_box_open(D->m, "matrix-wrap");
+    rd_mk_table_open(D->m, "matrix", heads, g->nactors + 1);
     for (uint32_t d = 0; d < g->ndata; d++) {
-        tr_open(D);
-        if (D->html) raw(D, "<th scope=\"row\">");
-        else raw(D, " ");
-        text(D, label_of(g->data[d]));
-        raw(D, D->html ? "</th>" : " |");
+        rd_mk_tr_open(D->m);
+        rd_mk_row_head(D->m, label_of(g->data[d]));
         for (uint32_t a = 0; a < g->nactors; a++) {
             cell c;
             cell_of(D, d, a, &c);
             if (c.never) {
-                td_open_cls(D, "never");
-                text(D, "never ");
-                code(D, c.never->id);
+                rd_mk_td_open(D->m, "never");
+                rd_mk_text(D->m, "never ");
+                rd_mk_code(D->m, c.never->id);
             } else if (!c.n) {
-                td_open_cls(D, "none");
-                text(D, "—");
+                rd_mk_td_open(D->m, "none");
+                rd_mk_text(D->m, "—");
             } else {
-                td_open_cls(D, rule_kind(c.rules[0]));
+                rd_mk_td_open(D->m, rule_kind(c.rules[0]));
                 for (size_t k = 0; k < c.n; k++) {
-                    if (k) cell_break(D);
-                    textf(D, "%s ", rule_kind(c.rules[k]));
-                    code(D, c.rules[k]->id);
+                    if (k) rd_mk_cell_break(D->m);
+                    rd_mk_textf(D->m, "%s ", rule_kind(c.rules[k]));
+                    rd_mk_code(D->m, c.rules[k]->id);
                 }
-                if (c.more) textf(D, " and %zu more", c.more);
+                if (c.more) rd_mk_textf(D->m, " and %zu more", c.more);
             }
-            td_close(D);
+            rd_mk_td_close(D->m);
         }
-        tr_close(D);
+        rd_mk_tr_close(D->m);
     }
-    table_close(D);
-    if (D->html) raw(D, "</div>\n");
+    rd_mk_table_close(D->m);
+    rd_mk_box_close(D->m);
 }
 
 /* ---- 8: monitoring, and the minimum data set --------------------------------------------------- */
@@ -1459,32 +1137,32 @@ static const char *recorded_where(doc *D, uint32_t d)
 static void component_8(doc *D)
 {
     rd_graph *g = D->g;
-    heading(D, 2, "c8", rd_doc_components[7]);
+    rd_mk_heading(D->m, 2, "c8", rd_doc_components[7]);
     field_para(D, "Monitoring and evaluation", field(D->p->sop, "monitoring"));
     field_para(D, "Review of this SOP", field(D->p->sop, "review"));
 
-    heading(D, 3, "c8-recorded", "8.1 What is recorded about her");
+    rd_mk_heading(D->m, 3, "c8-recorded", "8.1 What is recorded about her");
     para(D, "Seed 000 Component 7: data is not collected without a purpose, and she may ask that her data "
             "not be recorded. These are all the data categories the pathways record, and where.");
     static const char *const rh[] = {"Data category", "Recorded in"};
-    table_open(D, NULL, rh, 2);
+    rd_mk_table_open(D->m, NULL, rh, 2);
     int any = 0;
     for (uint32_t d = 0; d < g->ndata; d++) {
         const char *w = recorded_where(D, d);
         if (!*w) continue;
         any = 1;
-        tr_open(D);
+        rd_mk_tr_open(D->m);
         td(D, label_of(g->data[d]));
         td(D, w);
-        tr_close(D);
+        rd_mk_tr_close(D->m);
     }
     if (!any) {
-        tr_open(D);
+        rd_mk_tr_open(D->m);
         td(D, "nothing");
         td(D, "");
-        tr_close(D);
+        rd_mk_tr_close(D->m);
     }
-    table_close(D);
+    rd_mk_table_close(D->m);
     const char *never = "";
     for (uint32_t i = 0; i < g->nprinciples; i++)
         for (const rd_prop *q = g->principles[i]->u.principle.props; q; q = q->next)
@@ -1493,27 +1171,27 @@ static void component_8(doc *D)
                                : S(D, "%s (principle %s)", data_words(D, q->data), g->principles[i]->id);
     if (*never) para(D, S(D, "Never recorded or asked: %s.", never));
 
-    heading(D, 3, "c8-mds", "8.2 The minimum data set (seed 000 Sample 4)");
+    rd_mk_heading(D->m, 3, "c8-mds", "8.2 The minimum data set (seed 000 Sample 4)");
     para(D, "The minimum data set seed 000 (Sample 4) recommends for monitoring, and whether this SOP "
             "records each item. Her migration or documentation status is never part of it (seed 000 Annex 3 tip 2).");
     static const char *const mh[] = {"Item", "Recorded by this SOP"};
-    table_open(D, NULL, mh, 2);
+    rd_mk_table_open(D->m, NULL, mh, 2);
     for (size_t i = 0; i < sizeof sample4 / sizeof *sample4; i++) {
         const rd_decl *d = rd_lookup(D->p, RD_D_DATA, rd_intern(D->p, sample4[i], strlen(sample4[i])));
-        tr_open(D);
+        rd_mk_tr_open(D->m);
         td(D, d ? label_of(d) : sample4[i]);
         const char *w = d ? recorded_where(D, d->index) : "";
         td(D, *w ? w : d ? "not recorded" : "not declared in this SOP");
-        tr_close(D);
+        rd_mk_tr_close(D->m);
     }
-    table_close(D);
+    rd_mk_table_close(D->m);
 }
 
 /* ---- 9: coordination --------------------------------------------------------------------------- */
 
 static void component_9(doc *D)
 {
-    heading(D, 2, "c9", rd_doc_components[8]);
+    rd_mk_heading(D->m, 2, "c9", rd_doc_components[8]);
     field_para(D, "Coordination mechanism", field(D->p->sop, "coordination"));
     const rd_directory_meta *m = &D->p->directory;
     if (m->present && (m->focal_name || m->focal_organization))
@@ -1530,27 +1208,22 @@ static void annex_directory(doc *D)
 {
     rd_graph *g = D->g;
     const rd_directory_meta *m = &D->p->directory;
-    heading(D, 3, "annex-a", "Annex A: Service directory");
+    rd_mk_heading(D->m, 3, "annex-a", "Annex A: Service directory");
     if (m->present) {
         para(D, "Coverage of the service directory (seed 000 Annex 2):");
-        ul_open(D);
+        rd_mk_ul_open(D->m);
         const char *rows[][2] = {{"Country", m->country}, {"Province", m->province}, {"Focal point: name", m->focal_name},
                                  {"Focal point: organization", m->focal_organization}, {"Focal point: contact", m->focal_contact},
                                  {"Last updated", m->last_updated}};
-        for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
-            li_open(D);
-            strong(D, rows[i][0]);
-            text(D, ": ");
-            text(D, rows[i][1] ? rows[i][1] : "not stated");
-            li_close(D);
-        }
-        ul_close(D);
+        for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+            field_item(D, rows[i][0], rows[i][1] ? rows[i][1] : "not stated");
+        rd_mk_ul_close(D->m);
     } else {
         para(D, "The SOP has no service directory file; the organisations below are those it declares.");
     }
     static const char *const h[] = {"Category", "Name of Service Provider", "Services Provided", "Location",
                                     "Contact Information / Person", "Hours/Days", "Languages"};
-    table_open(D, "directory", h, 7);
+    rd_mk_table_open(D->m, "directory", h, 7);
     /* Grouped by category, as the template is (seed 000 Annex 2), in the order categories first appear. */
     for (uint32_t a = 0; a < g->nactors; a++) {
         const rd_decl *sec = g->actors[a]->u.actor.sector ? g->actors[a]->u.actor.sector->decl : NULL;
@@ -1561,59 +1234,55 @@ static void annex_directory(doc *D)
         for (uint32_t b = a; b < g->nactors; b++) {
             const rd_decl *ac = g->actors[b];
             if ((ac->u.actor.sector ? ac->u.actor.sector->decl : NULL) != sec) continue;
-            tr_open(D);
-            td_open(D);
-            if (b == a) text(D, sec ? label_of(sec) : "no sector");
-            td_close(D);
-            td_open(D);
-            text(D, label_of(ac));
-            if (ac->u.actor.specialist) text(D, " (specialist)");
-            td_close(D);
+            rd_mk_tr_open(D->m);
+            rd_mk_td_open(D->m, NULL);
+            if (b == a) rd_mk_text(D->m, sec ? label_of(sec) : "no sector");
+            rd_mk_td_close(D->m);
+            rd_mk_td_open(D->m, NULL);
+            rd_mk_text(D->m, label_of(ac));
+            if (ac->u.actor.specialist) rd_mk_text(D->m, " (specialist)");
+            rd_mk_td_close(D->m);
             const char *sv = "";
             for (const rd_ref *r = ac->u.actor.provides; r; r = r->next)
                 sv = *sv ? S(D, "%s; %s", sv, label_of(r->decl)) : label_of(r->decl);
             td(D, sv);
             td(D, ac->u.actor.location_confidential ? "confidential (not shown)" : field(ac, "location"));
-            td_open(D);
+            rd_mk_td_open(D->m, NULL);
             int n = 0;
             const char *cf[] = {"contact", "email", "website"};
             for (size_t k = 0; k < 3; k++) {
                 const char *v = field(ac, cf[k]);
                 if (!v) continue;
-                if (n++) cell_break(D);
-                text(D, v);
+                if (n++) rd_mk_cell_break(D->m);
+                rd_mk_text(D->m, v);
             }
-            if (!n) text(D, "—");
-            td_close(D);
+            if (!n) rd_mk_text(D->m, "—");
+            rd_mk_td_close(D->m);
             td(D, field(ac, "hours"));
             const char *l = "";
             for (const rd_ref *r = ac->u.actor.languages; r; r = r->next) l = *l ? S(D, "%s, %s", l, r->id) : r->id;
             td(D, l);
-            tr_close(D);
+            rd_mk_tr_close(D->m);
         }
     }
-    table_close(D);
+    rd_mk_table_close(D->m);
 }
 
-static void draft_mark(doc *D)
-{
-    raw(D, D->html ? "<span class=\"draft\">DRAFT translation: to be reviewed by a qualified translator</span>"
-                   : "**(DRAFT translation: to be reviewed by a qualified translator)**");
-}
+static void draft_mark(doc *D) { rd_mk_flag(D->m, "draft", "DRAFT translation: to be reviewed by a qualified translator"); }
 
 static void checkbox_item(doc *D, const char *s)
 {
-    li_open(D);
-    raw(D, D->html ? "<span class=\"box\"></span> " : "[ ] ");
-    text(D, s);
-    li_close(D);
+    rd_mk_li_open(D->m);
+    rd_mk_tick_box(D->m);
+    rd_mk_text(D->m, s);
+    rd_mk_li_close(D->m);
 }
 
 static void annex_consents(doc *D)
 {
     rd_graph *g = D->g;
     const rd_decl *sop = D->p->sop;
-    heading(D, 3, "annex-b", "Annex B: Consent forms");
+    rd_mk_heading(D->m, 3, "annex-b", "Annex B: Consent forms");
     para(D, "One form per consent and per language the SOP serves. Seed 000 (Informed consent): she is told "
             "what would be shared, with whom and why, and any risks; she may limit what goes to whom, refuse, "
             "or withdraw later; refusing never costs her other services.");
@@ -1623,66 +1292,63 @@ static void annex_consents(doc *D)
         for (const rd_ref *l = sop ? sop->u.sop.languages : NULL; l; l = l->next) {
             int draft;
             const char *t = text_in(D, label_of(c), c->texts, c->in_library, l->id, &draft);
-            if (D->html) {
-                raw(D, "<section class=\"form\"");
-                anchor_attr(D, S(D, "form-%s", c->id), l->id);
-                raw(D, ">\n");
-            }
-            heading(D, 4, NULL, S(D, "Consent form: %s, in %s", c->id, lang_name(D, l->id)));
-            if (D->html) raw(D, "<div class=\"form-body\">\n");
+            rd_mk_section_open(D->m, "form", S(D, "form-%s", c->id), l->id);
+            rd_mk_heading(D->m, 4, NULL, S(D, "Consent form: %s, in %s", c->id, lang_name(D, l->id)));
+            rd_mk_box_open(D->m, "form-body");
             if (t) {
-                p_open_cls(D, "ask", l->id);
-                lang_text(D, D->html ? NULL : l->id, t);
-                p_close(D);
+                rd_mk_p_open(D->m, "ask", l->id);
+                rd_mk_text(D->m, t);
+                rd_mk_p_close(D->m);
                 if (draft) {
-                    p_open_cls(D, "draft-note", NULL);
+                    rd_mk_p_open(D->m, "draft-note", NULL);
                     draft_mark(D);
-                    p_close(D);
+                    rd_mk_p_close(D->m);
                 }
             } else {
-                p_open_cls(D, "missing", NULL);
-                strong(D, S(D, "No text in %s yet.", lang_name(D, l->id)));
-                text(D, " Add it to a translations file for this language before using this form.");
-                p_close(D);
+                rd_mk_p_open(D->m, "missing", NULL);
+                rd_mk_strong(D->m, S(D, "No text in %s yet.", lang_name(D, l->id)));
+                rd_mk_text(D->m, " Add it to a translations file for this language before using this form.");
+                rd_mk_p_close(D->m);
             }
             const char *purpose = field(c, "purpose");
             if (purpose) {
-                p_open(D);
-                strong(D, strcmp(own_lang(D, c), l->id) ? S(D, "Purpose (as the SOP states it, in %s)", lang_name(D, own_lang(D, c)))
-                                                        : "Purpose");
-                text(D, ": ");
-                lang_text(D, own_lang(D, c), purpose);
-                p_close(D);
+                rd_mk_p_open(D->m, NULL, NULL);
+                rd_mk_strong(D->m, strcmp(own_lang(D, c), l->id) ? S(D, "Purpose (as the SOP states it, in %s)", lang_name(D, own_lang(D, c)))
+                                                                 : "Purpose");
+                rd_mk_text(D->m, ": ");
+                rd_mk_lang_text(D->m, own_lang(D, c), purpose);
+                rd_mk_p_close(D->m);
             }
-            p_open(D);
-            strong(D, "Tick what she agrees may be shared:");
-            p_close(D);
-            ul_open(D);
+            rd_mk_p_open(D->m, NULL, NULL);
+            rd_mk_strong(D->m, "Tick what she agrees may be shared:");
+            rd_mk_p_close(D->m);
+            rd_mk_ul_open(D->m);
             for (const rd_ref *r = c->u.flow.shares; r; r = r->next) checkbox_item(D, label_of(r->decl));
-            ul_close(D);
-            p_open(D);
-            strong(D, "Tick who she agrees may receive it:");
-            p_close(D);
-            ul_open(D);
+            rd_mk_ul_close(D->m);
+            rd_mk_p_open(D->m, NULL, NULL);
+            rd_mk_strong(D->m, "Tick who she agrees may receive it:");
+            rd_mk_p_close(D->m);
+            rd_mk_ul_open(D->m);
             for (const rd_ref *r = c->u.flow.with; r; r = r->next)
                 checkbox_item(D, r->tag == RD_REF_SECTOR ? S(D, "every organisation of the sector “%s”", label_of(r->decl))
                                                           : label_of(r->decl));
-            ul_close(D);
-            p_open(D);
-            strong(D, "Her answer:");
-            p_close(D);
-            ul_open(D);
+            rd_mk_ul_close(D->m);
+            rd_mk_p_open(D->m, NULL, NULL);
+            rd_mk_strong(D->m, "Her answer:");
+            rd_mk_p_close(D->m);
+            rd_mk_ul_open(D->m);
             checkbox_item(D, "She agrees to what is ticked above");
             checkbox_item(D, "She does not agree (this does not stop any other help)");
             checkbox_item(D, "Until (a date, if she sets one): ..............................");
-            ul_close(D);
-            p_open_cls(D, "sign", NULL);
-            text(D, "Her signature or mark: ........................................ Date: ....................");
-            p_close(D);
-            p_open_cls(D, "sign", NULL);
-            text(D, "Staff member (name, organisation, signature): ........................................ Date: ....................");
-            p_close(D);
-            if (D->html) raw(D, "</div>\n</section>\n");
+            rd_mk_ul_close(D->m);
+            rd_mk_p_open(D->m, "sign", NULL);
+            rd_mk_text(D->m, "Her signature or mark: ........................................ Date: ....................");
+            rd_mk_p_close(D->m);
+            rd_mk_p_open(D->m, "sign", NULL);
+            rd_mk_text(D->m, "Staff member (name, organisation, signature): ........................................ Date: ....................");
+            rd_mk_p_close(D->m);
+            rd_mk_box_close(D->m);
+            rd_mk_section_close(D->m);
         }
     }
 }
@@ -1700,7 +1366,7 @@ static int notice_in_use(doc *D, const rd_decl *n)
 static void annex_notices(doc *D)
 {
     const rd_decl *sop = D->p->sop;
-    heading(D, 3, "annex-c", "Annex C: Notices in every language");
+    rd_mk_heading(D->m, 3, "annex-c", "Annex C: Notices in every language");
     para(D, "Every notice the SOP gives her, in every language it serves (seed 002 essential 1: written and "
             "spoken communication in her native language).");
     size_t unused = 0;
@@ -1711,27 +1377,27 @@ static void annex_notices(doc *D)
             unused++;
             continue;
         }
-        heading(D, 4, S(D, "notice-%s", n->id), S(D, "Notice %s", n->id));
-        table_open(D, "notice", h, 2);
+        rd_mk_heading(D->m, 4, S(D, "notice-%s", n->id), S(D, "Notice %s", n->id));
+        rd_mk_table_open(D->m, "notice", h, 2);
         for (const rd_ref *l = sop ? sop->u.sop.languages : NULL; l; l = l->next) {
             int draft;
             const char *t = text_in(D, n->label, n->texts, n->in_library, l->id, &draft);
-            tr_open(D);
+            rd_mk_tr_open(D->m);
             td(D, lang_name(D, l->id));
-            td_open_cls(D, t ? NULL : "missing");
+            rd_mk_td_open(D->m, t ? NULL : "missing");
             if (t) {
-                lang_text(D, l->id, t);
+                rd_mk_lang_text(D->m, l->id, t);
                 if (draft) {
-                    cell_break(D);
+                    rd_mk_cell_break(D->m);
                     draft_mark(D);
                 }
             } else {
-                strong(D, "No text in this language yet.");
+                rd_mk_strong(D->m, "No text in this language yet.");
             }
-            td_close(D);
-            tr_close(D);
+            rd_mk_td_close(D->m);
+            rd_mk_tr_close(D->m);
         }
-        table_close(D);
+        rd_mk_table_close(D->m);
     }
     if (unused)
         para(D, S(D, "%zu notice%s of the standard vocabulary %s not given by this SOP and %s not listed.", unused,
@@ -1740,7 +1406,7 @@ static void annex_notices(doc *D)
 
 static void component_10(doc *D)
 {
-    heading(D, 2, "c10", rd_doc_components[9]);
+    rd_mk_heading(D->m, 2, "c10", rd_doc_components[9]);
     annex_directory(D);
     annex_consents(D);
     annex_notices(D);
@@ -1748,56 +1414,17 @@ static void component_10(doc *D)
 
 /* ---- the whole document ------------------------------------------------------------------------- */
 
-static const char css[] =
-    "body{font-family:\"Noto Sans\",\"DejaVu Sans\",Arial,\"Noto Sans Thai\",\"Noto Sans Myanmar\",\"Noto Sans Khmer\","
-    "Tahoma,\"Leelawadee UI\",\"Myanmar Text\",\"Khmer UI\",sans-serif;font-size:11pt;line-height:1.45;color:#1a1a1a;"
-    "max-width:60em;margin:2em auto;padding:0 1.5em}\n"
-    "h1{font-size:1.7em;margin-bottom:.2em}h2{font-size:1.35em;border-bottom:2px solid #5a3d7a;padding-bottom:.2em;"
-    "margin-top:2.2em;color:#3b2454}h3{font-size:1.12em;margin-top:1.6em;color:#3b2454}h4{font-size:1em;margin-top:1.2em}\n"
-    "code{font-family:\"DejaVu Sans Mono\",monospace;font-size:.88em;background:#f1edf5;padding:0 .2em;border-radius:2px}\n"
-    "table{border-collapse:collapse;margin:.6em 0 1.2em;width:100%}th,td{border:1px solid #bbb;padding:.25em .4em;"
-    "vertical-align:top;text-align:left}thead th{background:#ece6f2}tr{break-inside:avoid}thead{display:table-header-group}\n"
-    ".matrix-wrap{overflow-x:auto}table.matrix{font-size:7.5pt}table.matrix td,table.matrix th{overflow-wrap:break-word;"
-    "padding:.15em .25em}table.matrix thead th{font-weight:600}table.matrix code{background:none;padding:0;font-size:1em;font-family:inherit}\n"
-    "td.never{background:#f6d5d5}td.consent{background:#dcefdc}td.permit{background:#fbeccb}td.duty{background:#d9e6f6}"
-    "td.none{color:#888;text-align:center}\n"
-    "table.directory{font-size:9pt}td.missing{background:#fde2e2}\n"
-    ".result{padding:.3em .6em;border-left:4px solid #888;background:#f6f6f6}.result.proved{border-color:#2e7d32;"
-    "background:#e8f5e9}.result.fails{border-color:#c62828;background:#fdecea}.result.waived{border-color:#b26a00;"
-    "background:#fff4e0}\n"
-    ".duty-here{border-left:4px solid #1f5fa8;padding:.2em .6em;background:#eef4fb}\n"
-    ".draft{color:#8a4b00;font-weight:600;font-size:.85em}.banner{border:2px solid #c62828;padding:.5em .8em;"
-    "background:#fdecea;font-weight:600}\n"
-    ".form{border:1px solid #999;padding:0 1em 1em;margin:1.2em 0;break-inside:avoid}.form .ask{font-size:1.1em}"
-    ".form ul{list-style:none;padding-left:1em}.box{display:inline-block;width:.9em;height:.9em;border:1px solid #333;"
-    "vertical-align:middle;margin-right:.3em}.sign{margin-top:1.4em}\n"
-    "figure.diagram{margin:1em 0;overflow-x:auto}figure.diagram svg{max-width:100%;height:auto}pre.dot{font-size:8pt;"
-    "white-space:pre-wrap;background:#f6f6f6;padding:.5em}\n"
-    ".meta td:first-child{width:12em;font-weight:600}nav.toc ol{columns:2}h2.toc{break-before:auto}\n"
-    "@page{size:A4;margin:18mm 15mm}\n"
-    "@media print{body{max-width:none;margin:0;padding:0;font-size:10pt}h2{break-before:page}h2,h3,h4{break-after:avoid}"
-    ".form{break-before:page}a{color:inherit;text-decoration:none}.matrix-wrap{overflow:visible}"
-    "#c5-diagram{break-before:page}figure.diagram{break-inside:avoid;break-before:avoid}"
-    "figure.diagram svg{max-height:235mm;width:auto;max-width:100%}}\n";
-
 static void front_matter(doc *D)
 {
     rd_program *p = D->p;
     const rd_decl *sop = p->sop;
     const char *title = sop && sop->label ? sop->label : "Standard Operating Procedures";
-    if (D->html) {
-        raw(D, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
-        text(D, title);
-        raw(D, "</title>\n<style>\n");
-        raw(D, css);
-        raw(D, "</style>\n</head>\n<body>\n<header>\n");
-    }
-    heading(D, 1, NULL, title);
-    p_open(D);
-    text(D, "Standard Operating Procedures for a coordinated response to violence against women, including "
-            "women migrant workers, in the ten components of seed 000 Sample 1.");
-    p_close(D);
+    rd_mk_document_open(D->m, title);
+    rd_mk_heading(D->m, 1, NULL, title);
+    rd_mk_p_open(D->m, NULL, NULL);
+    rd_mk_text(D->m, "Standard Operating Procedures for a coordinated response to violence against women, including "
+                     "women migrant workers, in the ten components of seed 000 Sample 1.");
+    rd_mk_p_close(D->m);
     char hash[17];
     rd_program_hash(p, hash);
     const char *rows[][2] = {
@@ -1808,21 +1435,18 @@ static void front_matter(doc *D)
         {"Approved by", field(sop, "approved_by")},
         {"Generated from", S(D, "%s (fingerprint %s), by `rightdoor doc`", p->sources.n ? p->sources.v[0].path : "?", hash)},
     };
-    if (D->html) raw(D, "<table class=\"meta\"><tbody>\n");
-    else {
-        static const char *const h2[] = {"Field", "Value"};
-        table_open(D, NULL, h2, 2);
-    }
+    static const char *const h2[] = {"Field", "Value"};
+    rd_mk_table_open_headless(D->m, "meta", h2, 2);
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
-        tr_open(D);
+        rd_mk_tr_open(D->m);
         td(D, rows[i][0]);
-        td_open(D);
-        if (i + 1 == sizeof rows / sizeof *rows) prose(D, rows[i][1]);
-        else text(D, rows[i][1] ? rows[i][1] : "not stated in the SOP");
-        td_close(D);
-        tr_close(D);
+        rd_mk_td_open(D->m, NULL);
+        if (i + 1 == sizeof rows / sizeof *rows) rd_mk_prose(D->m, rows[i][1]);
+        else rd_mk_text(D->m, rows[i][1] ? rows[i][1] : "not stated in the SOP");
+        rd_mk_td_close(D->m);
+        rd_mk_tr_close(D->m);
     }
-    table_close(D);
+    rd_mk_table_close(D->m);
     para(D, "This document is generated from the SOP as written in the .sop language and checked by "
             "Rightdoor. Do not edit it by hand: change the SOP, check it, and generate the document again.");
     size_t fails = 0;
@@ -1831,50 +1455,47 @@ static void front_matter(doc *D)
         fails += principle_state(D, D->g->principles[i], &nf, &nw) == P_FAILS;
     }
     if (fails) {
-        p_open_cls(D, "banner", NULL);
-        strong(D, S(D, "DRAFT: %zu guiding principle%s fail%s (component 4). Not ready to sign.", fails,
-                    fails == 1 ? "" : "s", fails == 1 ? "s" : ""));
-        p_close(D);
+        rd_mk_p_open(D->m, "banner", NULL);
+        rd_mk_strong(D->m, S(D, "DRAFT: %zu guiding principle%s fail%s (component 4). Not ready to sign.", fails,
+                             fails == 1 ? "" : "s", fails == 1 ? "s" : ""));
+        rd_mk_p_close(D->m);
     } else if (!D->vd) {
-        p_open_cls(D, "banner", NULL);
-        strong(D, "The principles of this SOP were not verified.");
-        p_close(D);
+        rd_mk_p_open(D->m, "banner", NULL);
+        rd_mk_strong(D->m, "The principles of this SOP were not verified.");
+        rd_mk_p_close(D->m);
     }
-    if (D->html) {
-        raw(D, "<nav class=\"toc\"><h2 class=\"toc\">Contents</h2><ol>\n");
-        for (int i = 0; i < 10; i++) {
-            raw(D, "<li>");
-            link_open(D, S(D, "c%d", i + 1), NULL);
-            text(D, strchr(rd_doc_components[i], ' ') + 1);
-            link_close(D);
-            raw(D, "</li>\n");
-        }
-        raw(D, "</ol></nav>\n</header>\n<main>\n");
+    const char *ids[10], *titles[10];
+    for (int i = 0; i < 10; i++) {
+        ids[i] = S(D, "c%d", i + 1);
+        titles[i] = strchr(rd_doc_components[i], ' ') + 1;
     }
+    rd_mk_contents(D->m, ids, titles, 10);
+    rd_mk_front_matter_close(D->m);
 }
 
 static void signatures(doc *D)
 {
-    heading(D, 3, "signatures", "Signatures of the committee");
+    rd_mk_heading(D->m, 3, "signatures", "Signatures of the committee");
     static const char *const h[] = {"Name", "Organisation", "Signature", "Date"};
-    table_open(D, "signatures", h, 4);
+    rd_mk_table_open(D->m, "signatures", h, 4);
     for (int i = 0; i < 6; i++) {
-        tr_open(D);
-        for (int k = 0; k < 4; k++) {
-            td_open(D);
-            raw(D, D->html ? "&nbsp;" : " ");
-            td_close(D);
-        }
-        tr_close(D);
+        rd_mk_tr_open(D->m);
+        for (int k = 0; k < 4; k++) rd_mk_td_blank(D->m);
+        rd_mk_tr_close(D->m);
     }
-    table_close(D);
+    rd_mk_table_close(D->m);
 }
 
 rd_status rd_doc_write(rd_program *p, const rd_diagnostics *verified, const rd_doc_options *opt, FILE *out)
 {
     if (!p || !out) return RD_ERR_IO;
     if (!rd_program_graph(p)) return RD_ERR_NOMEM;
-    doc D = {.p = p, .g = p->graph, .out = out, .html = opt && opt->format == RD_DOC_HTML, .vd = verified, .opt = opt};
+    int html = opt && opt->format == RD_DOC_HTML;
+    rd_mk m;
+    rd_mk_init(&m, out, html);
+    /* A Markdown document names the command that draws the diagram rather than carry the drawing. */
+    doc D = {.p = p, .g = p->graph, .m = &m, .vd = verified, .svg = html ? opt->diagram_svg : NULL,
+             .dot = html ? opt->diagram_dot : NULL};
     front_matter(&D);
     component_1(&D);
     component_2(&D);
@@ -1887,8 +1508,8 @@ rd_status rd_doc_write(rd_program *p, const rd_diagnostics *verified, const rd_d
     component_9(&D);
     signatures(&D);
     component_10(&D);
-    if (D.html) raw(&D, "</main>\n</body>\n</html>\n");
-    if (fflush(out) != 0) D.failed = 1;
+    rd_mk_document_close(&m);
+    if (fflush(out) != 0) m.failed = 1;
     if (p->arena.failed) return RD_ERR_NOMEM;
-    return D.failed || ferror(out) ? RD_ERR_IO : RD_OK;
+    return m.failed || ferror(out) ? RD_ERR_IO : RD_OK;
 }

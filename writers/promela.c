@@ -94,7 +94,6 @@ typedef struct model {
     uint32_t *taint_start, *taint_of;  /* taints set at each branch node (CSR) */
     uint32_t *clear_start, *clear_of;  /* taints cleared on arriving at each node (CSR) */
     unsigned char *pair;    /* actor * ndata + data: a duty applies to the actor and reports the data */
-    unsigned char *reveals; /* d * ndata + w: holding d is holding w */
     const rd_decl **notices;
     uint32_t nnotices;
     unsigned char *mark;    /* scratch, by fact index, for the facts a condition reads */
@@ -416,13 +415,6 @@ static void cond(model *M, const rd_expr *e, int want_true)
 
 /* ---- principles ------------------------------------------------------------------------------ */
 
-static int reads_fact(const rd_expr *e, const unsigned char *tfact, int depth)
-{
-    if (!e || depth > RD_MAX_DEPTH) return 0;
-    if (e->fact && tfact[e->fact->index]) return 1;
-    return reads_fact(e->a, tfact, depth + 1) || reads_fact(e->b, tfact, depth + 1);
-}
-
 static int setup(model *M)
 {
     const rd_graph *g = M->g;
@@ -433,13 +425,10 @@ static int setup(model *M)
     }
     M->props = calloc(n + 1, sizeof *M->props);
     M->pair = calloc((size_t)g->nactors * g->ndata + 1, 1);
-    M->reveals = calloc((size_t)g->ndata * g->ndata + 1, 1);
     M->notices = calloc(g->nnodes + g->nduties + 1, sizeof *M->notices);
     M->mark = calloc(g->nfacts + 1, 1);
     M->rmark = calloc(RD_VERIFY_MAX_RELATIONS + 1, 1);
-    if (!M->props || !M->pair || !M->reveals || !M->notices || !M->mark || !M->rmark) return -1;
-    for (uint32_t d = 0; d < g->ndata; d++)
-        for (uint32_t w = 0; w < g->ndata; w++) M->reveals[(size_t)d * g->ndata + w] = (unsigned char)rd_flow_discloses(g, d, w);
+    if (!M->props || !M->pair || !M->notices || !M->mark || !M->rmark) return -1;
     for (uint32_t i = 0; i < g->nprinciples; i++) {
         const rd_decl *d = g->principles[i];
         const rd_prop *pr = d->u.principle.props;
@@ -452,24 +441,9 @@ static int setup(model *M)
         P->actor = calloc(g->nactors + 1, 1);
         P->tfact = calloc(g->nfacts + 1, 1);
         if (!P->data || !P->actor || !P->tfact) return -1;
-        for (const rd_ref *r = pr->data; r; r = r->next)
-            for (uint32_t k = 0; k < g->ndata; k++) {
-                const rd_decl *x = g->data[k];
-                if ((r->tag == RD_REF_NAME && r->decl == x) || (r->tag == RD_REF_IDENTIFYING && x->u.data.identifying) ||
-                    (r->tag == RD_REF_PROTECTED && x->u.data.protected_))
-                    for (uint32_t y = 0; y < g->ndata; y++)
-                        if (M->reveals[(size_t)y * g->ndata + k]) P->data[y] = 1; /* y reveals it */
-            }
+        for (uint32_t y = 0; y < g->ndata; y++) P->data[y] = (unsigned char)rd_flow_list_touches(g, pr->data, y);
         for (uint32_t a = 0; a < g->nactors; a++) P->actor[a] = (unsigned char)rd_flow_actor_in(g, a, pr->targets);
-        for (uint32_t f = 0; f < g->nfacts; f++)
-            for (const rd_ref *r = g->facts[f]->u.fact.reveals; r; r = r->next)
-                if (r->decl && P->data[r->decl->index]) P->tfact[f] = 1;
-        for (int changed = 1; changed;) {
-            changed = 0;
-            for (uint32_t f = 0; f < g->nfacts; f++)
-                if (!P->tfact[f] && g->facts[f]->u.fact.derived && reads_fact(g->facts[f]->u.fact.derived, P->tfact, 0))
-                    P->tfact[f] = 1, changed = 1;
-        }
+        rd_flow_taint_facts(g, P->data, P->tfact);
     }
     for (uint32_t y = 0; y < g->nduties; y++) {
         const rd_decl *duty = g->duties[y];
@@ -490,7 +464,7 @@ static int setup(model *M)
     for (uint32_t q = 0; q < M->nprops; q++) {
         if (M->props[q].kind != RD_P_NEVER_REACHES) continue;
         for (uint32_t k = 0; k < g->nnodes; k++) {
-            if (g->nodes[k].kind != RD_N_BRANCH || !reads_fact(g->nodes[k].cond, M->props[q].tfact, 0)) continue;
+            if (g->nodes[k].kind != RD_N_BRANCH || !rd_flow_reads(g->nodes[k].cond, M->props[q].tfact)) continue;
             if (M->ntaints == cap) {
                 cap = cap ? cap * 2 : 16;
                 taint *t = realloc(M->taints, cap * sizeof *t);
@@ -542,17 +516,16 @@ static void acquire(model *M, uint32_t a, uint32_t d, how by)
 {
     const rd_graph *g = M->g;
     rd_sb *o = &M->out;
-    for (uint32_t w = 0; w < g->ndata; w++)
-        if (M->reveals[(size_t)d * g->ndata + w] && M->pair[(size_t)a * g->ndata + w]) rd_sb_printf(o, "h_%u_%u = 1; ", a, w);
+    uint32_t nw;
+    const uint32_t *w = rd_flow_disclosed(g, d, &nw);
+    for (uint32_t i = 0; i < nw; i++)
+        if (M->pair[(size_t)a * g->ndata + w[i]]) rd_sb_printf(o, "h_%u_%u = 1; ", a, w[i]);
     if (by == BY_PERMIT) return;
     for (uint32_t y = 0; y < g->nduties; y++) {
         const rd_decl *duty = g->duties[y];
         const rd_decl *nt = duty->u.duty.notice ? duty->u.duty.notice->decl : NULL;
         if (!nt || !rd_flow_actor_in(g, a, duty->u.duty.applies)) continue;
-        int reports = 0;
-        for (const rd_ref *r = duty->u.duty.reports; r && !reports; r = r->next)
-            reports = r->decl && M->reveals[(size_t)d * g->ndata + r->decl->index];
-        if (reports) rd_sb_printf(o, "u_%u_%u = u_%u_%u || !kn%u; ", y, a, y, a, notice_index(M, nt));
+        if (rd_flow_duty_fires_on(g, duty, d)) rd_sb_printf(o, "u_%u_%u = u_%u_%u || !kn%u; ", y, a, y, a, notice_index(M, nt));
     }
     for (uint32_t q = 0; q < M->nprops; q++) {
         const pp *P = &M->props[q];
@@ -590,7 +563,7 @@ static void duty_at(model *M, const rd_gnode *node, uint32_t a)
         if (P->kind == RD_P_REPORT_NOTICE) {
             if (nt) rd_sb_printf(o, "bad%u = bad%u || u_%u_%u; ", q, q, y, a);
             else rd_sb_printf(o, "bad%u = 1; ", q);
-        } else if (reads_fact(duty->u.duty.when, P->tfact, 0)) {
+        } else if (rd_flow_reads(duty->u.duty.when, P->tfact)) {
             for (uint32_t j = 0; j < node->nto; j++)
                 if (P->actor[node->to[j]]) {
                     rd_sb_printf(o, "bad%u = 1; ", q);
@@ -692,7 +665,7 @@ static void body(model *M, uint32_t k)
             for (uint32_t q = 0; q < M->nprops; q++) {
                 const pp *P = &M->props[q];
                 if (P->kind != RD_P_NEVER_REACHES) continue;
-                int to_target = 0, protected_ = reads_fact(pd->u.flow.when, P->tfact, 0);
+                int to_target = 0, protected_ = rd_flow_reads(pd->u.flow.when, P->tfact);
                 for (uint32_t a = 0; a < g->nactors && !to_target; a++) to_target = P->actor[a] && rd_flow_actor_in(g, a, pd->u.flow.with);
                 for (const rd_ref *x = pd->u.flow.shares; x && !protected_; x = x->next) protected_ = x->decl && P->data[x->decl->index];
                 if (to_target && protected_) rd_sb_printf(o, "bad%u = 1; ", q);
@@ -878,7 +851,6 @@ done:
     }
     free(M.props);
     free(M.pair);
-    free(M.reveals);
     free(M.notices);
     free(M.mark);
     free(M.rmark);
