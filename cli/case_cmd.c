@@ -4,6 +4,7 @@
 #include "case_cmd.h"
 #include "common.h"
 #define _DEFAULT_SOURCE /* gmtime_r */
+#include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -202,36 +203,65 @@ out:
 int cmd_case(const char *sop, const char *case_path, const rd_options *opt, const cli_change *ch, size_t n,
              const char *reason, long long now)
 {
-    rd_program *p;
-    rd_case *c;
+    rd_program *p = NULL;
+    rd_case *c = NULL;
     rd_diagnostics *d = NULL;
+    /* Load, change and save under the case's lock: a worker recording her withdrawal while another
+     * records a fact must not lose the withdrawal. */
+    int lock = rd_case_lock(case_path);
+    if (lock < 0) {
+        fprintf(stderr, "rightdoor: cannot open the case file %s: %s\n", case_path, strerror(errno));
+        return 2;
+    }
     int rc = open_case(sop, case_path, opt, &p, &c, &d);
     if (rc) goto out;
     char err[256];
     for (size_t i = 0; i < n && !rc; i++) {
         const char *w = ch[i].what, *arg = ch[i].arg;
-        char buf[256];
-        snprintf(buf, sizeof buf, "%s", arg);
+        char *buf = strdup(arg); /* whole, however long: a value cut short would be saved cut short */
+        if (!buf) {
+            rc = 3;
+            break;
+        }
         char *sep = strpbrk(buf, "=.:");
-        rd_status st;
+        rd_status st = RD_OK;
         if (!strcmp(w, "set")) {
             if (!sep || *sep != '=') {
                 fprintf(stderr, "rightdoor: --set takes FACT=VALUE\n");
                 rc = 2;
-                break;
+            } else {
+                *sep = '\0';
+                st = rd_case_set_fact(c, buf, sep + 1, err, sizeof err);
             }
-            *sep = '\0';
-            st = rd_case_set_fact(c, buf, sep + 1, err, sizeof err);
-        } else if (!strcmp(w, "grant") || !strcmp(w, "refuse") || !strcmp(w, "withdraw")) {
-            st = rd_case_decide(c, arg, w[0] == 'g' ? 1 : w[0] == 'r' ? 0 : -1, now, err, sizeof err);
+        } else if (!strcmp(w, "grant")) {
+            /* --except, --only and --until that follow are the terms of this grant */
+            rd_consent_terms terms = {NULL, NULL, RD_TIME_NONE};
+            int any = 0;
+            while (i + 1 < n && (!strcmp(ch[i + 1].what, "except") || !strcmp(ch[i + 1].what, "only") ||
+                                 !strcmp(ch[i + 1].what, "until"))) {
+                const cli_change *t = &ch[++i];
+                any = 1;
+                if (t->what[0] == 'e') terms.except = t->arg;
+                else if (t->what[0] == 'o') terms.only = t->arg;
+                else if (rd_time_parse(t->arg, &terms.until) != 0) {
+                    fprintf(stderr, "rightdoor: --until takes a time with its offset, such as 2024-05-01T10:00:00Z\n");
+                    rc = 2;
+                }
+            }
+            if (!rc) st = any ? rd_case_grant(c, arg, &terms, now, err, sizeof err) : rd_case_decide(c, arg, 1, now, err, sizeof err);
+        } else if (!strcmp(w, "except") || !strcmp(w, "only") || !strcmp(w, "until")) {
+            fprintf(stderr, "rightdoor: --%s is a term of a grant: write it after --grant CONSENT\n", w);
+            rc = 2;
+        } else if (!strcmp(w, "refuse") || !strcmp(w, "withdraw")) {
+            st = rd_case_decide(c, arg, w[0] == 'r' ? 0 : -1, now, err, sizeof err);
         } else if (!strcmp(w, "choose") || !strcmp(w, "shared")) {
             if (!sep) {
                 fprintf(stderr, "rightdoor: --%s takes %s\n", w, w[0] == 'c' ? "STEP.OPTION" : "DATA:ACTOR");
                 rc = 2;
-                break;
+            } else {
+                *sep = '\0';
+                st = rd_case_record(c, w[0] == 'c' ? "choose" : "share", buf, sep + 1, NULL, now, err, sizeof err);
             }
-            *sep = '\0';
-            st = rd_case_record(c, w[0] == 'c' ? "choose" : "share", buf, sep + 1, NULL, now, err, sizeof err);
         } else {
             static const struct { const char *opt, *kind; } map[] = {{"informed", "inform"}, {"referred", "refer"},
                                                                      {"reported", "report"}, {"permit", "permit"},
@@ -248,6 +278,7 @@ int cmd_case(const char *sop, const char *case_path, const rd_options *opt, cons
             }
             st = rd_case_record(c, kind, b ? buf : arg, b, !strcmp(w, "permit") ? reason : NULL, now, err, sizeof err);
         }
+        free(buf);
         if (st != RD_OK) {
             fprintf(stderr, "rightdoor: %s: %s\n", case_path, err);
             rc = cli_exit_code(st);
@@ -262,5 +293,6 @@ out:
     rd_case_free(c);
     rd_program_free(p);
     rd_diagnostics_free(d);
+    rd_case_unlock(lock);
     return rc;
 }

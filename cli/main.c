@@ -52,7 +52,8 @@ static const char usage[] =
     "                     walk through a case in the terminal (training), saving as it goes\n"
     "  case FILE.sop CASE.yaml CHANGES...\n"
     "                     record what was done and save the case (safely: a crash leaves the\n"
-    "                     old file or the new one). CHANGES: --set FACT=VALUE, --grant C,\n"
+    "                     old file or the new one). CHANGES: --set FACT=VALUE, --grant C\n"
+    "                     [--except DATA,... --only ACTOR,... --until TIME] (her terms),\n"
     "                     --refuse C, --withdraw C, --choose STEP.OPTION, --informed NOTICE,\n"
     "                     --referred ACTOR[:SERVICE], --shared DATA:ACTOR, --reported DUTY, --step STEP,\n"
     "                     --permit P:DATA:ACTOR --reason TEXT (break-glass: the one flow), --told P\n"
@@ -176,7 +177,8 @@ int main(int argc, char **argv)
     int coverage = 0;
     long long now = (long long)time(NULL);
     static const char *const change_opts[] = {"--set", "--grant", "--refuse", "--withdraw", "--choose", "--informed",
-                                              "--referred", "--shared", "--reported", "--permit", "--told", "--step"};
+                                              "--referred", "--shared", "--reported", "--permit", "--told", "--step",
+                                              "--except", "--only", "--until"};
     /* fmt takes any number of files and options of its own */
     if (argc > 1 && !strcmp(argv[1], "fmt")) return cmd_fmt(argc - 2, argv + 2);
     for (int i = 1; i < argc; i++) {
@@ -213,9 +215,10 @@ int main(int argc, char **argv)
                 return 2;
             }
         } else if (!strcmp(a, "--now") && i + 1 < argc) {
-            now = rd_time_parse(argv[++i]);
-            if (now < 0) {
-                fprintf(stderr, "rightdoor: --now takes a time such as 2024-05-01T10:00:00Z\n");
+            int col = rd_time_parse(argv[++i], &now);
+            if (col) {
+                fprintf(stderr, "rightdoor: --now: character %d is wrong: write the date, the time and the offset from UTC, "
+                                "as in 2024-05-01T10:00:00Z or 2024-05-01T17:00:00+07:00\n", col);
                 return 2;
             }
         } else if (!strcmp(a, "--coverage")) {

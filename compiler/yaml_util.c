@@ -41,6 +41,12 @@ int rd_y_expect(ydoc *y, yaml_node_t *n, yaml_node_type_t t, const char *what)
 const char *rd_y_scalar(ydoc *y, yaml_node_t *n, const char *what)
 {
     if (rd_y_expect(y, n, YAML_SCALAR_NODE, what) != 0) return NULL;
+    /* A "\0" escape would cut the text short here while another YAML reader sees all of it:
+     * `police_referral\0_refused` must not be read as `police_referral`. */
+    if (memchr(n->data.scalar.value, 0, n->data.scalar.length)) {
+        rd_y_error(y, n, "bad-text", "remove the \\0 (NUL) from the value", "%s holds a NUL character", what);
+        return NULL;
+    }
     return rd_arena_strndup(y->arena, (const char *)n->data.scalar.value, n->data.scalar.length);
 }
 

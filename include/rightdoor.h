@@ -12,6 +12,7 @@
 #define RIGHTDOOR_H
 
 #include <stddef.h>
+#include <limits.h>
 #include <stdio.h>
 
 #ifdef __cplusplus
@@ -286,8 +287,15 @@ void rd_program_hash(const rd_program *p, char out[17]);
 
 typedef struct rd_case rd_case;
 
-/* Seconds since 1970 (UTC) for "2024-05-01T10:00:00Z" or "2024-05-01"; -1 when it is not one. */
-long long rd_time_parse(const char *s);
+/* Times are seconds since 1970, UTC. RD_TIME_NONE stands for "no time": no instant an RFC 3339
+ * text can name has that value, so 1970-01-01T00:00:00Z is an instant like any other. */
+#define RD_TIME_NONE LLONG_MIN
+
+/* Reads an RFC 3339 date and time with its offset ("2024-05-01T10:00:00Z",
+ * "2024-05-01T17:00:00+07:00"; a space may stand for the T). Returns 0 and sets *t, or the 1-based
+ * column of the first character that is wrong: a missing offset, a day the month does not have, a
+ * field of the wrong width or trailing text are errors, never guesses. */
+int rd_time_parse(const char *s, long long *t);
 
 /* Reads a case file (language.md section 8) for program p. NULL on error, with the reasons (file,
  * line, column and key; never a value, never the line's text) added to d. */
@@ -295,15 +303,36 @@ rd_case *rd_case_load(rd_program *p, const char *path, rd_diagnostics *d);
 void     rd_case_free(rd_case *c);
 /* The case's identifier as the case file gives it (an app's reference, not her name), or "". */
 const char *rd_case_id(const rd_case *c);
-/* Writes the case to path through a temporary file that is flushed and renamed, so a crash leaves
- * the old file or the new one. RD_OK, RD_ERR_IO or RD_ERR_NOMEM. */
+/* Writes the case to path through a temporary file beside it that is flushed and renamed, so a
+ * crash leaves the old file or the new one. A symlink is followed and its target replaced; an
+ * existing file keeps its mode and group, a new one is private (0600). Any text is written so that
+ * rd_case_load reads back exactly what was saved. RD_OK, RD_ERR_IO or RD_ERR_NOMEM. */
 rd_status rd_case_save(const rd_case *c, const char *path);
+
+/* Takes an exclusive lock on the case file at path (its target, if a symlink), waiting while
+ * another process holds it, and removes what a save that crashed left beside it. Load, change and
+ * save under the lock, so that two workers changing one case at once lose neither's change.
+ * Returns a handle for rd_case_unlock, or -1 (errno set) when the file cannot be opened. */
+int  rd_case_lock(const char *path);
+void rd_case_unlock(int lock);
 
 /* Changes a worker makes. Each returns RD_OK, or RD_ERR_PROGRAM with a message in err (naming the
  * fact, consent or kind, never a value). Times are seconds since 1970, UTC. */
 rd_status rd_case_set_fact(rd_case *c, const char *fact, const char *value, char *err, size_t errlen);
-/* granted 1 or 0; -1 withdraws a consent she gave, from `at` on. */
+/* granted 1 or 0; -1 withdraws a consent she gave, from `at` on. A grant recorded again keeps the
+ * limits she set before (what she kept back, the only recipients, until when). */
 rd_status rd_case_decide(rd_case *c, const char *consent, int granted, long long at, char *err, size_t errlen);
+/* The terms of a grant as she states them: `except` the data categories she keeps back and `only`
+ * the recipients she allows, each a comma-separated list of the SOP's names ("" lifts the limit),
+ * `until` when the grant ends (seconds since 1970, UTC). NULL or RD_TIME_NONE leaves that term as
+ * she set it before. Keeping a category back keeps back whatever reveals it. */
+typedef struct rd_consent_terms {
+    const char *except, *only;
+    long long until;
+} rd_consent_terms;
+/* She grants `consent` at `at`, on `terms` (NULL: on the terms she set before, if any). */
+rd_status rd_case_grant(rd_case *c, const char *consent, const rd_consent_terms *terms, long long at, char *err,
+                        size_t errlen);
 /* kind: "step", "inform", "choose" (a = step, b = option), "refer" (a = actor, b = the service, or NULL when not said), "share" (a = data,
  * b = actor), "report" (a = duty), "permit" (break-glass: a = permit, b = the one flow it is used for as
  * "DATA:ACTOR", reason required; refused unless the permit covers that flow and its condition holds

@@ -1,4 +1,4 @@
-#define _DEFAULT_SOURCE /* timegm, gmtime_r */
+#define _DEFAULT_SOURCE /* strndup */
 /* Cases: loading and checking the YAML of language.md section 8, saving it so that a crash leaves
  * either the old file or the new one, and the changes a worker makes. Messages about a case name
  * the file, line, column and key, never a value: a case holds a survivor's facts. */
@@ -7,32 +7,11 @@
 #include "yaml_util.h"
 #include "lua_sandbox.h"
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
-
-long long rd_time_parse(const char *s)
-{
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    int y, mo, d, h = 0, mi = 0, se = 0;
-    char z = 'Z';
-    int n = sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &se, &z);
-    if (n != 3 && n != 7) return -1;
-    if (n == 7 && z != 'Z') return -1;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return -1;
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = se;
-    return (long long)timegm(&tm);
-}
 
 int rd_case_add_event(rd_case *c, rd_event ev)
 {
@@ -197,9 +176,9 @@ int rd_case_consent_active(const rd_case *c, uint32_t k, long long now)
     const rd_consent_value *cv = &c->consents[k];
     if (cv->state != RD_CS_GRANTED) return 0;
     /* not before she gave it: a question dated earlier (a clock behind, a replayed log) is denied */
-    if (cv->at && now < cv->at) return 0;
-    if (cv->withdrawn && cv->withdrawn <= now) return 0;
-    if (cv->until && cv->until < now) return 0;
+    if (cv->at != RD_TIME_NONE && now < cv->at) return 0;
+    if (cv->withdrawn != RD_TIME_NONE && cv->withdrawn <= now) return 0;
+    if (cv->until != RD_TIME_NONE && cv->until < now) return 0;
     return 1;
 }
 
@@ -312,12 +291,16 @@ typedef struct consent_ctx { loader *L; rd_consent_value *cv; } consent_ctx;
 static long long when_of(ydoc *y, yaml_node_t *v, const char *what, loader *L)
 {
     const char *s = rd_y_scalar(y, v, what);
-    long long t = s ? rd_time_parse(s) : -1;
-    if (t < 0) {
-        rd_y_error(y, v, "bad-time", "write a time as 2024-05-01T10:00:00Z (UTC) or a date as 2024-05-01",
-                   "`%s` is not a time", what);
+    long long t = RD_TIME_NONE;
+    int col = s ? rd_time_parse(s, &t) : 1;
+    if (col) {
+        /* the column of the mistake within the value, never the value itself */
+        rd_y_error(y, v, "bad-time",
+                   "write the date, the time and the offset from UTC, as in 2024-05-01T10:00:00Z or "
+                   "2024-05-01T17:00:00+07:00",
+                   "`%s` is not a time with its offset from UTC (character %d of the value is wrong)", what, col);
         L->bad = 1;
-        return 0;
+        return RD_TIME_NONE;
     }
     return t;
 }
@@ -449,6 +432,37 @@ static void event_field(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yam
     }
 }
 
+/* The step `id` of the case's pathway or, while a case file is being read and its pathway is not
+ * known yet, of any pathway. */
+static rd_step *step_named(const rd_case *c, const char *id)
+{
+    if (c->pathway) return rd_map_get(&c->pathway->u.pathway.step_map, id);
+    for (uint32_t i = 0; i < c->g->npathways; i++) {
+        rd_step *st = rd_map_get(&c->g->pathways[i].decl->u.pathway.step_map, id);
+        if (st) return st;
+    }
+    return NULL;
+}
+
+/* What is wrong with an event's names, or NULL: each must be the SOP's (a step, an option of that
+ * step, an actor). Said without quoting the name: what is not the SOP's may be anything a person
+ * typed. */
+static const char *event_problem(const rd_case *c, const rd_event *ev)
+{
+    rd_step *st;
+    switch (ev->kind) {
+    case RD_EV_STEP:
+        return ev->a && step_named(c, ev->a) ? NULL : "the pathway has no step of that name";
+    case RD_EV_CHOOSE:
+        if (!ev->a || !(st = step_named(c, ev->a))) return "the pathway has no step of that name";
+        return ev->b && rd_find_option(st, ev->b) ? NULL : "that step offers no option of that name";
+    case RD_EV_SHARE:
+        return !ev->b || rd_lookup(c->p, RD_D_ACTOR, ev->b) ? NULL : "the SOP has no actor of that name";
+    default:
+        return NULL;
+    }
+}
+
 static void top_pair(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yaml_node_t *v)
 {
     (void)k;
@@ -480,6 +494,7 @@ static void top_pair(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yaml_n
         for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
             yaml_node_t *e = yaml_document_get_node(&y->doc, *it);
             event_ctx ec = {L, {0}, 0};
+            ec.ev.at = RD_TIME_NONE;
             rd_y_each_pair(y, e, "an event", event_keys, event_field, &ec);
             if (ec.kinds != 1) {
                 rd_y_error(y, e, "bad-event", "an event is one of step, inform, choose, refer, share, report, permit or told",
@@ -504,6 +519,12 @@ static void top_pair(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yaml_n
                     L->bad = 1;
                     continue;
                 }
+            }
+            const char *problem = event_problem(c, &ec.ev);
+            if (problem) {
+                rd_y_error(y, e, "bad-event", "name a step, option or actor of the SOP", "%s", problem);
+                L->bad = 1;
+                continue;
             }
             if (rd_case_add_event(c, ec.ev) != 0) L->bad = 1;
         }
@@ -541,6 +562,8 @@ static rd_case *case_new(rd_program *p)
         free(c);
         return NULL;
     }
+    for (uint32_t k = 0; k < c->g->nconsents; k++)
+        c->consents[k].at = c->consents[k].until = c->consents[k].withdrawn = RD_TIME_NONE;
     return c;
 }
 
@@ -611,150 +634,6 @@ void rd_case_free(rd_case *c)
     free(c);
 }
 
-/* ---- saving ----------------------------------------------------------------------------------- */
-
-static void put_quoted(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; s && *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\') fprintf(f, "\\%c", ch);
-        else if (ch < 0x20) fprintf(f, "\\x%02x", ch);
-        else fputc(ch, f);
-    }
-    fputc('"', f);
-}
-
-static void put_time(FILE *f, const char *key, long long t)
-{
-    if (!t) return;
-    time_t tt = (time_t)t;
-    struct tm tm;
-    char buf[32];
-    gmtime_r(&tt, &tm);
-    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    fprintf(f, ", %s: \"%s\"", key, buf);
-}
-
-static void put_set(FILE *f, const char *key, const unsigned char *set, const rd_decl *const *decls, uint32_t n)
-{
-    if (!set) return;
-    fprintf(f, ", %s: [", key);
-    int first = 1;
-    for (uint32_t i = 0; i < n; i++)
-        if (set[i]) {
-            fprintf(f, "%s%s", first ? "" : ", ", decls[i]->id);
-            first = 0;
-        }
-    fputc(']', f);
-}
-
-static int write_case(const rd_case *c, FILE *f)
-{
-    const rd_graph *g = c->g;
-    if (c->sop) {
-        fputs("sop: ", f);
-        put_quoted(f, c->sop);
-        fputc('\n', f);
-    }
-    fputs("case: ", f);
-    put_quoted(f, c->id ? c->id : "");
-    fprintf(f, "\nlanguage: %s\nopened_by: %s\npathway: %s\nfacts:", c->language ? c->language : "",
-            g->actors[c->opened_by]->id, c->pathway->id);
-    /* an empty section is written {} or [], which YAML reads back as empty, not as null */
-    int any = 0;
-    for (uint32_t i = 0; i < g->nfacts; i++) any |= c->facts[i].state != RD_FV_UNSET;
-    fputs(any ? "\n" : " {}\n", f);
-    for (uint32_t i = 0; i < g->nfacts; i++) {
-        const rd_fact_value *fv = &c->facts[i];
-        const rd_decl *fd = g->facts[i];
-        if (fv->state == RD_FV_UNSET) continue;
-        fprintf(f, "  %s: ", fd->id);
-        if (fv->state == RD_FV_UNKNOWN) fputs("unknown", f);
-        else if (fd->u.fact.type == RD_T_BOOL) fputs(fv->v ? "true" : "false", f);
-        else if (fd->u.fact.type == RD_T_INT) fprintf(f, "%lld", fv->v);
-        else {
-            const rd_ref *r = fd->u.fact.values;
-            for (long long k = 0; r && k < fv->v; k++) r = r->next;
-            fputs(r ? r->id : "unknown", f);
-        }
-        fputc('\n', f);
-    }
-    any = 0;
-    for (uint32_t i = 0; i < g->nconsents; i++) any |= c->consents[i].state != RD_CS_UNSET;
-    fputs(any ? "consents:\n" : "consents: {}\n", f);
-    for (uint32_t i = 0; i < g->nconsents; i++) {
-        const rd_consent_value *cv = &c->consents[i];
-        if (cv->state == RD_CS_UNSET) continue;
-        fprintf(f, "  %s: { granted: %s", g->consents[i]->id, cv->state == RD_CS_GRANTED ? "true" : "false");
-        put_time(f, "at", cv->at);
-        put_time(f, "until", cv->until);
-        put_time(f, "withdrawn", cv->withdrawn);
-        put_set(f, "except", cv->except, g->data, g->ndata);
-        put_set(f, "only", cv->only, g->actors, g->nactors);
-        fputs(" }\n", f);
-    }
-    fputs(c->nevents ? "events:\n" : "events: []\n", f);
-    static const char *const key[] = {"step", "inform", "choose", "refer", "share", "report", "permit", "told"};
-    for (size_t i = 0; i < c->nevents; i++) {
-        const rd_event *e = &c->events[i];
-        fprintf(f, "  - { %s: ", key[e->kind]);
-        if (e->kind == RD_EV_CHOOSE) fprintf(f, "%s.%s", e->a, e->b);
-        else fputs(e->a ? e->a : "", f);
-        if (e->kind == RD_EV_SHARE && e->b) fprintf(f, ", with: %s", e->b);
-        if (e->kind == RD_EV_REFER && e->b) fprintf(f, ", for: %s", e->b);
-        if (e->kind == RD_EV_PERMIT && e->data) fprintf(f, ", data: %s, with: %s", e->data, e->b);
-        if (e->by) {
-            fputs(", by: ", f);
-            put_quoted(f, e->by);
-        }
-        if (e->reason) {
-            fputs(", reason: ", f);
-            put_quoted(f, e->reason);
-        }
-        put_time(f, "at", e->at);
-        fputs(" }\n", f);
-    }
-    return ferror(f) ? -1 : 0;
-}
-
-rd_status rd_case_save(const rd_case *c, const char *path)
-{
-    /* A temporary file in the same folder, flushed to disk, then renamed over the case: a crash
-     * at any moment leaves the old case or the new one, never half of one. */
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 16);
-    if (!tmp) return RD_ERR_NOMEM;
-    snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        free(tmp);
-        return RD_ERR_IO;
-    }
-    FILE *f = fdopen(fd, "w");
-    int ok = f && write_case(c, f) == 0 && fflush(f) == 0 && fsync(fd) == 0;
-    if (f) ok &= fclose(f) == 0;
-    else close(fd);
-    if (ok) ok = rename(tmp, path) == 0;
-    if (!ok) unlink(tmp);
-    if (ok) {
-        /* the rename itself must survive a crash: sync the folder */
-        char *dir = strdup(path);
-        if (dir) {
-            char *slash = strrchr(dir, '/');
-            if (slash) *slash = '\0';
-            int dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY);
-            if (dfd >= 0) {
-                fsync(dfd);
-                close(dfd);
-            }
-            free(dir);
-        }
-    }
-    free(tmp);
-    return ok ? RD_OK : RD_ERR_IO;
-}
-
 /* ---- changes a worker makes ------------------------------------------------------------------ */
 
 static rd_status fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -786,12 +665,15 @@ rd_status rd_case_set_fact(rd_case *c, const char *fact, const char *value, char
         fv->state = RD_FV_SET;
         fv->v = value[0] == 't';
         return RD_OK;
-    case RD_T_INT:
+    case RD_T_INT: {
         errno = 0;
-        fv->v = strtoll(value, &end, 10);
+        long long v = strtoll(value, &end, 10);
+        /* refused before anything is stored: a bad value must not replace a good one */
         if (!*value || *end || errno) return fail(err, errlen, "`%s` is a number: give a whole number or unknown", fact);
         fv->state = RD_FV_SET;
+        fv->v = v;
         return RD_OK;
+    }
     case RD_T_ENUM: {
         long long i = enum_index(f, value);
         if (i >= 0) {
@@ -816,9 +698,57 @@ rd_status rd_case_decide(rd_case *c, const char *consent, int granted, long long
         cv->withdrawn = at;
         return RD_OK;
     }
-    memset(cv, 0, sizeof *cv);
+    /* What she limited stays limited: a grant recorded again (the worker confirms it, or she
+     * grants after refusing) is not a grant of more than she said. Only new terms change it. */
     cv->state = granted ? RD_CS_GRANTED : RD_CS_REFUSED;
     cv->at = at;
+    cv->withdrawn = RD_TIME_NONE;
+    return RD_OK;
+}
+
+/* The set named by a comma-separated list of `kind` names, in the case's arena; "" is the empty
+ * set. NULL with err set when a name is not the SOP's, or out of memory. */
+static unsigned char *names_given(rd_case *c, const char *list, rd_decl_kind kind, uint32_t n, char *err, size_t errlen)
+{
+    unsigned char *set = rd_arena_alloc(&c->arena, n + 1);
+    if (!set) {
+        fail(err, errlen, "out of memory");
+        return NULL;
+    }
+    memset(set, 0, n + 1);
+    for (const char *s = list; *s;) {
+        size_t len = strcspn(s, ",");
+        char *name = rd_arena_strndup(&c->arena, s, len);
+        const rd_decl *d = name ? rd_lookup(c->p, kind, name) : NULL;
+        if (!d) {
+            if (name) fail(err, errlen, "the SOP has no %s `%s`", rd_decl_kind_name(kind), name);
+            return NULL;
+        }
+        set[d->index] = 1;
+        s += len + (s[len] == ',');
+    }
+    return set;
+}
+
+rd_status rd_case_grant(rd_case *c, const char *consent, const rd_consent_terms *terms, long long at, char *err,
+                        size_t errlen)
+{
+    rd_decl *d = rd_lookup(c->p, RD_D_CONSENT, consent);
+    if (!d) return fail(err, errlen, "the SOP has no consent `%s`", consent);
+    unsigned char *except = NULL, *only = NULL;
+    if (terms && terms->except && !(except = names_given(c, terms->except, RD_D_DATA, c->g->ndata, err, errlen)))
+        return RD_ERR_PROGRAM;
+    if (terms && terms->only && !(only = names_given(c, terms->only, RD_D_ACTOR, c->g->nactors, err, errlen)))
+        return RD_ERR_PROGRAM;
+    if (terms && terms->until != RD_TIME_NONE && terms->until < at)
+        return fail(err, errlen, "the grant of `%s` would end before it is given: `until` is before its time", consent);
+    rd_consent_value *cv = &c->consents[d->index];
+    cv->state = RD_CS_GRANTED;
+    cv->at = at;
+    cv->withdrawn = RD_TIME_NONE;
+    if (except) cv->except = *terms->except ? except : NULL;
+    if (only) cv->only = *terms->only ? only : NULL;
+    if (terms && terms->until != RD_TIME_NONE) cv->until = terms->until;
     return RD_OK;
 }
 
@@ -862,6 +792,8 @@ rd_status rd_case_record(rd_case *c, const char *kind, const char *a, const char
             return fail(err, errlen, "the SOP has no %s `%s`", rd_decl_kind_name((rd_decl_kind)kinds[i].decl), a);
         if (ev.kind == RD_EV_REFER && b && !rd_lookup(c->p, RD_D_SERVICE, ev.b))
             return fail(err, errlen, "the SOP has no service `%s`", b);
+        const char *problem = event_problem(c, &ev);
+        if (problem) return fail(err, errlen, "%s", problem);
         return rd_case_add_event(c, ev) == 0 ? RD_OK : RD_ERR_NOMEM;
     }
     return fail(err, errlen, "unknown kind of event `%s`", kind);

@@ -500,10 +500,9 @@ rd_status rd_cedar_write_context(rd_case *c, const char *from, long long now, FI
         json_object_set_new(a, "granted", json_boolean(cv->state == RD_CS_GRANTED));
         json_object_set_new(a, "except", cv->except ? names(cv->except, g->data, g->ndata, "Data") : json_array());
         if (cv->only) json_object_set_new(a, "only", names(cv->only, g->actors, g->nactors, "Actor"));
-        /* 0 is "none" in the case, as in rd_case_consent_active */
-        if (cv->at) json_object_set_new(a, "at", json_integer(cv->at));
-        if (cv->until) json_object_set_new(a, "until", json_integer(cv->until));
-        if (cv->withdrawn) json_object_set_new(a, "withdrawn", json_integer(cv->withdrawn));
+        if (cv->at != RD_TIME_NONE) json_object_set_new(a, "at", json_integer(cv->at));
+        if (cv->until != RD_TIME_NONE) json_object_set_new(a, "until", json_integer(cv->until));
+        if (cv->withdrawn != RD_TIME_NONE) json_object_set_new(a, "withdrawn", json_integer(cv->withdrawn));
         json_object_set_new(cons, g->consents[k]->id, a);
     }
     for (uint32_t i = 0; i < g->nfacts; i++) {

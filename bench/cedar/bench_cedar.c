@@ -38,6 +38,17 @@
 #include <sys/stat.h>
 #include <time.h>
 
+/* An instant the test or benchmark states itself: a mistake in it stops the run. */
+static long long instant(const char *s)
+{
+    long long t = 0;
+    if (rd_time_parse(s, &t) != 0) {
+        fprintf(stderr, "not a time: %s\n", s);
+        exit(2);
+    }
+    return t;
+}
+
 static const char *const search[] = {"stdlib", "."};
 #define UNKNOWN_NAME "no_such_name"
 
@@ -270,7 +281,7 @@ int main(int argc, char **argv)
         if (!f || rd_cedar_write(p, parts[i].part, f) != RD_OK || fclose(f) != 0) return 2;
     }
     rd_graph *g = p->graph;
-    long long base = rd_time_parse(BASE);
+    long long base = instant(BASE);
 
     /* the cases, written and read back */
     gen_case *cases = calloc(ncases, sizeof *cases);

@@ -10,6 +10,17 @@
 #include "strbuf.h"
 #include <glob.h>
 
+/* An instant the test or benchmark states itself: a mistake in it stops the run. */
+static long long instant(const char *s)
+{
+    long long t = 0;
+    if (rd_time_parse(s, &t) != 0) {
+        fprintf(stderr, "not a time: %s\n", s);
+        exit(2);
+    }
+    return t;
+}
+
 /* ---- the oracle --------------------------------------------------------------------------------- */
 
 static int o_discloses(const rd_graph *g, uint32_t d, uint32_t w)
@@ -113,13 +124,19 @@ static uint32_t rnd(uint32_t n)
     return n ? (uint32_t)(rng % n) : 0;
 }
 
+/* An answer with no time limits. */
+static rd_consent_value answer(rd_consent_state state)
+{
+    return (rd_consent_value){.state = state, .at = RD_TIME_NONE, .until = RD_TIME_NONE, .withdrawn = RD_TIME_NONE};
+}
+
 /* Gives each consent a random answer: unset, refused, granted, or granted and narrowed. */
 static void random_answers(rd_case *c)
 {
     const rd_graph *g = c->g;
     for (uint32_t k = 0; k < g->nconsents; k++) {
         rd_consent_value *cv = &c->consents[k];
-        memset(cv, 0, sizeof *cv);
+        *cv = answer(RD_CS_UNSET);
         uint32_t kind = rnd(4);
         cv->state = kind == 0 ? RD_CS_UNSET : kind == 1 ? RD_CS_REFUSED : RD_CS_GRANTED;
         if (kind == 3) {
@@ -283,7 +300,7 @@ static void generated_sops_agree_three_ways(void **state)
             failing += forbids;
         }
         /* rd_may_share on the flow the SOP makes, with her consent granted in full */
-        c->consents[0] = (rd_consent_value){.state = RD_CS_GRANTED};
+        c->consents[0] = answer(RD_CS_GRANTED);
         rd_reason why;
         rd_decision got = rd_may_share(c, g->data[x]->id, "a0", g->actors[y]->id, 0, &why);
         if (first) {
@@ -329,7 +346,7 @@ static rd_case *open_case(const char *sop, const char *case_path, rd_program **p
     rd_graph *g = rd_program_graph(*p);
     rd_case *c = rd_case_blank(*p, g->pathways[0].decl, 0);
     assert_non_null(c);
-    for (uint32_t k = 0; k < g->nconsents; k++) c->consents[k] = (rd_consent_value){.state = RD_CS_GRANTED};
+    for (uint32_t k = 0; k < g->nconsents; k++) c->consents[k] = answer(RD_CS_GRANTED);
     return c;
 }
 
@@ -350,7 +367,7 @@ static void keeping_back_a_category_keeps_back_what_reveals_it(void **state)
     (void)state;
     rd_program *p;
     rd_case *c = open_case("tests/flow/narrowed.sop", "tests/flow/narrowed.yaml", &p);
-    long long now = rd_time_parse("2024-05-02T10:00:00Z");
+    long long now = instant("2024-05-02T10:00:00Z");
     static const struct { const char *data; rd_decision want; } q[] = {
         {"survivor_name", RD_ALLOW}, {"location", RD_DENY}, {"safety_plan", RD_DENY},
         {"passport_details", RD_DENY}, {"migration_status", RD_DENY},

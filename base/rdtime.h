@@ -1,0 +1,14 @@
+/* Instants: RFC 3339 text to seconds since 1970 (UTC) and back (rdtime.c). The parser is public
+ * (rd_time_parse in rightdoor.h); the writer is for the library's own output. */
+#ifndef RD_RDTIME_H
+#define RD_RDTIME_H
+#include "rightdoor.h"
+
+/* Room for "YYYY-MM-DDTHH:MM:SSZ" and its NUL. */
+#define RD_TIME_TEXT 21
+
+/* Writes t as "2024-05-01T10:00:00Z" into out. Returns 0, or -1 when t is RD_TIME_NONE or outside
+ * the years 0000 to 9999. */
+int rd_time_format(long long t, char out[RD_TIME_TEXT]);
+
+#endif
