@@ -50,7 +50,7 @@ $(B)/%.o: %.c $(B)/parser.h $(HDRS)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-$(B)/tests/%: tests/unit/%.c tests/unit/helpers.h tests/unit/splitmix64.h $(B)/librightdoor.a $(HDRS)
+$(B)/tests/%: tests/unit/%.c tests/unit/helpers.h tests/unit/fixed.h $(B)/librightdoor.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/librightdoor.a $(LIBS) -lcmocka
 
@@ -201,6 +201,6 @@ $(B)/examples/embed: examples/embed/embed.c include/rightdoor.h $(B)/librightdoo
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/librightdoor.a $(LIBS)
 
-$(B)/bench/%: bench/%.c bench/buf.h tests/unit/splitmix64.h $(B)/librightdoor.a
+$(B)/bench/%: bench/%.c bench/buf.h tests/unit/fixed.h $(B)/librightdoor.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/librightdoor.a $(LIBS)

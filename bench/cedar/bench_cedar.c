@@ -29,7 +29,7 @@
 #include "case.h"
 #include "program.h"
 #include "rightdoor.h"
-#include "../../tests/unit/splitmix64.h"
+#include "../../tests/unit/fixed.h"
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -37,17 +37,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-
-/* An instant the test or benchmark states itself: a mistake in it stops the run. */
-static long long instant(const char *s)
-{
-    long long t = 0;
-    if (rd_time_parse(s, &t) != 0) {
-        fprintf(stderr, "not a time: %s\n", s);
-        exit(2);
-    }
-    return t;
-}
 
 static const char *const search[] = {"stdlib", "."};
 #define UNKNOWN_NAME "no_such_name"

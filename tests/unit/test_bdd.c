@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "bdd.h"
-#include "splitmix64.h"
+#include "fixed.h"
 
 #define SEED 0x5EED2024C0FFEEull
 #define MAXV 10
