@@ -48,7 +48,7 @@ static void fill_place(rd_diagnostics *d, rd_sources *src, rd_diagnostic *out, r
     out->col = span.col;
     out->end_col = span.end_line == span.line && span.end_col >= span.col ? span.end_col : span.col;
     size_t len;
-    const char *l = span.line ? rd_source_line(s, span.line, &len) : NULL;
+    const char *l = span.line && !s->private_ ? rd_source_line(s, span.line, &len) : NULL;
     if (l) out->source_line = rd_arena_strndup(&d->arena, l, len);
 }
 
@@ -289,10 +289,3 @@ void rd_diag_set_path(rd_diagnostics *d, rd_sources *src, rd_diagnostic *diag, c
     diag->citation = citation ? rd_arena_strdup(&d->arena, citation) : NULL;
 }
 
-void rd_diag_scrub_lines(rd_diagnostics *d, size_t from)
-{
-    for (size_t i = from; d && i < d->n; i++) {
-        d->v[i]->pub.source_line = NULL;
-        d->v[i]->note_storage.source_line = NULL;
-    }
-}

@@ -43,10 +43,6 @@ void rd_diag_set_status(rd_diagnostics *d, rd_status st);
 void rd_diag_set_path(rd_diagnostics *d, rd_sources *src, rd_diagnostic *diag, const rd_span *spans,
                       const char *const *texts, size_t n, const char *citation);
 
-/* Drops the source lines of the diagnostics stored from index `from` on: a case file's lines hold
- * her facts and must not be copied into messages. */
-void rd_diag_scrub_lines(rd_diagnostics *d, size_t from);
-
 /* "`a`, `b`, `c`": names for a message, in the arena. */
 const char *rd_quoted_list(rd_arena *a, const char *const *names, size_t n);
 

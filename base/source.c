@@ -153,12 +153,19 @@ int rd_utf8_check(const char *text, size_t len, uint32_t *line, uint32_t *col)
 {
     const unsigned char *p = (const unsigned char *)text, *end = p + len;
     uint32_t ln = 1, cl = 1;
+    int why = -1;
     while (p < end) {
         unsigned c = *p;
         size_t n;
         unsigned min;
         if (c == 0) goto bad;
         if (c < 0x80) {
+            /* Controls other than tab and line ends drive the terminal that shows the text (clear
+             * the screen, hide text, write the clipboard), so no file may hold them. */
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+                why = -2;
+                goto bad;
+            }
             if (c == '\n') {
                 ln++;
                 cl = 1;
@@ -178,6 +185,10 @@ int rd_utf8_check(const char *text, size_t len, uint32_t *line, uint32_t *col)
             c = (c << 6) | (p[i] & 0x3F);
         }
         if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) goto bad;
+        if (rd_is_control(c)) {
+            why = -2;
+            goto bad;
+        }
         p += n;
         cl++;
     }
@@ -185,7 +196,15 @@ int rd_utf8_check(const char *text, size_t len, uint32_t *line, uint32_t *col)
 bad:
     *line = ln;
     *col = cl;
-    return -1;
+    return why;
+}
+
+int rd_is_control(unsigned c)
+{
+    /* C0 but tab and line ends, DEL, C1 (U+009B is a terminal's CSI), and the bidirectional
+     * overrides and isolates that make text read in another order than it is (CVE-2021-42574). */
+    return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c <= 0x9F) || (c >= 0x202A && c <= 0x202E) ||
+           (c >= 0x2066 && c <= 0x2069);
 }
 
 rd_read_status rd_sources_reload(rd_sources *s, uint32_t index)

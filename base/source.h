@@ -20,6 +20,7 @@ typedef struct rd_source {
     size_t len;
     uint32_t *line_starts; /* built on first use by rd_source_line */
     uint32_t nlines;
+    int private_; /* holds a survivor's data (a case file): no diagnostic quotes its text */
 } rd_source;
 
 typedef struct rd_sources {
@@ -46,8 +47,11 @@ void rd_sources_free(rd_sources *s);
 /* The text of a 1-based line without its newline; NULL when out of range. */
 const char *rd_source_line(rd_source *src, uint32_t line, size_t *len);
 
-/* Checks that text is valid UTF-8 with no NUL byte. Returns 0, or -1 with the 1-based line and
- * column of the first bad byte. */
+/* Checks that text is valid UTF-8 with no NUL byte and no control character (rd_is_control).
+ * Returns 0; -1 not UTF-8, -2 a control character; with the 1-based line and column of it. */
 int rd_utf8_check(const char *text, size_t len, uint32_t *line, uint32_t *col);
+/* Whether code point c is a control character no text of the project may hold (tab and line ends
+ * may). */
+int rd_is_control(unsigned c);
 
 #endif

@@ -149,7 +149,7 @@ static const char *verdict(double v, double target) { return v < target ? "met" 
  * constructor for an empty one. */
 static rd_program *compile_file(rd_diagnostics **d)
 {
-    rd_options opt = {search, 2};
+    rd_options opt = {search, 2, 0};
     rd_program *p = rd_compile(SOP, &opt, d);
     if (!p) rd_diagnostics_print(*d, stderr, 5);
     return p;
@@ -181,7 +181,7 @@ static rd_program *compile_with_immigration(rd_diagnostics **d)
     len += (size_t)snprintf(text + len, cap - len,
                             "\nactor immigration_office \"Example Immigration Office (FICTIONAL, for the benchmark)\" {\n"
                             "  sector immigration\n  provides legal_documentation\n}\n");
-    rd_options opt = {search_mem, 3};
+    rd_options opt = {search_mem, 3, 0};
     rd_program *p = rd_compile_text("annex1a+immigration.sop", text, len, &opt, d);
     if (!p) rd_diagnostics_print(*d, stderr, 5);
     free(text);

@@ -28,7 +28,8 @@ static rd_status write_one(const char *dir, const char *name, const what *w)
     if (!path) return RD_ERR_NOMEM;
     snprintf(path, n, "%s/%s", dir, name);
     rd_status st = RD_ERR_IO;
-    int fd = cli_temp_beside(path, CLI_NEW_FILE, &tmp);
+    /* the context holds her facts and answers: private, as the case it comes from */
+    int fd = cli_temp_beside(path, w->part < 0 ? 0600 : CLI_NEW_FILE, &tmp);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (f) {
         st = w->part < 0 ? rd_cedar_write_context(w->c, w->from, w->now, f)

@@ -69,6 +69,8 @@ static const char usage[] =
     "\n"
     "options:\n"
     "  -I DIR             also look for `use`d modules in DIR (may be repeated)\n"
+    "  --allow-any-path   let the SOP name files (directory, translations, Lua) outside its own\n"
+    "                     folder and the standard folders\n"
     "  --max-errors N     show at most N errors (default 20)\n"
     "  --format F         text (default, on stderr), json or sarif (SARIF 2.1.0): json and\n"
     "                     sarif write one document with every diagnostic to stdout;\n"
@@ -174,7 +176,7 @@ int main(int argc, char **argv)
     cli_change changes[64];
     size_t nchanges = 0;
     const char *reason = NULL, *log = NULL, *doc_format = NULL;
-    int coverage = 0;
+    int coverage = 0, any_path = 0;
     long long now = (long long)time(NULL);
     static const char *const change_opts[] = {"--set", "--grant", "--refuse", "--withdraw", "--choose", "--informed",
                                               "--referred", "--shared", "--reported", "--permit", "--told", "--step",
@@ -223,6 +225,8 @@ int main(int argc, char **argv)
             }
         } else if (!strcmp(a, "--coverage")) {
             coverage = 1;
+        } else if (!strcmp(a, "--allow-any-path")) {
+            any_path = 1;
         } else if (!strcmp(a, "-o") && i + 1 < argc) {
             out_path = argv[++i];
         } else if (!strcmp(a, "--decision-log") && i + 1 < argc) {
@@ -251,7 +255,7 @@ int main(int argc, char **argv)
     }
     const char *cmd = pos[0];
     default_search(search, &nsearch, exe_buf, sizeof exe_buf, lib_buf, sizeof lib_buf);
-    rd_options opt = {search, nsearch};
+    rd_options opt = {search, nsearch, any_path};
     enum { C_CHECK, C_GRAPH, C_NEXT, C_MAY_SHARE, C_CASE, C_EXPLAIN, C_RUN, C_TEST, C_DOC, C_DIFF, C_CEDAR };
     static const struct { const char *name; size_t args; } cmds[] = {
         [C_CHECK] = {"check", 1}, [C_GRAPH] = {"graph", 1}, [C_NEXT] = {"next", 2}, [C_MAY_SHARE] = {"may-share", 5},

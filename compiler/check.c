@@ -308,9 +308,7 @@ static void check_fact(rd_program *p, rd_decl *d)
     }
     if (d->u.fact.lua) {
         int via;
-        if (!rd_find_file(p, d->span.file, d->u.fact.lua, &via))
-            RD_ERROR(p, "unreadable-file", d->u.fact.lua_span, "the path is relative to this file",
-                     "cannot find the Lua file `%s`", d->u.fact.lua);
+        rd_find_file(p, d->span.file, d->u.fact.lua, &d->u.fact.lua_span, "Lua file", &via);
     }
 }
 
@@ -567,9 +565,7 @@ static void check_principle(rd_program *p, rd_decl *d)
                  "principle `%s` states more than one property", d->id);
     if (d->u.principle.lua) {
         int via;
-        if (!rd_find_file(p, d->span.file, d->u.principle.lua, &via))
-            RD_ERROR(p, "unreadable-file", d->u.principle.lua_span, "the path is relative to this file",
-                     "cannot find the Lua check `%s`", d->u.principle.lua);
+        rd_find_file(p, d->span.file, d->u.principle.lua, &d->u.principle.lua_span, "Lua check", &via);
     }
     for (rd_prop *pr = d->u.principle.props; pr; pr = pr->next) check_cond(p, pr->unless);
     if (!rd_field_get(d, "source"))

@@ -31,7 +31,7 @@ static void list_modules(rd_program *p, const char *dir, const char *prefix, int
 static void follow_use(rd_program *p, rd_decl *d)
 {
     int via_search;
-    char *path = rd_find_file(p, d->span.file, d->u.file.path, &via_search);
+    char *path = rd_find_module(p, d->span.file, d->u.file.path, d->u.file.path_span, &via_search);
     if (!path) {
         /* The module as written, dotted again, against the modules that exist. */
         char *written = rd_arena_strdup(&p->arena, d->u.file.path);
@@ -51,7 +51,7 @@ static void follow_use(rd_program *p, rd_decl *d)
         return;
     }
     uint32_t idx;
-    if (rd_load_source(p, path, d->u.file.path_span, 1, &idx) == 1)
+    if (rd_load_source(p, path, d->u.file.path_span, 1, 0, &idx) == 1)
         rd_parse_file(p, idx, d->in_library || via_search);
 }
 
@@ -66,6 +66,7 @@ static rd_program *compile(const rd_options *opt, rd_diagnostics **diags, const 
     if (opt) {
         p->search_path = opt->search_path;
         p->search_path_len = opt->search_path_len;
+        p->any_path = opt->any_path;
     }
     uint32_t root;
     rd_span none = {0, 0, 0, 0, 0};
@@ -73,15 +74,9 @@ static rd_program *compile(const rd_options *opt, rd_diagnostics **diags, const 
     if (text) {
         ready = rd_sources_add_text(&p->sources, path, text, len, &root) == 0;
         if (!ready) p->arena.failed = 1;
-        uint32_t line, col;
-        if (ready && rd_utf8_check(text, len, &line, &col) != 0) {
-            rd_span sp = {root, line, col, line, col};
-            RD_ERROR(p, "encoding", sp, "save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)",
-                     "this file is not valid UTF-8 text: the byte here is not part of any character");
-            ready = 0;
-        }
+        if (ready && rd_check_text(p, root) != 0) ready = 0;
     } else {
-        ready = rd_load_source(p, path, none, 0, &root) == 1;
+        ready = rd_load_source(p, path, none, 0, 0, &root) == 1;
     }
     if (ready) rd_parse_file(p, root, 0);
     /* `use` declarations are appended as files are parsed, so this walk reaches them all. */

@@ -29,6 +29,7 @@ struct rd_program {
     rd_directory_meta directory;
     const char *const *search_path;
     size_t search_path_len;
+    int any_path;                  /* named files may be anywhere (rd_options.any_path) */
     struct rd_graph *graph;        /* built on first need (rd_verify, the runtime, emitters) */
     int graph_too_big;             /* it could not be: which limit (RD_GRAPH_TOO_MANY_NODES, ...) */
     rd_span graph_limit_at;        /* and where in the SOP the graph grew past it */
@@ -47,11 +48,24 @@ rd_program *rd_program_new(void);
  * and the files it names are looked for on the search path only. */
 rd_program *rd_compile_text(const char *name, const char *text, size_t len, const rd_options *opt,
                             rd_diagnostics **diags);
-/* Finds `rel` next to source file `from`, then on the search path; NULL when nowhere. */
-char *rd_find_file(rd_program *p, uint32_t from, const char *rel, int *via_search);
+/* The file `rel` (a `directory`, `translations` or `lua` path) that source `from` names: next to
+ * that file, then in each search-path folder, never outside them: an absolute path, a `..` or a
+ * link leading out is refused, unless the program may read any path. NULL when not found or
+ * refused; then, when `at` is given, an error there says which (`what` names the kind of file).
+ * *via_search is set when found on the search path. */
+char *rd_find_file(rd_program *p, uint32_t from, const char *rel, const rd_span *at, const char *what, int *via_search);
+/* The file of `use MODULE`: the standard one on the search path when there is one (a file of the
+ * same name next to the SOP is warned about at `at`, never used instead), else the one next to
+ * source `from`. NULL when neither exists. */
+char *rd_find_module(rd_program *p, uint32_t from, const char *rel, rd_span at, int *via_search);
 /* Reads a file into the source table: 1 new, 0 already there, -1 unreadable (reported at `at` when
- * has_at, else as an I/O failure of the run). */
-int rd_load_source(rd_program *p, const char *path, rd_span at, int has_at, uint32_t *index);
+ * has_at, else as an I/O failure of the run). A private file (a case) is never quoted by a
+ * diagnostic. */
+int rd_load_source(rd_program *p, const char *path, rd_span at, int has_at, int private_, uint32_t *index);
+
+/* Checks that source `file` is UTF-8 text without control characters, reporting where it is not.
+ * 0 or -1. */
+int rd_check_text(rd_program *p, uint32_t file);
 
 /* The program's decision graph, built on the first call (every later pass reads only it); NULL
  * when out of memory, or when the graph is too big (p->graph_too_big says which limit). */

@@ -78,7 +78,11 @@ void rd_unknown_name(rd_program *p, rd_span at, const char *id, rd_decl_kind k, 
                                kind_keyword[k], id);
     else
         help = NULL;
-    RD_ERROR(p, "unknown-name", at, help, "there is no %s named `%s`", rd_decl_kind_name(k), id);
+    if (at.file < p->sources.n && p->sources.v[at.file].private_)
+        /* in a case file a name that is not the SOP's may be anything someone typed there */
+        RD_ERROR(p, "unknown-name", at, m ? help : extra_help, "there is no %s of that name", rd_decl_kind_name(k));
+    else
+        RD_ERROR(p, "unknown-name", at, help, "there is no %s named `%s`", rd_decl_kind_name(k), id);
     rd_arena_release(&tmp);
 }
 

@@ -13,12 +13,8 @@
 static yaml_node_t *open_named(rd_program *p, rd_decl *d, ydoc *y, const char *what)
 {
     int via;
-    char *path = rd_find_file(p, d->span.file, d->u.file.path, &via);
-    if (!path) {
-        RD_ERROR(p, "unreadable-file", d->u.file.path_span, "the path is relative to this .sop file",
-                 "cannot find the %s `%s`", what, d->u.file.path);
-        return NULL;
-    }
+    char *path = rd_find_file(p, d->span.file, d->u.file.path, &d->u.file.path_span, what, &via);
+    if (!path) return NULL;
     return rd_y_open(p, path, d->u.file.path_span, 1, y, what, 0);
 }
 

@@ -47,6 +47,14 @@ const char *rd_y_scalar(ydoc *y, yaml_node_t *n, const char *what)
         rd_y_error(y, n, "bad-text", "remove the \\0 (NUL) from the value", "%s holds a NUL character", what);
         return NULL;
     }
+    /* YAML's escapes (\\e, \\x1b, \\u009b) make the control characters the file itself may not hold */
+    uint32_t line, col;
+    if (rd_utf8_check((const char *)n->data.scalar.value, n->data.scalar.length, &line, &col) == -2 ||
+        memchr(n->data.scalar.value, '\r', n->data.scalar.length)) {
+        rd_y_error(y, n, "control-character", "remove the escape: a text needs no control character but tab and new line",
+                   "%s holds a control character (such as ESC or a direction override)", what);
+        return NULL;
+    }
     return rd_arena_strndup(y->arena, (const char *)n->data.scalar.value, n->data.scalar.length);
 }
 
@@ -133,7 +141,8 @@ void rd_y_each_pair(ydoc *y, yaml_node_t *map, const char *what, const char *con
             break;
         }
         if (dup) {
-            rd_y_error(y, k, "duplicate-field", "keep one of them", "`%s` appears twice in %s", key, what);
+            if (y->private_) rd_y_error(y, k, "duplicate-field", "keep one of them", "a key appears twice in %s", what);
+            else rd_y_error(y, k, "duplicate-field", "keep one of them", "`%s` appears twice in %s", key, what);
             continue;
         }
         if (allowed) {
@@ -145,7 +154,11 @@ void rd_y_each_pair(ydoc *y, yaml_node_t *map, const char *what, const char *con
                 const char *list = rd_quoted_list(&y->p->arena, allowed, n);
                 const char *help = m ? rd_arena_printf(&y->p->arena, "did you mean `%s`?", m)
                                      : rd_arena_printf(&y->p->arena, "%s takes %s", what, list);
-                rd_y_error(y, k, "unknown-field", help, "%s has no `%s`", what, key);
+                if (y->private_) /* a key in a case file may be anything someone typed there */
+                    rd_y_error(y, k, "unknown-field", m ? help : rd_arena_printf(&y->p->arena, "%s takes %s", what, list),
+                               "%s has no field of that name", what);
+                else
+                    rd_y_error(y, k, "unknown-field", help, "%s has no `%s`", what, key);
                 continue;
             }
         }
@@ -176,28 +189,17 @@ yaml_node_t *rd_y_open(rd_program *p, const char *path, rd_span at, int has_at, 
     y->p = p;
     y->arena = &p->arena;
     y->private_ = private_;
-    size_t before = rd_diagnostics_len(p->diags);
-    int fresh = rd_load_source(p, path, at, has_at, &y->file);
-    if (fresh < 0) {
-        if (private_) rd_diag_scrub_lines(p->diags, before);
-        return NULL;
-    }
+    int fresh = rd_load_source(p, path, at, has_at, private_, &y->file);
+    if (fresh < 0) return NULL;
     y->has_file = 1;
     if (!fresh && private_) {
         /* a case file read before: read it again, it may have changed */
-        uint32_t line, col;
         if (rd_sources_reload(&p->sources, y->file) != RD_READ_OK) {
             rd_diag_file(p->diags, RD_SEV_ERROR, "unreadable-file", path, NULL, "cannot read this file again");
             rd_diag_set_status(p->diags, RD_ERR_IO);
             return NULL;
         }
-        rd_source *s2 = &p->sources.v[y->file];
-        if (rd_utf8_check(s2->text, s2->len, &line, &col) != 0) {
-            rd_span sp = {y->file, line, col, line, col};
-            rd_diagnostic *g = RD_ERROR(p, "encoding", sp, "save the file as UTF-8", "this file is not valid UTF-8 text");
-            if (g) g->source_line = NULL;
-            return NULL;
-        }
+        if (rd_check_text(p, y->file) != 0) return NULL;
     }
     rd_source *src = &p->sources.v[y->file];
     yaml_parser_t parser;
@@ -216,10 +218,8 @@ yaml_node_t *rd_y_open(rd_program *p, const char *path, rd_span at, int has_at, 
         rd_span sp = {y->file, (uint32_t)parser.problem_mark.line + 1, (uint32_t)parser.problem_mark.column + 1, 0, 0};
         sp.end_line = sp.line;
         sp.end_col = sp.col;
-        rd_diagnostic *g = RD_ERROR(p, "yaml-syntax", sp,
-                                    "check the indentation, and that each `key: value` has a space after the colon",
-                                    "%s (YAML: %s)", yaml_problem(parser.problem), parser.problem ? parser.problem : "syntax error");
-        if (g && private_) g->source_line = NULL;
+        RD_ERROR(p, "yaml-syntax", sp, "check the indentation, and that each `key: value` has a space after the colon",
+                 "%s (YAML: %s)", yaml_problem(parser.problem), parser.problem ? parser.problem : "syntax error");
         yaml_parser_delete(&parser);
         return NULL;
     }
@@ -241,7 +241,5 @@ rd_diagnostic *rd_y_error(ydoc *y, const yaml_node_t *n, const char *code, const
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    rd_diagnostic *g = rd_diag_at(y->p->diags, &y->p->sources, RD_SEV_ERROR, code, rd_y_span(y, n), help, "%s", msg);
-    if (g && y->private_) g->source_line = NULL;
-    return g;
+    return rd_diag_at(y->p->diags, &y->p->sources, RD_SEV_ERROR, code, rd_y_span(y, n), help, "%s", msg);
 }

@@ -55,7 +55,7 @@ static inline int fuzz_write_temp(char *path, const uint8_t *data, size_t size)
 
 static rd_options fuzz_options(void)
 {
-    rd_options o = {fuzz_search, 2};
+    rd_options o = {fuzz_search, 2, 0};
     return o;
 }
 

@@ -73,6 +73,10 @@ typedef struct rd_options {
      * file naming them. The strings must outlive the rd_compile call. */
     const char *const *search_path;
     size_t search_path_len;
+    /* Files an SOP names (directory, translations, Lua) are read only from its own folder and the
+     * search path unless this is set: an SOP cannot make `check` read a case file or /etc/passwd
+     * into its messages. */
+    int any_path;
 } rd_options;
 
 typedef struct rd_program rd_program;

@@ -43,11 +43,11 @@ static int lua_fact(rd_case *c, const rd_decl *f, long long *v)
     char err[256];
     if (c->lua_fn[i] == 0) {
         int via;
-        char *path = rd_find_file(c->p, f->span.file, f->u.fact.lua, &via);
+        char *path = rd_find_file(c->p, f->span.file, f->u.fact.lua, NULL, NULL, &via);
         uint32_t idx;
         rd_span at = f->u.fact.lua_span;
         int fn = -1;
-        if (path && rd_load_source(c->p, path, at, 1, &idx) >= 0) {
+        if (path && rd_load_source(c->p, path, at, 1, 0, &idx) >= 0) {
             rd_source *src = &c->p->sources.v[idx];
             fn = rd_lua_load(c->lua, src->path, src->text, src->len, err, sizeof err);
             if (fn < 0) c->lua_error = rd_arena_strdup(&c->arena, err);
@@ -210,8 +210,7 @@ static void fact_pair(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yaml_
     rd_program *p = y->p;
     rd_decl *f = rd_lookup(p, RD_D_FACT, key);
     if (!f) {
-        rd_y_error(y, k, "unknown-name", "check the spelling against the SOP's `fact` declarations",
-                   "the SOP has no fact `%s`", key);
+        rd_unknown_name(p, rd_y_span(y, k), key, RD_D_FACT, "check the spelling against the SOP's `fact` declarations");
         L->bad = 1;
         return;
     }
@@ -760,6 +759,11 @@ static rd_status use_permit(rd_case *c, const char *permit, const char *flow, co
     const rd_decl *pm = rd_lookup(c->p, RD_D_PERMIT, permit);
     if (!pm) return fail(err, errlen, "the SOP has no permit `%s`", permit);
     if (!reason || !*reason) return fail(err, errlen, "using a permit needs a stated reason");
+    uint32_t line, col;
+    int text = rd_utf8_check(reason, strlen(reason), &line, &col);
+    if (text)
+        return fail(err, errlen, "the reason %s: write it again without it",
+                    text == -2 ? "holds a control character (such as ESC or DEL)" : "is not UTF-8 text");
     const char *colon = flow ? strchr(flow, ':') : NULL;
     if (!colon) return fail(err, errlen, "name the one flow permit `%s` is used for, as DATA:ACTOR", permit);
     char data[128];

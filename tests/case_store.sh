@@ -93,13 +93,21 @@ for bad_arg in "--choose received.x${nl}y" "--shared survivor_name:narrow_police
         bad "${bad_arg%% *} with a newline is accepted"; else ok; fi
 done
 if ${RUN:-} "$RD" next "$sop" "$tmp/inject.yaml" >/dev/null 2>&1; then ok; else bad "the case no longer loads after refused changes"; fi
-# a break-glass reason with DEL and U+0093 is saved, and the case opens again with it
+# a break-glass reason with quotes, colons, a hash and any script is saved and read back; one with
+# DEL or U+0093 (which would drive the worker's terminal) is refused before anything is saved
 cp examples/annex1a/cases/c-0001.yaml "$tmp/glass.yaml"
 ${RUN:-} "$RD" case "$a1" "$tmp/glass.yaml" --set emergency=true --now 2024-05-01T10:00:00Z >/dev/null 2>&1
-reason=$(printf 'her partner \177 was \302\223outside\302\224: "knife" # 2')
+reason=$(printf 'her partner was \342\200\234outside\342\200\235: "knife" # 2 \341\200\200')
 if ${RUN:-} "$RD" case "$a1" "$tmp/glass.yaml" --permit life_threat_police:location:district_police --reason "$reason" \
-    --now 2024-05-01T10:05:00Z >/dev/null 2>&1 && ${RUN:-} "$RD" next "$a1" "$tmp/glass.yaml" >/dev/null 2>&1; then ok; else
-    bad "a reason with DEL or U+0093 is saved and then refused on load"; fi
+    --now 2024-05-01T10:05:00Z >/dev/null 2>&1 && ${RUN:-} "$RD" next "$a1" "$tmp/glass.yaml" >/dev/null 2>&1 &&
+    grep -qF "$(printf "outside\342\200\235: ")" "$tmp/glass.yaml"; then ok; else bad "a reason with quotes, a colon and a hash is not kept"; fi
+cp "$tmp/glass.yaml" "$tmp/glass.before"
+for r in "$(printf 'x \177 y')" "$(printf 'x \302\223 y')" "$(printf 'x \033[8m y')"; do
+    if ${RUN:-} "$RD" case "$a1" "$tmp/glass.yaml" --permit life_threat_police:location:district_police --reason "$r" \
+        --now 2024-05-01T10:06:00Z >"$tmp/out" 2>&1; then bad "a reason with a control character is saved"
+    elif cmp -s "$tmp/glass.yaml" "$tmp/glass.before" && grep -q "control character" "$tmp/out"; then ok
+    else bad "a refused reason changed the case, or the error does not say why"; fi
+done
 # a NUL escape in a case file cuts no name short
 new_case nul.yaml
 sed -i 's/  police_referral: {/  "police_referral\\0_refused": {/' "$tmp/nul.yaml"

@@ -158,14 +158,14 @@ int rd_audit_run(rd_program *p, rd_graph *g, const rd_decl *principle, uint32_t 
     *nodes = NULL;
     *n = 0;
     int via;
-    char *path = rd_find_file(p, principle->span.file, principle->u.principle.lua, &via);
+    char *path = rd_find_file(p, principle->span.file, principle->u.principle.lua, NULL, NULL, &via);
     if (!path) {
         snprintf(err, errlen, "cannot find `%s`", principle->u.principle.lua);
         return -1;
     }
     uint32_t idx;
     rd_span at = principle->u.principle.lua_span;
-    if (rd_load_source(p, path, at, 1, &idx) < 0) {
+    if (rd_load_source(p, path, at, 1, 0, &idx) < 0) {
         snprintf(err, errlen, "cannot read `%s`", principle->u.principle.lua);
         return -1;
     }

@@ -643,14 +643,10 @@ rd_status rd_fmt_text(const char *name, const char *text, size_t len, char **out
     rd_diagnostics *dg = p->diags;
     rd_lex_token *toks = NULL, *again = NULL;
     size_t ntoks = 0, nagain = 0;
-    uint32_t file, line, col;
+    uint32_t file;
     if (rd_sources_add_text(&p->sources, name, text, len, &file) != 0) {
         p->arena.failed = 1;
-    } else if (rd_utf8_check(text, len, &line, &col) != 0) {
-        rd_span sp = {file, line, col, line, col};
-        RD_ERROR(p, "encoding", sp, "save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)",
-                 "this file is not valid UTF-8 text: the byte here is not part of any character");
-    } else if (rd_parse_file(p, file, 0) == 0 && !p->arena.failed && dg->counts[RD_SEV_ERROR] == 0) {
+    } else if (rd_check_text(p, file) == 0 && rd_parse_file(p, file, 0) == 0 && !p->arena.failed && dg->counts[RD_SEV_ERROR] == 0) {
         /* Only a file that reads without errors is laid out: a mistake could make its tokens
          * mean something else than the author meant, and the layout would hide it. */
         rd_lex_file(p, file, &toks, &ntoks);

@@ -250,7 +250,7 @@ int main(int argc, char **argv)
         return 2;
     }
     rng_state = seed;
-    rd_options opt = {search, 2};
+    rd_options opt = {search, 2, 0};
     rd_diagnostics *d = NULL;
     rd_program *p = rd_compile(sop, &opt, &d);
     if (!p) {

@@ -122,7 +122,7 @@ int main(int argc, char **argv)
     /* Start-up, once: compile and prove. The same rd_diagnostics collects what loading cases
      * reports later (rd_case_load needs one to add to). */
     static const char *const search[] = {"stdlib", "."};
-    rd_options opt = {search, sizeof search / sizeof *search};
+    rd_options opt = {search, sizeof search / sizeof *search, 0};
     rd_diagnostics *diags = NULL;
     rd_program *prog = rd_compile(sop, &opt, &diags);
     if (!prog || rd_verify(prog, diags) != RD_OK) {

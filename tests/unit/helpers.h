@@ -13,7 +13,7 @@
 #include "program.h"
 
 static const char *const test_search[] = {"stdlib", "."};
-static const rd_options test_opt = {test_search, 2};
+static const rd_options test_opt = {test_search, 2, 0};
 
 /* Writes `text` to dir/name for a test to read back. */
 static inline void put_file(const char *dir, const char *name, const char *text)
