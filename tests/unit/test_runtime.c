@@ -81,6 +81,18 @@ static rd_case *opened_in(rd_program *p, const char *name, const char *text)
 
 static rd_case *opened(const char *text) { return opened_in(prog, "c.yaml", text); }
 
+/* `text` written as an SOP beside the files it names (it reads them only from its own folder),
+ * which must compile. */
+static rd_program *compiled_here(const char *text)
+{
+    put("s.sop", text);
+    char path[128];
+    snprintf(path, sizeof path, "%s/s.sop", dir);
+    rd_diagnostics *d;
+    rd_program *p = rd_compile(path, &test_opt, &d);
+    return compiled(p, d);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -462,13 +474,10 @@ static void opening_hours_are_read(void **state)
     put("hours.yaml", "directory:\n  utc_offset: \"+07:00\"\nproviders:\n"
                       "  - id: office\n    name: \"Office House\"\n    sector: shelter\n    services: [stay]\n"
                       "    hours: \"Mon-Fri 08:00-17:00\"\n");
-    char text[1024];
-    snprintf(text, sizeof text,
-             "sop \"H\" { languages en }\ndirectory \"%s/hours.yaml\"\nsector shelter \"Shelter\"\nservice stay \"A safe place\"\n"
-             "actor special \"Special House\" { sector shelter specialist provides stay }\n"
-             "pathway p \"P\" { entry special start a\n step a \"A\" by provider { refer sector shelter for stay end } }\n",
-             dir);
-    rd_program *p = compile_ok(text);
+    rd_program *p = compiled_here(
+        "sop \"H\" { languages en }\ndirectory \"hours.yaml\"\nsector shelter \"Shelter\"\nservice stay \"A safe place\"\n"
+        "actor special \"Special House\" { sector shelter specialist provides stay }\n"
+        "pathway p \"P\" { entry special start a\n step a \"A\" by provider { refer sector shelter for stay end } }\n");
     rd_case *c = opened_in(p, "hours_case.yaml", "opened_by: special\n");
     rd_action_list *l = rd_case_next(c, wed_10);
     const rd_action *a = find_action(l, RD_ACT_REFER);
@@ -491,17 +500,14 @@ static void lua_facts_are_computed_in_the_sandbox(void **state)
     put("risk.lua", "if facts.violence == 'physical' and facts.hours and facts.hours < 72 then return 'high' end\n"
                     "return 'low'\n");
     put("escape.lua", "os.execute('touch /tmp/rd_escaped') return true\n");
-    char text[2048];
-    snprintf(text, sizeof text,
-             "sector health \"Health\"\nservice care \"Care\"\n"
-             "fact violence: enum { physical, sexual } \"What happened?\"\nfact hours: int \"Hours since?\"\n"
-             "fact risk: enum { low, high } = lua \"%s/risk.lua\"\n"
-             "fact broken: bool = lua \"%s/escape.lua\"\n"
-             "actor clinic \"Clinic\" { sector health specialist provides care }\n"
-             "pathway p \"P\" { entry sector health start a\n"
-             " step a \"A\" by provider { if risk == high { refer clinic for care } if broken { end \"x\" } end \"y\" } }\n",
-             dir, dir);
-    rd_program *p = compile_ok(text);
+    rd_program *p = compiled_here(
+        "sector health \"Health\"\nservice care \"Care\"\n"
+        "fact violence: enum { physical, sexual } \"What happened?\"\nfact hours: int \"Hours since?\"\n"
+        "fact risk: enum { low, high } = lua \"risk.lua\"\n"
+        "fact broken: bool = lua \"escape.lua\"\n"
+        "actor clinic \"Clinic\" { sector health specialist provides care }\n"
+        "pathway p \"P\" { entry sector health start a\n"
+        " step a \"A\" by provider { if risk == high { refer clinic for care } if broken { end \"x\" } end \"y\" } }\n");
     rd_case *c = opened_in(p, "c.yaml", "opened_by: clinic\nfacts: { violence: physical, hours: 30 }\n");
     rd_action_list *l = rd_case_next(c, 0);
     assert_non_null(find_action(l, RD_ACT_REFER)); /* risk computed high: the referral waits */
