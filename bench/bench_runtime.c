@@ -34,6 +34,7 @@
 #include "case.h"
 #include "program.h"
 #include "rightdoor.h"
+#include "../tests/unit/fixed.h"
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdint.h>
@@ -43,17 +44,6 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
-
-/* An instant the test or benchmark states itself: a mistake in it stops the run. */
-static long long instant(const char *s)
-{
-    long long t = 0;
-    if (rd_time_parse(s, &t) != 0) {
-        fprintf(stderr, "not a time: %s\n", s);
-        exit(2);
-    }
-    return t;
-}
 
 extern char **environ;
 

@@ -1,8 +1,8 @@
-/* Sandboxed Lua 5.4 for computed facts (`fact risk: ... = lua "risk.lua"`) and, later, auditors'
- * custom checks. These chunks run next to survivors' case data, so a chunk sees only a fresh
- * environment at every call: the safe parts of the base, string, table, math and utf8 libraries,
- * and `facts`, a read-only view of the case. It cannot reach files, processes, output, the clock,
- * another chunk or another case, and every call is bounded in instructions, time and memory.
+/* Sandboxed Lua 5.4 for computed facts (`fact risk: ... = lua "risk.lua"`) and auditors' custom
+ * checks (verifier/audit.c). These chunks run next to survivors' case data, so a chunk sees only a
+ * fresh environment at every call: the safe parts of the base, string, table, math and utf8
+ * libraries, and `facts`, a read-only view of the case. It cannot reach files, processes, output,
+ * the clock, another chunk or another case, and every call is bounded in instructions, time and memory.
  *
  * Left out, and why:
  *  - load, loadfile, dofile, require, string.dump and precompiled chunks: new code, or bytecode,

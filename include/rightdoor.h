@@ -1,5 +1,5 @@
-/* librightdoor: compile a Standard Operating Procedure written in the .sop language, check it, and
- * (in later modules) verify and run it.
+/* librightdoor: compile a Standard Operating Procedure written in the .sop language, check and verify
+ * it, write it out (graph, document, diff, diagnostics, layout, Cedar), run its tests and its cases.
  *
  * Conventions, as in SQLite and Lua:
  *  - Handles are opaque. Whatever a function returns through a pointer named *_out or a

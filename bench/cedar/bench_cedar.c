@@ -29,6 +29,7 @@
 #include "case.h"
 #include "program.h"
 #include "rightdoor.h"
+#include "../../tests/unit/fixed.h"
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -37,30 +38,13 @@
 #include <sys/stat.h>
 #include <time.h>
 
-/* An instant the test or benchmark states itself: a mistake in it stops the run. */
-static long long instant(const char *s)
-{
-    long long t = 0;
-    if (rd_time_parse(s, &t) != 0) {
-        fprintf(stderr, "not a time: %s\n", s);
-        exit(2);
-    }
-    return t;
-}
-
 static const char *const search[] = {"stdlib", "."};
 #define UNKNOWN_NAME "no_such_name"
 
 /* ---- a fixed-seed generator (splitmix64) ------------------------------------------------------ */
 
 static uint64_t rng_state;
-static uint64_t rnd(void)
-{
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
+static uint64_t rnd(void) { return splitmix64(&rng_state); }
 static uint32_t below(uint32_t n) { return n ? (uint32_t)(rnd() % n) : 0; }
 static int chance(unsigned percent) { return below(100) < percent; }
 

@@ -5,31 +5,17 @@
 # rewrite them, then review the changes by reading them.
 set -u
 cd "$(dirname "$0")/../.."
-RD=${RIGHTDOOR:-./rightdoor}
+. tests/lib.sh
 T=tests/diff
-pass=0
-fail=0
-check() { # name expected-file got
-    if [ "${UPDATE:-0}" = 1 ]; then
-        printf '%s\n' "$3" >"$2"
-        pass=$((pass + 1))
-    elif [ -f "$2" ] && [ "$3" = "$(cat "$2")" ]; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1))
-        echo "FAIL diff $1"
-        printf '%s\n' "$3" | diff -u "$2" - | head -40
-    fi
-}
 # name, old, new: every revision against the base, one the other way round (what removing a duty
 # gives back), the base against itself, the three ways a comparison cannot be made, and the first
 # draft of the migrant domestic worker SOP against its fixed version (its README shows this).
 while read -r name old new; do
     got=$( (timeout 60 ${RUN:-} "$RD" diff "$old" "$new") 2>&1; echo "exit: $?")
-    check "$name" "$T/$name.out" "$got"
+    same_as "diff $name" "$T/$name.out" "$got"
     if [ -f "$T/$name.json" ] || { [ "${UPDATE:-0}" = 1 ] && [ "$name" = duty_added ]; }; then
         got=$( (timeout 60 ${RUN:-} "$RD" diff --format json "$old" "$new") 2>&1; echo "exit: $?")
-        check "$name (json)" "$T/$name.json" "$got"
+        same_as "diff $name (json)" "$T/$name.json" "$got"
     fi
 done <<CASES
 permit_widened $T/base.sop $T/permit_widened/new.sop
@@ -49,7 +35,6 @@ CASES
 for args in "diff $T/base.sop" "diff --format sarif $T/base.sop $T/base.sop"; do
     # shellcheck disable=SC2086
     ${RUN:-} "$RD" $args >/dev/null 2>&1
-    if [ $? -eq 2 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL rightdoor $args: wanted exit 2"; fi
+    if [ $? -eq 2 ]; then ok; else bad "rightdoor $args: wanted exit 2"; fi
 done
-echo "diff: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish diff

@@ -10,20 +10,14 @@
 #include <string.h>
 
 #include "bdd.h"
+#include "fixed.h"
 
 #define SEED 0x5EED2024C0FFEEull
 #define MAXV 10
 
 static uint64_t rng_state;
 
-/* splitmix64: the same sequence on every libc, unlike rand(). */
-static uint64_t rnd(void)
-{
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
+static uint64_t rnd(void) { return splitmix64(&rng_state); }
 
 static unsigned below(unsigned n) { return (unsigned)(rnd() % n); }
 

@@ -132,8 +132,7 @@ static void json_has_every_field(void **state)
     (void)state;
     rd_diagnostics *d =
         compile_errors("consent c \"C\" { shares survivor_name with police_staton purpose \"p\" }\n");
-    const rd_diagnostic *g = find_diag(d, "unknown-name");
-    assert_non_null(g);
+    const rd_diagnostic *g = the_diag(d, "unknown-name");
     json_t *j = written(d, 0);
     json_t *list = key(j, "diagnostics");
     assert_int_equal(json_array_size(list), rd_diagnostics_len(d));
@@ -160,8 +159,7 @@ static void json_note_points_at_the_first(void **state)
 {
     (void)state;
     rd_diagnostics *d = compile_errors("actor clinic \"Again\" { sector health }\n");
-    const rd_diagnostic *g = find_diag(d, "duplicate-name");
-    assert_non_null(g);
+    const rd_diagnostic *g = the_diag(d, "duplicate-name");
     assert_non_null(g->note);
     json_t *j = written(d, 0);
     json_t *list = key(j, "diagnostics");
@@ -416,8 +414,7 @@ static void thai_and_burmese_survive_byte_for_byte(void **state)
     (void)state;
     /* From the compiler: a source line in Thai, the column counted in characters. */
     rd_diagnostics *d = compile_errors("actor shelter \"บ้านพักฉุกเฉิน\" { sector helth }\n");
-    const rd_diagnostic *g = find_diag(d, "unknown-name");
-    assert_non_null(g);
+    const rd_diagnostic *g = the_diag(d, "unknown-name");
     assert_int_equal(g->col, 41);
     char *text = capture(d, 0);
     assert_non_null(strstr(text, "บ้านพักฉุกเฉิน")); /* written as UTF-8, not \u escapes */

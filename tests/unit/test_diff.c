@@ -32,19 +32,10 @@ static const rd_holding *find(rd_program *p, const rd_holding *h, uint32_t n, co
     return NULL;
 }
 
-static rd_program *compiled(const char *text)
-{
-    rd_diagnostics *d;
-    rd_program *p = compile_str(text, &d);
-    assert_non_null(p);
-    rd_diagnostics_free(d);
-    return p;
-}
-
 static void test_holdings(void **state)
 {
     (void)state;
-    rd_program *p = compiled(prog);
+    rd_program *p = compile_ok(prog);
     p->graph = rd_graph_build(p);
     assert_non_null(p->graph);
     rd_holding *h;
@@ -79,7 +70,7 @@ static void test_holdings(void **state)
 /* Writes the diff of a and b as JSON into memory and returns the parsed document. */
 static json_t *diff_json(const char *a, const char *b, size_t *n)
 {
-    rd_program *pa = compiled(a), *pb = compiled(b);
+    rd_program *pa = compile_ok(a), *pb = compile_ok(b);
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -148,7 +139,7 @@ static void test_diff_consent_removed(void **state)
 static void test_diff_write_error(void **state)
 {
     (void)state;
-    rd_program *p = compiled(prog), *q = compiled(prog);
+    rd_program *p = compile_ok(prog), *q = compile_ok(prog);
     FILE *ro = fopen("/dev/null", "r"); /* a stream that cannot be written */
     assert_non_null(ro);
     size_t n;

@@ -5,21 +5,11 @@
  * generated ones the verifier's verdict (which principles fail) must be exactly the set the oracle
  * says forbids the flow the SOP makes, and the set rd_may_share denies it by. */
 #include "helpers.h"
+#include "fixed.h"
 #include "case.h"
 #include "rightdoor.h"
 #include "strbuf.h"
 #include <glob.h>
-
-/* An instant the test or benchmark states itself: a mistake in it stops the run. */
-static long long instant(const char *s)
-{
-    long long t = 0;
-    if (rd_time_parse(s, &t) != 0) {
-        fprintf(stderr, "not a time: %s\n", s);
-        exit(2);
-    }
-    return t;
-}
 
 /* ---- the oracle --------------------------------------------------------------------------------- */
 

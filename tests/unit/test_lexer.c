@@ -2,113 +2,36 @@
  * useful message, scanning going on after them. */
 #include "helpers.h"
 
-static void spans_count_code_points(void **state)
-{
-    (void)state;
+/* Texts the scanner refuses, and what it says (helpers.h: refusal_row, check_refusal). */
+static const refusal_row refusals[] = {
     /* The Thai label takes 12 code points but 36 bytes; the `@` after it stands at column 25. */
-    rd_diagnostics *d;
-    rd_program *p = compile_str("notice n \"\xe0\xb8\x9b\xe0\xb8\xa3\xe0\xb8\xb0\xe0\xb8\x81\xe0\xb8\xb2\xe0\xb8\xa8"
-                                "\xe0\xb8\x82\xe0\xb8\xad\xe0\xb8\x87\xe0\xb9\x80\xe0\xb8\xa3\xe0\xb8\xb2\" @\n", &d);
-    assert_null(p);
-    const rd_diagnostic *g = find_diag(d, "syntax");
-    assert_non_null(g);
-    assert_int_equal(g->line, 1);
-    assert_int_equal(g->col, 25);
-    assert_string_equal(g->message, "unexpected `@`");
-    rd_diagnostics_free(d);
-}
-
-static void reports_several_lexical_errors(void **state)
-{
-    (void)state;
-    rd_diagnostics *d;
-    rd_program *p = compile_str("sector Health \"x\"\nsector police \"y\" ;\nnotice n \"bad \\q escape\"\n", &d);
-    assert_null(p);
-    assert_int_equal(rd_diagnostics_count(d, RD_SEV_ERROR), 3);
-    assert_string_equal(rd_diagnostics_get(d, 0)->message, "names are written in lower case, with _ between words");
-    assert_string_equal(rd_diagnostics_get(d, 0)->help, "write `health`");
-    assert_int_equal(rd_diagnostics_get(d, 1)->line, 2);
-    assert_int_equal(rd_diagnostics_get(d, 1)->col, 19);
-    assert_string_equal(rd_diagnostics_get(d, 2)->message, "unknown escape in text");
-    rd_diagnostics_free(d);
-}
-
-static void curly_quotes_are_explained(void **state)
-{
-    (void)state;
-    rd_diagnostics *d;
-    rd_program *p = compile_str("notice n \xe2\x80\x9cHello\xe2\x80\x9d\n", &d);
-    assert_null(p);
-    assert_int_equal(rd_diagnostics_count(d, RD_SEV_ERROR), 1);
-    assert_string_equal(rd_diagnostics_get(d, 0)->message, "this is a curly quote");
-    assert_int_equal(rd_diagnostics_get(d, 0)->col, 10);
-    rd_diagnostics_free(d);
-}
-
-static void unclosed_string_points_at_its_start(void **state)
-{
-    (void)state;
-    rd_diagnostics *d;
-    rd_program *p = compile_str("sector a \"A\"\nnotice n \"never closed\nsector b \"B\" ;\n", &d);
-    assert_null(p);
-    const rd_diagnostic *g = rd_diagnostics_get(d, 0);
-    assert_string_equal(g->message, "this text is never closed on its line");
-    assert_int_equal(g->line, 2);
-    assert_int_equal(g->col, 10);
-    /* Scanning resumed at the next declaration, with its positions right. */
-    assert_int_equal(rd_diagnostics_count(d, RD_SEV_ERROR), 2);
-    g = rd_diagnostics_get(d, 1);
-    assert_string_equal(g->message, "unexpected `;`");
-    assert_int_equal(g->line, 3);
-    assert_int_equal(g->col, 14);
-    rd_diagnostics_free(d);
-}
+    {"spans_count_code_points",
+     "notice n \"\xe0\xb8\x9b\xe0\xb8\xa3\xe0\xb8\xb0\xe0\xb8\x81\xe0\xb8\xb2\xe0\xb8\xa8"
+     "\xe0\xb8\x82\xe0\xb8\xad\xe0\xb8\x87\xe0\xb9\x80\xe0\xb8\xa3\xe0\xb8\xb2\" @\n",
+     0, 0, {{0, "syntax", 1, 25, "unexpected `@`", NULL, 0}}},
+    {"reports_several_lexical_errors", "sector Health \"x\"\nsector police \"y\" ;\nnotice n \"bad \\q escape\"\n", 0, 3,
+     {{0, NULL, 0, 0, "names are written in lower case, with _ between words", "write `health`", 0},
+      {1, NULL, 2, 19, NULL, NULL, 0},
+      {2, NULL, 0, 0, "unknown escape in text", NULL, 0}}},
+    {"curly_quotes_are_explained", "notice n \xe2\x80\x9cHello\xe2\x80\x9d\n", 0, 1,
+     {{0, NULL, 0, 10, "this is a curly quote", NULL, 0}}},
+    /* Scanning resumes at the next declaration, with its positions right. */
+    {"unclosed_string_points_at_its_start", "sector a \"A\"\nnotice n \"never closed\nsector b \"B\" ;\n", 0, 2,
+     {{0, NULL, 2, 10, "this text is never closed on its line", NULL, 0}, {1, NULL, 3, 14, "unexpected `;`", NULL, 0}}},
+    {"invalid_utf8_is_located", "sector a \"A\"\nnotice n \"ab\xff\"\n", 0, 0, {{0, "encoding", 2, 13, NULL, NULL, 0}}},
+    {"nul_byte_is_an_encoding_error", "sector a \"A\0\"\n", 14, 0, {{0, "encoding", 0, 0, NULL, NULL, 0}}},
+};
 
 static void escapes_are_decoded(void **state)
 {
     (void)state;
-    rd_diagnostics *d;
-    rd_program *p = compile_str("notice n \"say \\\"no\\\"\\\\ then\\nnext\"\n", &d);
-    assert_non_null(p);
+    rd_program *p = compile_ok("notice n \"say \\\"no\\\"\\\\ then\\nnext\"\n");
     assert_string_equal(decl_named(p, RD_D_NOTICE, "n")->label, "say \"no\"\\ then\nnext");
     rd_program_free(p);
-    rd_diagnostics_free(d);
-}
-
-static void invalid_utf8_is_located(void **state)
-{
-    (void)state;
-    rd_diagnostics *d;
-    rd_program *p = compile_str("sector a \"A\"\nnotice n \"ab\xff\"\n", &d);
-    assert_null(p);
-    const rd_diagnostic *g = find_diag(d, "encoding");
-    assert_non_null(g);
-    assert_int_equal(g->line, 2);
-    assert_int_equal(g->col, 13);
-    rd_diagnostics_free(d);
-}
-
-static void nul_byte_is_an_encoding_error(void **state)
-{
-    (void)state;
-    rd_diagnostics *d;
-    static const char text[] = "sector a \"A\0\"\n";
-    rd_program *p = rd_compile_text("t.sop", text, sizeof text - 1, &test_opt, &d);
-    assert_null(p);
-    assert_non_null(find_diag(d, "encoding"));
-    rd_diagnostics_free(d);
 }
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(spans_count_code_points),
-        cmocka_unit_test(reports_several_lexical_errors),
-        cmocka_unit_test(curly_quotes_are_explained),
-        cmocka_unit_test(unclosed_string_points_at_its_start),
-        cmocka_unit_test(escapes_are_decoded),
-        cmocka_unit_test(invalid_utf8_is_located),
-        cmocka_unit_test(nul_byte_is_an_encoding_error),
-    };
-    return cmocka_run_group_tests_name("lexer", tests, NULL, NULL);
+    const struct CMUnitTest more[] = {cmocka_unit_test(escapes_are_decoded)};
+    return RUN_ROWS("lexer", check_refusal, refusals, more, NULL, NULL);
 }

@@ -110,65 +110,28 @@ static void builds_the_tree(void **state)
     rd_diagnostics_free(d);
 }
 
-static void recovers_at_the_next_declaration(void **state)
-{
-    (void)state;
-    rd_diagnostics *d;
-    rd_program *p = compile_str("sector a \"A\" oops\n"
-                                "actor b \"B\" { sector a provides }\n"
-                                "notice n\n"
-                                "notice m \"fine\"\n"
-                                "pathway p \"P\" { step s \"S\" { end } }\n", &d);
-    assert_null(p);
-    assert_int_equal(rd_diagnostics_count(d, RD_SEV_ERROR), 4);
-    assert_int_equal(rd_diagnostics_get(d, 0)->line, 1);
-    assert_int_equal(rd_diagnostics_get(d, 1)->line, 2);
+/* Syntax mistakes, what is said about them, and recovery at the next declaration (helpers.h:
+ * refusal_row, check_refusal). */
+static const refusal_row refusals[] = {
     /* the missing text belongs after `notice n` on line 3, not at the next line's `notice` */
-    assert_int_equal(rd_diagnostics_get(d, 2)->line, 3);
-    assert_int_equal(rd_diagnostics_get(d, 2)->col, 9);
-    assert_string_equal(rd_diagnostics_get(d, 2)->message, "expected a quoted text, found `notice`");
-    assert_int_equal(rd_diagnostics_get(d, 3)->line, 5);
-    assert_string_equal(rd_diagnostics_get(d, 3)->message, "expected `by`, found `{`");
-    rd_diagnostics_free(d);
-}
-
-static void reserved_word_as_name(void **state)
-{
-    (void)state;
-    rd_diagnostics *d;
-    rd_program *p = compile_str("notice report \"x\"\n", &d);
-    assert_null(p);
-    const rd_diagnostic *g = rd_diagnostics_get(d, 0);
-    assert_string_equal(g->code, "reserved-word");
-    assert_string_equal(g->message, "`report` is a reserved word, so it cannot be used as a name here");
-    assert_int_equal(g->col, 8);
-    rd_diagnostics_free(d);
-}
-
-static void misspelt_keyword_gets_a_suggestion(void **state)
-{
-    (void)state;
-    rd_diagnostics *d;
-    rd_program *p = compile_str("acter a \"A\" { }\n", &d);
-    assert_null(p);
-    assert_string_equal(rd_diagnostics_get(d, 0)->message, "expected a declaration, found `acter`");
-    assert_string_equal(rd_diagnostics_get(d, 0)->help, "did you mean `actor`?");
-    rd_diagnostics_free(d);
-}
-
-static void missing_close_brace_names_the_open_one(void **state)
-{
-    (void)state;
-    rd_diagnostics *d;
-    rd_program *p = compile_str("sector a \"A\"\nactor b \"B\" {\n  sector a\n", &d);
-    assert_null(p);
-    const rd_diagnostic *g = rd_diagnostics_get(d, 0);
-    assert_string_equal(g->message, "this `{` is never closed: the file ends first");
-    assert_int_equal(g->line, 2);
-    assert_int_equal(g->col, 13);
-    assert_non_null(g->note);
-    rd_diagnostics_free(d);
-}
+    {"recovers_at_the_next_declaration",
+     "sector a \"A\" oops\n"
+     "actor b \"B\" { sector a provides }\n"
+     "notice n\n"
+     "notice m \"fine\"\n"
+     "pathway p \"P\" { step s \"S\" { end } }\n",
+     0, 4,
+     {{0, NULL, 1, 0, NULL, NULL, 0},
+      {1, NULL, 2, 0, NULL, NULL, 0},
+      {2, NULL, 3, 9, "expected a quoted text, found `notice`", NULL, 0},
+      {3, NULL, 5, 0, "expected `by`, found `{`", NULL, 0}}},
+    {"reserved_word_as_name", "notice report \"x\"\n", 0, 0,
+     {{0, "reserved-word", 1, 8, "`report` is a reserved word, so it cannot be used as a name here", NULL, 0}}},
+    {"misspelt_keyword_gets_a_suggestion", "acter a \"A\" { }\n", 0, 0,
+     {{0, NULL, 0, 0, "expected a declaration, found `acter`", "did you mean `actor`?", 0}}},
+    {"missing_close_brace_names_the_open_one", "sector a \"A\"\nactor b \"B\" {\n  sector a\n", 0, 0,
+     {{0, NULL, 2, 13, "this `{` is never closed: the file ends first", NULL, 1}}},
+};
 
 static char *repeat(const char *a, size_t n, const char *mid, const char *b)
 {
@@ -182,62 +145,52 @@ static char *repeat(const char *a, size_t n, const char *mid, const char *b)
     return s;
 }
 
+/* fmt with its one %s replaced by `a` n times, then `mid`, then `b` n times. The caller frees it. */
+static char *nested(const char *fmt, const char *a, size_t n, const char *mid, const char *b)
+{
+    char *inner = repeat(a, n, mid, b);
+    size_t len = strlen(fmt) + strlen(inner) + 1;
+    char *text = malloc(len);
+    assert_non_null(text);
+    snprintf(text, len, fmt, inner);
+    free(inner);
+    return text;
+}
+
+/* `text` (freed here) is refused with one error: it nests too deep. */
+static void one_too_deep(char *text)
+{
+    rd_diagnostics *d = refused(text);
+    assert_int_equal(rd_diagnostics_count(d, RD_SEV_ERROR), 1);
+    assert_string_equal(rd_diagnostics_get(d, 0)->code, "too-deep");
+    rd_diagnostics_free(d);
+    free(text);
+}
+
+#define IN_A_STEP "fact x: bool\npathway p \"P\" { entry sector s start a step a \"A\" by provider { %s } }\n"
+#define IN_A_FACT "fact x: bool\nfact y: bool = %s\n"
+
 static void deep_nesting_is_refused_not_overflowed(void **state)
 {
     (void)state;
-    char *body = repeat("if x { ", 10000, "end", " }");
-    char *text = malloc(strlen(body) + 200);
-    sprintf(text, "fact x: bool\npathway p \"P\" { entry sector s start a step a \"A\" by provider { %s } }\n", body);
-    rd_diagnostics *d;
-    rd_program *p = compile_str(text, &d);
-    assert_null(p);
-    assert_int_equal(rd_diagnostics_count(d, RD_SEV_ERROR), 1);
-    assert_string_equal(rd_diagnostics_get(d, 0)->code, "too-deep");
-    rd_diagnostics_free(d);
-    free(text);
-    free(body);
-
-    char *cond = repeat("not ", 10000, "x", "");
-    text = malloc(strlen(cond) + 100);
-    sprintf(text, "fact x: bool\nfact y: bool = %s\n", cond);
-    p = compile_str(text, &d);
-    assert_null(p);
+    one_too_deep(nested(IN_A_STEP, "if x { ", 10000, "end", " }"));
+    /* a `not` 10,000 times: an error (the grammar's own stack runs out), not a crash */
+    char *text = nested(IN_A_FACT, "not ", 10000, "x", "");
+    rd_diagnostics *d = refused(text);
     assert_true(rd_diagnostics_count(d, RD_SEV_ERROR) >= 1);
     rd_diagnostics_free(d);
     free(text);
-    free(cond);
-
-    char *parens = repeat("(", 10000, "x", ")");
-    text = malloc(strlen(parens) + 100);
-    sprintf(text, "fact x: bool\nfact y: bool = %s\n", parens);
-    p = compile_str(text, &d);
-    assert_null(p);
-    assert_string_equal(rd_diagnostics_get(d, 0)->code, "too-deep");
-    rd_diagnostics_free(d);
-    free(text);
-    free(parens);
-
+    one_too_deep(nested(IN_A_FACT, "(", 10000, "x", ")"));
     /* an `else if` chain nests as deep as it is long: 2,400 links, one error, no deep recursion */
-    char *chain = repeat("if x { end } else ", 2400, "{ end }", "");
-    text = malloc(strlen(chain) + 200);
-    sprintf(text, "fact x: bool\npathway p \"P\" { entry sector s start a step a \"A\" by provider { %s } }\n", chain);
-    p = compile_str(text, &d);
-    assert_null(p);
-    assert_int_equal(rd_diagnostics_count(d, RD_SEV_ERROR), 1);
-    assert_string_equal(rd_diagnostics_get(d, 0)->code, "too-deep");
-    rd_diagnostics_free(d);
-    free(text);
-    free(chain);
+    one_too_deep(nested(IN_A_STEP, "if x { end } else ", 2400, "{ end }", ""));
     /* and 200 links are fine */
-    chain = repeat("if x { end } else ", 199, "{ end }", "");
-    text = malloc(strlen(chain) + 300);
-    sprintf(text, "sector s \"S\"\nfact x: bool \"X?\"\npathway p \"P\" { entry sector s start a step a \"A\" by provider { ask x %s } }\n", chain);
-    p = compile_str(text, &d);
+    text = nested("sector s \"S\"\nfact x: bool \"X?\"\npathway p \"P\" { entry sector s start a step a \"A\" by provider { ask x %s } }\n",
+                  "if x { end } else ", 199, "{ end }", "");
+    rd_program *p = compile_str(text, &d);
     for (size_t i = 0; i < rd_diagnostics_len(d); i++) assert_string_not_equal(rd_diagnostics_get(d, i)->code, "too-deep");
     rd_program_free(p);
     rd_diagnostics_free(d);
     free(text);
-    free(chain);
 }
 
 /* A text up to RD_MAX_STRING is kept whole; past it, even by megabytes, it is an error that says
@@ -272,15 +225,8 @@ static void texts_are_held_to_the_limit(void **state)
 static void empty_and_comment_only_files_are_fine(void **state)
 {
     (void)state;
-    rd_diagnostics *d;
-    rd_program *p = compile_str("", &d);
-    assert_non_null(p);
-    rd_program_free(p);
-    rd_diagnostics_free(d);
-    p = compile_str("# nothing yet\n", &d);
-    assert_non_null(p);
-    rd_program_free(p);
-    rd_diagnostics_free(d);
+    rd_program_free(compile_ok(""));
+    rd_program_free(compile_ok("# nothing yet\n"));
 }
 
 static void every_truncation_of_a_program_is_handled(void **state)
@@ -321,17 +267,13 @@ static void random_bytes_are_handled(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
+    const struct CMUnitTest more[] = {
         cmocka_unit_test(builds_the_tree),
-        cmocka_unit_test(recovers_at_the_next_declaration),
-        cmocka_unit_test(reserved_word_as_name),
-        cmocka_unit_test(misspelt_keyword_gets_a_suggestion),
-        cmocka_unit_test(missing_close_brace_names_the_open_one),
         cmocka_unit_test(deep_nesting_is_refused_not_overflowed),
         cmocka_unit_test(texts_are_held_to_the_limit),
         cmocka_unit_test(empty_and_comment_only_files_are_fine),
         cmocka_unit_test(every_truncation_of_a_program_is_handled),
         cmocka_unit_test(random_bytes_are_handled),
     };
-    return cmocka_run_group_tests_name("parser", tests, NULL, NULL);
+    return RUN_ROWS("parser", check_refusal, refusals, more, NULL, NULL);
 }

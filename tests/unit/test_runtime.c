@@ -3,32 +3,39 @@
  * holds ever appears in a message. */
 #include "helpers.h"
 #include "case.h"
+#include "fixed.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-static const char sop[] =
-    "sop \"T\" { languages en, my }\n"
-    "sector health \"Health\"\nsector police \"Police\"\nsector immigration \"Immigration\" { enforcement }\n"
-    "data survivor_name \"Name\" { identifying }\ndata location \"Where she is\" { identifying }\n"
-    "data migration_status \"Status\" { protected }\ndata work_papers \"Work papers\" { reveals migration_status }\n"
-    "service care \"Care\"\nservice protection \"Protection\"\n"
-    "fact safe_now: bool \"Are you safe now?\"\nfact emergency: bool \"Is a life in danger now?\"\n"
-    "fact violence: enum { physical, sexual } \"What happened?\"\nfact hours: int \"Hours since?\"\n"
-    "fact papers_rule: bool \"Does the fictional papers rule apply?\"\n"
-    "notice duty_notice \"If you tell me about an assault I must report it.\"\n"
-    "actor clinic \"Clinic\" { sector health specialist provides care languages en }\n"
-    "actor station \"Station\" { sector police provides protection languages my }\n"
-    "actor checkpoint \"Checkpoint\" { sector immigration }\n"
-    "consent to_police \"Police referral\" { shares survivor_name, location with station purpose \"protection\" }\n"
-    /* computed, so that may-share below also checks a computed value follows the facts it is computed from */
-    "fact in_danger: bool = emergency\n"
-    "permit emergency_police \"Emergency\" { shares location with station when in_danger }\n"
-    "duty assault_report \"Example clause (fictional)\" { applies to sector health when violence == physical "
-    "reports survivor_name to station notice duty_notice }\n"
-    "duty papers_report \"Example clause (fictional)\" { applies to sector health when papers_rule "
-    "reports migration_status to station notice duty_notice }\n"
+/* What the SOP declares, for `sop` below and for variants of its pathway. `in_danger` is computed,
+ * so that may-share below also checks a computed value follows the facts it is computed from. */
+#define DECLS                                                                                              \
+    "sop \"T\" { languages en, my }\n"                                                                     \
+    "sector health \"Health\"\nsector police \"Police\"\nsector immigration \"Immigration\" { enforcement }\n" \
+    "data survivor_name \"Name\" { identifying }\ndata location \"Where she is\" { identifying }\n"        \
+    "data migration_status \"Status\" { protected }\n"                                                     \
+    "data work_papers \"Work papers\" { reveals migration_status }\n"                                      \
+    "service care \"Care\"\nservice protection \"Protection\"\n"                                           \
+    "fact safe_now: bool \"Are you safe now?\"\nfact emergency: bool \"Is a life in danger now?\"\n"       \
+    "fact violence: enum { physical, sexual } \"What happened?\"\nfact hours: int \"Hours since?\"\n"      \
+    "fact papers_rule: bool \"Does the fictional papers rule apply?\"\n"                                   \
+    "notice duty_notice \"If you tell me about an assault I must report it.\"\n"                           \
+    "actor clinic \"Clinic\" { sector health specialist provides care languages en }\n"                    \
+    "actor station \"Station\" { sector police provides protection languages my }\n"                       \
+    "actor checkpoint \"Checkpoint\" { sector immigration }\n"                                             \
+    "consent to_police \"Police referral\" { shares survivor_name, location with station "                \
+    "purpose \"protection\" }\n"                                                                          \
+    "fact in_danger: bool = emergency\n"                                                                   \
+    "permit emergency_police \"Emergency\" { shares location with station when in_danger }\n"              \
+    "duty assault_report \"Example clause (fictional)\" { applies to sector health when violence == physical " \
+    "reports survivor_name to station notice duty_notice }\n"                                              \
+    "duty papers_report \"Example clause (fictional)\" { applies to sector health when papers_rule "        \
+    "reports migration_status to station notice duty_notice }\n"                                           \
     "principle firewall \"F\" { source \"s\" never migration_status reaches sector immigration }\n"
+
+static const char sop[] =
+    DECLS
     "pathway p \"P\" { entry sector health start a\n"
     " step a \"Intake\" by provider { inform duty_notice ask safe_now, violence record survivor_name, work_papers\n"
     "  if not safe_now { seek to_police { granted { refer station for protection sharing survivor_name, location } refused { } } }\n"
@@ -40,13 +47,50 @@ static rd_program *prog;
 
 static void put(const char *name, const char *text) { put_file(dir, name, text); }
 
-static rd_case *load(const char *text, rd_diagnostics **d)
+/* Writes `text` to the case file `name` and loads it for program p; NULL when refused, with why in *d. */
+static rd_case *load_in(rd_program *p, const char *name, const char *text, rd_diagnostics **d)
 {
-    put("c.yaml", text);
+    put(name, text);
     char path[128];
-    snprintf(path, sizeof path, "%s/c.yaml", dir);
+    snprintf(path, sizeof path, "%s/%s", dir, name);
     *d = rd_diagnostics_new();
-    return rd_case_load(prog, path, *d);
+    return rd_case_load(p, path, *d);
+}
+
+static rd_case *load(const char *text, rd_diagnostics **d) { return load_in(prog, "c.yaml", text, d); }
+
+/* The case file at `path`, which must load for program p (what is wrong is printed when it does not). */
+static rd_case *load_path(rd_program *p, const char *path)
+{
+    rd_diagnostics *d = rd_diagnostics_new();
+    rd_case *c = rd_case_load(p, path, d);
+    if (!c) rd_diagnostics_print(d, stderr, 0);
+    rd_diagnostics_free(d);
+    assert_non_null(c);
+    return c;
+}
+
+/* Writes `text` to the case file `name`, which must then load for program p. */
+static rd_case *opened_in(rd_program *p, const char *name, const char *text)
+{
+    put(name, text);
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return load_path(p, path);
+}
+
+static rd_case *opened(const char *text) { return opened_in(prog, "c.yaml", text); }
+
+/* `text` written as an SOP beside the files it names (it reads them only from its own folder),
+ * which must compile. */
+static rd_program *compiled_here(const char *text)
+{
+    put("s.sop", text);
+    char path[128];
+    snprintf(path, sizeof path, "%s/s.sop", dir);
+    rd_diagnostics *d;
+    rd_program *p = rd_compile(path, &test_opt, &d);
+    return compiled(p, d);
 }
 
 static int setup(void **state)
@@ -80,9 +124,7 @@ static const rd_action *find_action(const rd_action_list *l, rd_action_kind k)
 static void next_actions_follow_the_case(void **state)
 {
     (void)state;
-    rd_diagnostics *d;
-    rd_case *c = load("opened_by: clinic\nlanguage: my\nfacts: {}\n", &d);
-    assert_non_null(c);
+    rd_case *c = opened("opened_by: clinic\nlanguage: my\nfacts: {}\n");
     rd_action_list *l = rd_case_next(c, 0);
     const rd_action *a = find_action(l, RD_ACT_INFORM);
     assert_non_null(a);
@@ -127,7 +169,22 @@ static void next_actions_follow_the_case(void **state)
     assert_null(find_action(l, RD_ACT_REFER));
     rd_actions_free(l);
     rd_case_free(c);
-    rd_diagnostics_free(d);
+}
+
+/* The report `duty`, which must be due in the case `case_text` of program p: whether it is a
+ * breach of the SOP (the flag, checked to agree with what the action tells the worker). */
+static int breach_of_report(rd_program *p, const char *case_text, const char *duty)
+{
+    rd_case *c = opened_in(p, "c.yaml", case_text);
+    rd_action_list *l = rd_case_next(c, 0);
+    const rd_action *a = find_action(l, RD_ACT_REPORT);
+    assert_non_null(a);
+    assert_string_equal(a->name, duty);
+    int breach = a->breach, said = strstr(a->detail, "THIS CASE BREACHED THE SOP") != NULL;
+    if (said != (breach != 0)) fail_msg("`breach` is %d, but the worker is told: %s", breach, a->detail);
+    rd_actions_free(l);
+    rd_case_free(c);
+    return breach;
 }
 
 /* Holding work papers is holding the migration status they show: a duty to report the status
@@ -135,34 +192,32 @@ static void next_actions_follow_the_case(void **state)
 static void holding_what_reveals_data_holds_the_data(void **state)
 {
     (void)state;
-    rd_diagnostics *d;
-    rd_case *c = load("opened_by: clinic\nfacts: { safe_now: true, violence: sexual, papers_rule: true }\n"
-                      "events: [ { inform: duty_notice } ]\n", &d);
-    assert_non_null(c);
-    rd_action_list *l = rd_case_next(c, 0);
-    const rd_action *a = find_action(l, RD_ACT_REPORT);
-    assert_non_null(a);
-    assert_string_equal(a->name, "papers_report");
-    rd_actions_free(l);
-    rd_case_free(c);
-    rd_diagnostics_free(d);
+    assert_int_equal(breach_of_report(prog, "opened_by: clinic\nfacts: { safe_now: true, violence: sexual, papers_rule: true }\n"
+                                            "events: [ { inform: duty_notice } ]\n", "papers_report"),
+                     0);
 }
+
+/* A report due where she disclosed before she was told of the duty: the case departs from the
+ * SOP, and the action says so (`breach`). `sop` tells her first, and the runtime stops at the
+ * notice until it is given, so this draft asks and records before it tells her (the verifier's
+ * notice_before_report catches such a draft; a case can still run under it). */
+static const char tells_late[] =
+    DECLS
+    "pathway late \"Late\" { entry sector health start a\n"
+    " step a \"Intake\" by provider { ask violence record survivor_name inform duty_notice end \"done\" }\n"
+    "}\n";
 
 static void a_report_without_the_notice_is_a_breach(void **state)
 {
     (void)state;
-    rd_diagnostics *d;
-    /* the notice was skipped: the case says she was asked and answered, without being told */
-    rd_case *c = load("opened_by: clinic\nfacts: { safe_now: true, violence: physical }\nevents: [ { step: a } ]\n", &d);
-    assert_non_null(c);
-    char err[128];
-    /* pretend the worker went on without the notice: record the ask's answers but no inform */
-    rd_action_list *l = rd_case_next(c, 0);
-    assert_non_null(find_action(l, RD_ACT_INFORM)); /* the runtime still stops at the notice */
-    rd_actions_free(l);
-    (void)err;
-    rd_case_free(c);
-    rd_diagnostics_free(d);
+    rd_program *p = compile_ok(tells_late);
+    /* she disclosed, and was not told: the report is due, and it is a breach */
+    assert_int_equal(breach_of_report(p, "opened_by: clinic\nfacts: { violence: physical }\n", "assault_report"), 1);
+    /* told first: the same report is due, and it is no breach */
+    assert_int_equal(breach_of_report(p, "opened_by: clinic\nfacts: { violence: physical }\n"
+                                         "events: [ { inform: duty_notice } ]\n", "assault_report"),
+                     0);
+    rd_program_free(p);
 }
 
 /* A consent counts from when she gave it: a question dated earlier (a clock behind, a log being
@@ -170,26 +225,21 @@ static void a_report_without_the_notice_is_a_breach(void **state)
 static void a_consent_counts_from_when_she_gave_it(void **state)
 {
     (void)state;
-    rd_diagnostics *d;
-    rd_case *c = load("opened_by: clinic\nconsents:\n  to_police: { granted: true, at: \"2024-05-01T10:00:00Z\" }\n", &d);
-    assert_non_null(c);
+    rd_case *c = opened("opened_by: clinic\nconsents:\n  to_police: { granted: true, at: \"2024-05-01T10:00:00Z\" }\n");
     rd_reason why;
-    assert_int_equal(rd_may_share(c, "survivor_name", "clinic", "station", rd_time_parse("2024-05-01T09:59:59Z"), &why), RD_DENY);
-    assert_int_equal(rd_may_share(c, "survivor_name", "clinic", "station", rd_time_parse("2024-05-01T10:00:00Z"), &why), RD_ALLOW);
+    assert_int_equal(rd_may_share(c, "survivor_name", "clinic", "station", instant("2024-05-01T09:59:59Z"), &why), RD_DENY);
+    assert_int_equal(rd_may_share(c, "survivor_name", "clinic", "station", instant("2024-05-01T10:00:00Z"), &why), RD_ALLOW);
     assert_string_equal(why.rule, "to_police");
     rd_case_free(c);
-    rd_diagnostics_free(d);
 }
 
 static void may_share_denies_unless_a_rule_allows(void **state)
 {
     (void)state;
-    rd_diagnostics *d;
-    rd_case *c = load("opened_by: clinic\nfacts: { emergency: false }\n"
-                      "consents:\n  to_police: { granted: true, except: [location], until: \"2030-01-01\" }\n", &d);
-    assert_non_null(c);
+    rd_case *c = opened("opened_by: clinic\nfacts: { emergency: false }\n"
+                        "consents:\n  to_police: { granted: true, except: [location], until: \"2030-01-01T00:00:00Z\" }\n");
     rd_reason why;
-    long long t2029 = rd_time_parse("2029-06-01T00:00:00Z"), t2031 = rd_time_parse("2031-01-01");
+    long long t2029 = instant("2029-06-01T00:00:00Z"), t2031 = instant("2031-01-01T00:00:00Z");
     assert_int_equal(rd_may_share(c, "survivor_name", "clinic", "station", t2029, &why), RD_ALLOW);
     assert_string_equal(why.rule, "to_police");
     assert_string_equal(why.kind, "consent");
@@ -235,25 +285,19 @@ static void may_share_denies_unless_a_rule_allows(void **state)
     assert_int_equal(rd_may_share(c, "survivor_name", "clinic", "station", t2029, &why), RD_ALLOW);
     assert_string_equal(why.kind, "duty");
     rd_case_free(c);
-    rd_diagnostics_free(d);
 }
 
 static void saving_and_loading_keep_the_case(void **state)
 {
     (void)state;
-    rd_diagnostics *d;
-    rd_case *c = load("opened_by: clinic\ncase: \"c-1\"\nfacts: { hours: 30, violence: sexual, safe_now: unknown }\n"
-                      "consents:\n  to_police: { granted: true, except: [location], only: [station] }\n"
-                      "events:\n  - { inform: duty_notice, at: \"2024-05-01T10:00:00Z\" }\n"
-                      "  - { permit: emergency_police, data: location, with: station, reason: \"knife at the door\", by: \"worker 3\" }\n", &d);
-    assert_non_null(c);
+    rd_case *c = opened("opened_by: clinic\ncase: \"c-1\"\nfacts: { hours: 30, violence: sexual, safe_now: unknown }\n"
+                        "consents:\n  to_police: { granted: true, except: [location], only: [station] }\n"
+                        "events:\n  - { inform: duty_notice, at: \"2024-05-01T10:00:00Z\" }\n"
+                        "  - { permit: emergency_police, data: location, with: station, reason: \"knife at the door\", by: \"worker 3\" }\n");
     char path[128];
     snprintf(path, sizeof path, "%s/saved.yaml", dir);
     assert_int_equal(rd_case_save(c, path), RD_OK);
-    rd_diagnostics *d2 = rd_diagnostics_new();
-    rd_case *c2 = rd_case_load(prog, path, d2);
-    if (!c2) rd_diagnostics_print(d2, stderr, 0);
-    assert_non_null(c2);
+    rd_case *c2 = load_path(prog, path);
     char again[128];
     snprintf(again, sizeof again, "%s/saved2.yaml", dir);
     assert_int_equal(rd_case_save(c2, again), RD_OK);
@@ -286,8 +330,6 @@ static void saving_and_loading_keep_the_case(void **state)
     rd_actions_free(l);
     rd_case_free(c);
     rd_case_free(c2);
-    rd_diagnostics_free(d);
-    rd_diagnostics_free(d2);
 }
 
 /* Every message from a bad case file, rendered as the CLI renders it. */
@@ -308,18 +350,16 @@ static void reading_cases_leaves_the_program_as_it_was(void **state)
     (void)state;
     size_t before = prog->arena.used;
     for (int i = 0; i < 3; i++) {
-        rd_diagnostics *d;
-        rd_case *c = load("opened_by: clinic\ncase: \"c-77\"\nlanguage: my\nfacts: { hours: 30, violence: sexual }\n"
-                          "consents:\n  to_police: { granted: true, except: [location], only: [station] }\n"
-                          "events:\n  - { inform: duty_notice, by: \"worker 3\" }\n  - { step: a }\n", &d);
-        assert_non_null(c);
+        rd_case *c = opened("opened_by: clinic\ncase: \"c-77\"\nlanguage: my\nfacts: { hours: 30, violence: sexual }\n"
+                            "consents:\n  to_police: { granted: true, except: [location], only: [station] }\n"
+                            "events:\n  - { inform: duty_notice, by: \"worker 3\" }\n  - { step: a }\n");
         char err[128];
         assert_int_equal(rd_case_record(c, "refer", "station", "protection", NULL, 0, err, sizeof err), RD_OK);
         assert_int_equal(rd_case_set_fact(c, "safe_now", "false", err, sizeof err), RD_OK);
         rd_actions_free(rd_case_next(c, 0));
         rd_case_free(c);
-        rd_diagnostics_free(d);
         /* and a case the loader refuses (an unknown name) */
+        rd_diagnostics *d;
         c = load("opened_by: clinic\nevents: [ { inform: no_such_notice_zz } ]\n", &d);
         assert_null(c);
         rd_diagnostics_free(d);
@@ -334,15 +374,9 @@ static void reading_cases_leaves_the_program_as_it_was(void **state)
      * each in its own file, would otherwise grow with every one */
     size_t files = prog->sources.n;
     for (int i = 0; i < 3; i++) {
-        char name[32], path[128];
+        char name[32];
         snprintf(name, sizeof name, "case-%d.yaml", i);
-        put(name, "opened_by: clinic\nfacts: { hours: 30 }\n");
-        snprintf(path, sizeof path, "%s/%s", dir, name);
-        rd_diagnostics *d = rd_diagnostics_new();
-        rd_case *c = rd_case_load(prog, path, d);
-        assert_non_null(c);
-        rd_case_free(c);
-        rd_diagnostics_free(d);
+        rd_case_free(opened_in(prog, name, "opened_by: clinic\nfacts: { hours: 30 }\n"));
     }
     assert_int_equal(prog->sources.n, files);
     for (uint32_t i = 0; i < prog->sources.n; i++) assert_null(strstr(prog->sources.v[i].path, ".yaml"));
@@ -376,16 +410,13 @@ static void nothing_from_a_case_reaches_a_message(void **state)
         rd_diagnostics_free(d);
     }
     /* changes through the API: the value never comes back in the message */
-    rd_diagnostics *d;
-    rd_case *c = load("opened_by: clinic\n", &d);
-    assert_non_null(c);
+    rd_case *c = opened("opened_by: clinic\n");
     char err[256];
     assert_int_equal(rd_case_set_fact(c, "violence", "SECRETMARKER", err, sizeof err), RD_ERR_PROGRAM);
     assert_null(strstr(err, "SECRETMARKER"));
     assert_int_equal(rd_case_set_fact(c, "hours", "SECRETMARKER", err, sizeof err), RD_ERR_PROGRAM);
     assert_null(strstr(err, "SECRETMARKER"));
     rd_case_free(c);
-    rd_diagnostics_free(d);
 }
 
 /* A referral to a sector lists who provides the service, best first: she is served in her
@@ -399,18 +430,8 @@ static void referral_entries_are_ranked(void **state)
                        "actor allday \"All-day House\" { sector shelter provides stay hours \"24 hours (front desk)\" }\n"
                        "actor spoken \"Spoken House\" { sector shelter provides stay languages my }\n"
                        "pathway p \"P\" { entry plain start a\n step a \"A\" by provider { refer sector shelter for stay end } }\n";
-    rd_diagnostics *d;
-    rd_program *p = compile_str(text, &d);
-    if (!p) rd_diagnostics_print(d, stderr, 0);
-    assert_non_null(p);
-    rd_diagnostics_free(d);
-    put("rank.yaml", "opened_by: plain\nlanguage: my\n");
-    char path[128];
-    snprintf(path, sizeof path, "%s/rank.yaml", dir);
-    d = rd_diagnostics_new();
-    rd_case *c = rd_case_load(p, path, d);
-    if (!c) rd_diagnostics_print(d, stderr, 0);
-    assert_non_null(c);
+    rd_program *p = compile_ok(text);
+    rd_case *c = opened_in(p, "rank.yaml", "opened_by: plain\nlanguage: my\n");
     rd_action_list *l = rd_case_next(c, 0);
     const rd_action *a = find_action(l, RD_ACT_REFER);
     assert_non_null(a);
@@ -420,7 +441,6 @@ static void referral_entries_are_ranked(void **state)
     assert_true(spoken < allday && allday < special && special < plain);
     rd_actions_free(l);
     rd_case_free(c);
-    rd_diagnostics_free(d);
     rd_program_free(p);
 }
 
@@ -429,9 +449,9 @@ static void opening_hours_are_read(void **state)
 {
     (void)state;
     const int bkk = 7 * 60;
-    long long wed_10 = rd_time_parse("2026-11-25T03:00:00Z"), wed_19 = rd_time_parse("2026-11-25T12:00:00Z");
-    long long sat_10 = rd_time_parse("2026-11-28T03:00:00Z"), sun_23 = rd_time_parse("2026-11-29T16:00:00Z");
-    long long tue_05 = rd_time_parse("2026-12-01T22:00:00Z") - 24 * 3600, wed_05 = rd_time_parse("2026-12-01T22:00:00Z");
+    long long wed_10 = instant("2026-11-25T03:00:00Z"), wed_19 = instant("2026-11-25T12:00:00Z");
+    long long sat_10 = instant("2026-11-28T03:00:00Z"), sun_23 = instant("2026-11-29T16:00:00Z");
+    long long tue_05 = instant("2026-12-01T22:00:00Z") - 24 * 3600, wed_05 = instant("2026-12-01T22:00:00Z");
     assert_int_equal(rd_open_at("Mon-Fri 08:00-17:00", wed_10, bkk), 1);
     assert_int_equal(rd_open_at("Mon-Fri 08:00-17:00", wed_19, bkk), 0);
     assert_int_equal(rd_open_at("Mon-Fri 08:00-17:00", sat_10, bkk), 0);
@@ -454,23 +474,11 @@ static void opening_hours_are_read(void **state)
     put("hours.yaml", "directory:\n  utc_offset: \"+07:00\"\nproviders:\n"
                       "  - id: office\n    name: \"Office House\"\n    sector: shelter\n    services: [stay]\n"
                       "    hours: \"Mon-Fri 08:00-17:00\"\n");
-    char text[1024];
-    snprintf(text, sizeof text,
-             "sop \"H\" { languages en }\ndirectory \"%s/hours.yaml\"\nsector shelter \"Shelter\"\nservice stay \"A safe place\"\n"
-             "actor special \"Special House\" { sector shelter specialist provides stay }\n"
-             "pathway p \"P\" { entry special start a\n step a \"A\" by provider { refer sector shelter for stay end } }\n",
-             dir);
-    rd_diagnostics *d;
-    rd_program *p = compile_str(text, &d);
-    if (!p) rd_diagnostics_print(d, stderr, 0);
-    assert_non_null(p);
-    rd_diagnostics_free(d);
-    put("hours_case.yaml", "opened_by: special\n");
-    char path[128];
-    snprintf(path, sizeof path, "%s/hours_case.yaml", dir);
-    d = rd_diagnostics_new();
-    rd_case *c = rd_case_load(p, path, d);
-    assert_non_null(c);
+    rd_program *p = compiled_here(
+        "sop \"H\" { languages en }\ndirectory \"hours.yaml\"\nsector shelter \"Shelter\"\nservice stay \"A safe place\"\n"
+        "actor special \"Special House\" { sector shelter specialist provides stay }\n"
+        "pathway p \"P\" { entry special start a\n step a \"A\" by provider { refer sector shelter for stay end } }\n");
+    rd_case *c = opened_in(p, "hours_case.yaml", "opened_by: special\n");
     rd_action_list *l = rd_case_next(c, wed_10);
     const rd_action *a = find_action(l, RD_ACT_REFER);
     assert_non_null(a);
@@ -483,7 +491,6 @@ static void opening_hours_are_read(void **state)
     assert_null(strstr(a->detail, "(open now)"));
     rd_actions_free(l);
     rd_case_free(c);
-    rd_diagnostics_free(d);
     rd_program_free(p);
 }
 
@@ -493,27 +500,15 @@ static void lua_facts_are_computed_in_the_sandbox(void **state)
     put("risk.lua", "if facts.violence == 'physical' and facts.hours and facts.hours < 72 then return 'high' end\n"
                     "return 'low'\n");
     put("escape.lua", "os.execute('touch /tmp/rd_escaped') return true\n");
-    char text[2048];
-    snprintf(text, sizeof text,
-             "sector health \"Health\"\nservice care \"Care\"\n"
-             "fact violence: enum { physical, sexual } \"What happened?\"\nfact hours: int \"Hours since?\"\n"
-             "fact risk: enum { low, high } = lua \"%s/risk.lua\"\n"
-             "fact broken: bool = lua \"%s/escape.lua\"\n"
-             "actor clinic \"Clinic\" { sector health specialist provides care }\n"
-             "pathway p \"P\" { entry sector health start a\n"
-             " step a \"A\" by provider { if risk == high { refer clinic for care } if broken { end \"x\" } end \"y\" } }\n",
-             dir, dir);
-    rd_diagnostics *d;
-    rd_program *p = compile_str(text, &d);
-    if (!p) rd_diagnostics_print(d, stderr, 0);
-    assert_non_null(p);
-    rd_diagnostics_free(d);
-    put("c.yaml", "opened_by: clinic\nfacts: { violence: physical, hours: 30 }\n");
-    char path[128];
-    snprintf(path, sizeof path, "%s/c.yaml", dir);
-    d = rd_diagnostics_new();
-    rd_case *c = rd_case_load(p, path, d);
-    assert_non_null(c);
+    rd_program *p = compiled_here(
+        "sector health \"Health\"\nservice care \"Care\"\n"
+        "fact violence: enum { physical, sexual } \"What happened?\"\nfact hours: int \"Hours since?\"\n"
+        "fact risk: enum { low, high } = lua \"risk.lua\"\n"
+        "fact broken: bool = lua \"escape.lua\"\n"
+        "actor clinic \"Clinic\" { sector health specialist provides care }\n"
+        "pathway p \"P\" { entry sector health start a\n"
+        " step a \"A\" by provider { if risk == high { refer clinic for care } if broken { end \"x\" } end \"y\" } }\n");
+    rd_case *c = opened_in(p, "c.yaml", "opened_by: clinic\nfacts: { violence: physical, hours: 30 }\n");
     rd_action_list *l = rd_case_next(c, 0);
     assert_non_null(find_action(l, RD_ACT_REFER)); /* risk computed high: the referral waits */
     rd_actions_free(l);
@@ -527,7 +522,6 @@ static void lua_facts_are_computed_in_the_sandbox(void **state)
     rd_actions_free(l);
     assert_int_equal(access("/tmp/rd_escaped", F_OK), -1);
     rd_case_free(c);
-    rd_diagnostics_free(d);
     rd_program_free(p);
 }
 

@@ -69,43 +69,37 @@ static void choose(rd_case *c, const char *option)
     assert_int_equal(rd_case_record(c, "choose", "a", option, NULL, 0, err, sizeof err), RD_OK);
 }
 
-static void options_that_leave_the_step_are_all_open(void **state)
-{
-    (void)state;
-    rd_case *c = opened("p");
-    choose(c, "health");
-    choose(c, "stay");
-    rd_action_list *l = rd_case_next(c, 0);
-    assert_int_equal(count(l, RD_ACT_REFER, "care"), 1);
-    assert_int_equal(count(l, RD_ACT_REFER, "housing"), 1);
+/* What she chose at step `a` of pathway p, and how many actions of each kind (of that name, when
+ * one is given) must then be open. One test a row, named by the row. */
+typedef struct chosen {
+    const char *name;
+    const char *options[3];
+    struct { rd_action_kind kind; const char *name; size_t n; } want[4];
+    size_t nwant;
+} chosen;
+
+static const chosen choices[] = {
     /* both options leave the step: what follows the choose is not reached */
-    assert_int_equal(count(l, RD_ACT_INFORM, "later"), 0);
-    rd_actions_free(l);
-    rd_case_free(c);
-}
+    {"options_that_leave_the_step_are_all_open", {"health", "stay"},
+     {{RD_ACT_REFER, "care", 1}, {RD_ACT_REFER, "housing", 1}, {RD_ACT_INFORM, "later", 0}}, 3},
+    {"a_body_that_falls_through_reaches_what_follows", {"health", "talk"},
+     {{RD_ACT_REFER, "care", 1}, {RD_ACT_INFORM, "later", 1}}, 2},
+    {"an_end_chosen_alone_ends_the_case", {"done"},
+     {{RD_ACT_END, NULL, 1}, {RD_ACT_INFORM, "later", 0}, {RD_ACT_REFER, NULL, 0}}, 3},
+};
 
-static void a_body_that_falls_through_reaches_what_follows(void **state)
+static void open_after_choosing(void **state)
 {
-    (void)state;
+    const chosen *t = *state;
     rd_case *c = opened("p");
-    choose(c, "health");
-    choose(c, "talk");
+    for (size_t i = 0; i < 3 && t->options[i]; i++) choose(c, t->options[i]);
     rd_action_list *l = rd_case_next(c, 0);
-    assert_int_equal(count(l, RD_ACT_REFER, "care"), 1);
-    assert_int_equal(count(l, RD_ACT_INFORM, "later"), 1);
-    rd_actions_free(l);
-    rd_case_free(c);
-}
-
-static void an_end_chosen_alone_ends_the_case(void **state)
-{
-    (void)state;
-    rd_case *c = opened("p");
-    choose(c, "done");
-    rd_action_list *l = rd_case_next(c, 0);
-    assert_int_equal(count(l, RD_ACT_END, NULL), 1);
-    assert_int_equal(count(l, RD_ACT_INFORM, "later"), 0);
-    assert_int_equal(count(l, RD_ACT_REFER, NULL), 0);
+    for (size_t i = 0; i < t->nwant; i++) {
+        size_t n = count(l, t->want[i].kind, t->want[i].name);
+        if (n != t->want[i].n)
+            fail_msg("%zu actions of kind %d%s%s, wanted %zu", n, (int)t->want[i].kind, t->want[i].name ? " for " : "",
+                     t->want[i].name ? t->want[i].name : "", t->want[i].n);
+    }
     rd_actions_free(l);
     rd_case_free(c);
 }
@@ -130,11 +124,6 @@ static void a_share_to_two_actors_waits_for_both(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(options_that_leave_the_step_are_all_open),
-        cmocka_unit_test(a_body_that_falls_through_reaches_what_follows),
-        cmocka_unit_test(an_end_chosen_alone_ends_the_case),
-        cmocka_unit_test(a_share_to_two_actors_waits_for_both),
-    };
-    return cmocka_run_group_tests_name("walk", tests, setup, teardown);
+    const struct CMUnitTest more[] = {cmocka_unit_test(a_share_to_two_actors_waits_for_both)};
+    return RUN_ROWS("walk", open_after_choosing, choices, more, setup, teardown);
 }

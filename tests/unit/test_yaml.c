@@ -17,6 +17,20 @@ static rd_program *compile_dir(const char *sop, rd_diagnostics **d)
     return rd_compile(path, &test_opt, d);
 }
 
+/* `sop`, written beside the YAML files: it must compile, or must not (helpers.h). */
+static rd_program *compiled_dir(const char *sop)
+{
+    rd_diagnostics *d;
+    rd_program *p = compile_dir(sop, &d);
+    return compiled(p, d);
+}
+static rd_diagnostics *refused_dir(const char *sop)
+{
+    rd_diagnostics *d;
+    rd_program *p = compile_dir(sop, &d);
+    return refusal(p, d);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -60,10 +74,7 @@ static void providers_become_actors(void **state)
 {
     (void)state;
     put("d.yaml", directory_ok);
-    rd_diagnostics *d;
-    rd_program *p = compile_dir(SOP_HEAD "directory \"d.yaml\"\n", &d);
-    if (!p) rd_diagnostics_print(d, stderr, 0);
-    assert_non_null(p);
+    rd_program *p = compiled_dir(SOP_HEAD "directory \"d.yaml\"\n");
     rd_decl *a = decl_named(p, RD_D_ACTOR, "river_clinic");
     assert_non_null(a);
     assert_true(a->u.actor.from_directory);
@@ -77,16 +88,6 @@ static void providers_become_actors(void **state)
     assert_string_equal(p->directory.province, "Tak");
     assert_string_equal(p->directory.focal_contact, "+00 000 0000");
     rd_program_free(p);
-    rd_diagnostics_free(d);
-}
-
-static const rd_diagnostic *only_error(rd_diagnostics *d)
-{
-    if (rd_diagnostics_count(d, RD_SEV_ERROR) != 1) rd_diagnostics_print(d, stderr, 0);
-    assert_int_equal(rd_diagnostics_count(d, RD_SEV_ERROR), 1);
-    for (size_t i = 0; i < rd_diagnostics_len(d); i++)
-        if (rd_diagnostics_get(d, i)->severity == RD_SEV_ERROR) return rd_diagnostics_get(d, i);
-    return NULL;
 }
 
 static void directory_mistakes_are_located(void **state)
@@ -107,13 +108,9 @@ static void directory_mistakes_are_located(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         put("d.yaml", cases[i].yaml);
-        rd_diagnostics *d;
-        rd_program *p = compile_dir(SOP_HEAD "directory \"d.yaml\"\n", &d);
-        assert_null(p);
+        rd_diagnostics *d = refused_dir(SOP_HEAD "directory \"d.yaml\"\n");
         const rd_diagnostic *g = only_error(d);
-        assert_string_equal(g->message, cases[i].message);
-        assert_int_equal(g->line, cases[i].line);
-        assert_int_equal(g->col, cases[i].col);
+        assert_diag(g, cases[i].line, cases[i].col, cases[i].message);
         assert_non_null(strstr(g->file, "d.yaml"));
         rd_diagnostics_free(d);
     }
@@ -124,26 +121,20 @@ static void translations_attach_texts(void **state)
     (void)state;
     put("t.yaml", "language: my\nnotices:\n  hello: \"\xe1\x80\x99\xe1\x80\x84\xe1\x80\xba\xe1\x80\xb9\xe1\x80\x82\xe1\x80\x9c\xe1\x80\xac\xe1\x80\x95\xe1\x80\xab\"\n"
                   "facts:\n  safe_now: \"?\"\n");
-    rd_diagnostics *d;
-    rd_program *p = compile_dir(SOP_HEAD "translations \"t.yaml\"\npathway x \"X\" { entry sector health start a step a \"A\" by provider { inform hello ask safe_now end } }\n", &d);
-    if (!p) rd_diagnostics_print(d, stderr, 0);
-    assert_non_null(p);
+    rd_program *p = compiled_dir(SOP_HEAD "translations \"t.yaml\"\npathway x \"X\" { entry sector health start a step a \"A\" by provider { inform hello ask safe_now end } }\n");
     rd_text *t = decl_named(p, RD_D_NOTICE, "hello")->texts;
     assert_non_null(t);
     assert_string_equal(t->lang, "my");
     assert_null(t->next);
     assert_string_equal(decl_named(p, RD_D_FACT, "safe_now")->texts->text, "?");
     rd_program_free(p);
-    rd_diagnostics_free(d);
 }
 
 static void translations_of_unknown_names_are_errors(void **state)
 {
     (void)state;
     put("t.yaml", "language: my\nnotices:\n  helo: \"x\"\n");
-    rd_diagnostics *d;
-    rd_program *p = compile_dir(SOP_HEAD "translations \"t.yaml\"\n", &d);
-    assert_null(p);
+    rd_diagnostics *d = refused_dir(SOP_HEAD "translations \"t.yaml\"\n");
     const rd_diagnostic *g = only_error(d);
     assert_string_equal(g->message, "there is no notice named `helo`");
     assert_string_equal(g->help, "did you mean `hello`?");
@@ -151,8 +142,7 @@ static void translations_of_unknown_names_are_errors(void **state)
     rd_diagnostics_free(d);
 
     put("t.yaml", "notices:\n  hello: \"x\"\n");
-    p = compile_dir(SOP_HEAD "translations \"t.yaml\"\n", &d);
-    assert_null(p);
+    d = refused_dir(SOP_HEAD "translations \"t.yaml\"\n");
     assert_string_equal(only_error(d)->message, "this translations file does not say its language");
     rd_diagnostics_free(d);
 }
@@ -161,12 +151,9 @@ static void a_language_the_sop_does_not_serve_is_checked_not_kept(void **state)
 {
     (void)state;
     put("t.yaml", "language: th\nnotices:\n  hello: \"x\"\n");
-    rd_diagnostics *d;
-    rd_program *p = compile_dir(SOP_HEAD "translations \"t.yaml\"\n", &d);
-    assert_non_null(p);
+    rd_program *p = compiled_dir(SOP_HEAD "translations \"t.yaml\"\n");
     assert_null(decl_named(p, RD_D_NOTICE, "hello")->texts);
     rd_program_free(p);
-    rd_diagnostics_free(d);
 }
 
 int main(void)
