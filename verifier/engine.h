@@ -197,14 +197,14 @@ void rd_witness_attach(engine *E, rd_diagnostic *g, const uint32_t *nodes, const
 
 const rd_decl *rd_report_waiver_for(verifier *V, const rd_decl *principle, const rd_step *st);
 const char *rd_report_actor_words(verifier *V, uint32_t a);
-int rd_report_failure(engine *E, const prop *P, uint32_t q, uint32_t n, rd_bdd viol, const char *msg, const char *help,
+int rd_report_failure(engine *E, const prop *P, uint32_t n, rd_bdd viol, const char *msg, const char *help,
                       uint32_t witness_prop, const char *extra_last);
 
 /* ---- pass_*.c: the checks, one family a file; each returns its unwaived errors --------------- */
 
 int rd_pass_flow_props(engine *E);
 int rd_pass_flow_permits(engine *E);
-int rd_pass_services_refusals(engine *E, prop *P, uint32_t q);
+int rd_pass_services_refusals(engine *E, prop *P);
 int rd_pass_services_entries(engine *E, prop *P);
 int rd_pass_text_translations(engine *E, prop *P);
 int rd_pass_cycles_check(verifier *V);

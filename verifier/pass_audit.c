@@ -27,7 +27,7 @@ int rd_pass_audit_run(engine *E)
             rd_bdd R = rd_vs_get(&E->state[nodes[i]], KEY(SP_R, 0));
             const char *msg = rd_arena_printf(&V->p->arena, "the audit check `%s` flags this: %s", pd->u.principle.lua,
                                               pd->label ? pd->label : pd->id);
-            errors += rd_report_failure(E, &P, UINT32_MAX, nodes[i], R != RD_BDD_FALSE ? R : V->domain, msg,
+            errors += rd_report_failure(E, &P, nodes[i], R != RD_BDD_FALSE ? R : V->domain, msg,
                                         "see the check's own comments for what it looks for", UINT32_MAX, NULL);
         }
         if (n > RD_VERIFY_MAX_REPORTS)

@@ -89,7 +89,7 @@ int rd_pass_flow_props(engine *E)
             }
             const char *msg, *help;
             describe(E, P, n, &msg, &help);
-            errors += rd_report_failure(E, P, q, n, P->viol[n], msg, help, q, NULL);
+            errors += rd_report_failure(E, P, n, P->viol[n], msg, help, q, NULL);
             shown++;
         }
     }

@@ -45,7 +45,7 @@ done:
 
 /* `every refusal reaches S`: from each refused branch, some service of S stays reachable, and she
  * is not simply asked again. */
-int rd_pass_services_refusals(engine *E, prop *P, uint32_t q)
+int rd_pass_services_refusals(engine *E, prop *P)
 {
     verifier *V = E->V;
     rd_graph *g = V->g;
@@ -86,7 +86,7 @@ int rd_pass_services_refusals(engine *E, prop *P, uint32_t q)
                                     : rd_arena_printf(&V->p->arena, "after she refuses `%s`, she can no longer reach any of the services this principle requires", c);
             const char *help = again ? "asking again until she agrees is coercion: in `refused { }`, go on to the services she can have without it"
                                      : "in `refused { }`, go on to what she can still have without it (000 \"Right to refuse services\")";
-            errors += rd_report_failure(E, P, q, n, bad, msg, help, UINT32_MAX, rd_arena_printf(&V->p->arena, "%s refused", c));
+            errors += rd_report_failure(E, P, n, bad, msg, help, UINT32_MAX, rd_arena_printf(&V->p->arena, "%s refused", c));
             shown++;
         }
     }

@@ -25,9 +25,10 @@ const char *rd_report_actor_words(verifier *V, uint32_t a)
     return rd_arena_printf(&V->p->arena, "`%s` (%s)", d->id, d->label ? d->label : d->id);
 }
 
-/* Reports one failure: at its node, with its counterexample, or as waived. Returns 1 when it
- * counts as an error. */
-int rd_report_failure(engine *E, const prop *P, uint32_t q, uint32_t n, rd_bdd viol, const char *msg, const char *help,
+/* Reports one failure of P at node n, under the cases `viol`: at its node, with its counterexample
+ * (a way on which property witness_prop fails there, or for UINT32_MAX any way there; extra_last,
+ * when not NULL, shown as its last step), or as waived. Returns 1 when it counts as an error. */
+int rd_report_failure(engine *E, const prop *P, uint32_t n, rd_bdd viol, const char *msg, const char *help,
                       uint32_t witness_prop, const char *extra_last)
 {
     verifier *V = E->V;
@@ -57,6 +58,5 @@ int rd_report_failure(engine *E, const prop *P, uint32_t q, uint32_t n, rd_bdd v
     free(nodes);
     free(edges);
     free(changed);
-    (void)q;
     return sev == RD_SEV_ERROR;
 }

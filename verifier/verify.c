@@ -35,7 +35,7 @@ int rd_verify_program(rd_program *p, rd_graph *g, rd_diagnostics *d)
     errors += rd_pass_audit_run(&E);
     for (uint32_t q = 0; q < E.nprops; q++) {
         prop *P = &E.props[q];
-        if (P->pr->kind == RD_P_REFUSAL_REACHES) errors += rd_pass_services_refusals(&E, P, q);
+        if (P->pr->kind == RD_P_REFUSAL_REACHES) errors += rd_pass_services_refusals(&E, P);
         if (P->pr->kind == RD_P_ENTRY_SPECIALIST) errors += rd_pass_services_entries(&E, P);
         if (P->pr->kind == RD_P_NOTICE_TRANSLATED) errors += rd_pass_text_translations(&E, P);
     }
