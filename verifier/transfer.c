@@ -124,11 +124,10 @@ int rd_transfer_reads_fact(const rd_expr *e, const unsigned char *tfact, int dep
 
 typedef enum acq_kind { ACQ_COLLECT, ACQ_FLOW, ACQ_PERMIT } acq_kind;
 
-/* Actor `a` (or the provider, one holder whoever she is) comes to hold data `d` under `when`, at
- * node `node`: collected by it (record, ask), sent to it (share, refer, duty), or made possible by a
- * permit. Duty nodes merge the provider's holdings with those of the actor she opened the case at. */
-/* Holding d is holding all that d discloses (a work permit shows her migration status), so a duty
- * to report a disclosed category can fire. */
+/* Actor `a` comes to hold data `d` under `when`: sets its H bits, in state slot `slot`. Holding d
+ * is holding all that d discloses (a work permit shows her migration status), so a duty to report a
+ * disclosed category can fire. Only what some duty reports is tracked for a named actor; for the
+ * provider, who may be any of them, all of it. */
 static void hold(engine *E, vstate *out, uint32_t a, uint32_t slot, uint32_t d, rd_bdd when)
 {
     const rd_graph *g = E->V->g;
@@ -138,8 +137,9 @@ static void hold(engine *E, vstate *out, uint32_t a, uint32_t slot, uint32_t d, 
 }
 
 /* Holdings mode: actor a (the provider standing for each actor she may have opened the case at)
- * comes to hold d, and everything d reveals, under `when`, by way of node n (permit k: UINT32_MAX
- * for none, else nduties + its index). */
+ * comes to hold d, and everything d reveals, under `when`, in way `how` (RD_HOLD_*) by way of node
+ * n. k names the permit that allows it (nduties + its index), or is UINT32_MAX; a duty node names
+ * its own duty. */
 static void note_holding(engine *E, uint32_t n, uint32_t a, uint32_t d, rd_bdd when, unsigned how, uint32_t k)
 {
     if (!E->held || E->witness || when == RD_BDD_FALSE) return;
@@ -163,6 +163,11 @@ static void note_holding(engine *E, uint32_t n, uint32_t a, uint32_t d, rd_bdd w
     }
 }
 
+/* Actor `a` (or the provider, one holder whoever she is: a duty node reads her holdings together
+ * with those of the actor she opened the case at) comes to hold data `d` under `when`, at node
+ * `node`: collected by it (record, ask), sent to it (share, refer, duty), or made possible by a
+ * permit. Records the holding, the duties that can now fire before her notice (U bits), and the
+ * `never recorded` and `never reaches` principles it breaks. */
 static void acquire(engine *E, vstate *out, uint32_t node, uint32_t a, uint32_t d, rd_bdd when, acq_kind how)
 {
     verifier *V = E->V;
