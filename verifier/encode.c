@@ -194,7 +194,7 @@ int rd_enc_program(verifier *V)
                 if (u == 0 || cuts[u - 1] != cuts[j]) cuts[u++] = cuts[j];
             long long *kept = rd_arena_alloc(&V->p->arena, (u + 1) * sizeof *kept);
             if (!kept) {
-                V->budget_hit = 1; /* reported as out of memory by the caller */
+                V->nomem = 1;
                 u = 0;
             }
             if (u) memcpy(kept, cuts, u * sizeof *kept);
@@ -208,7 +208,7 @@ int rd_enc_program(verifier *V)
     free(cc.cuts);
     free(cc.n);
     free(cc.cap);
-    if (V->budget_hit) return -1;
+    if (V->nomem) return -1;
     /* number the variables in order of first use */
     order_ctx o = {V, rd_arena_alloc(&V->p->arena, g->nfacts + 1), rd_arena_alloc(&V->p->arena, g->nconsents + 1),
                    rd_arena_alloc(&V->p->arena, (g->nfacts + g->nconsents + 1) * sizeof *o.items), 0};

@@ -81,8 +81,8 @@ typedef struct verifier {
     uint32_t nrel;
     unsigned nvars;
     rd_bdd domain;           /* every encoding holds a valid code */
-    int budget_hit;
-    int nomem;               /* some allocation failed: a pass lost work, so no verdict stands */
+    int nomem;               /* some allocation failed: a pass lost work, so no verdict stands (the one
+                                out-of-memory flag; see rd_verify_out_of_memory) */
 } verifier;
 
 int rd_enc_program(verifier *V);
@@ -209,5 +209,12 @@ int rd_pass_services_entries(engine *E, prop *P);
 int rd_pass_text_translations(engine *E, prop *P);
 int rd_pass_cycles_check(verifier *V);
 int rd_pass_audit_run(engine *E);
+
+/* ---- verify.c ---------------------------------------------------------------------------------- */
+
+/* Whether memory ran out anywhere in the run: V->nomem, which every allocation failure of the
+ * verifier sets, or, folded into it here, a failure in the program's arena (records, messages) or
+ * in the decision diagrams. Never the state budget: that is rd_bdd_overflow's RD_BDD_BUDGET. */
+int rd_verify_out_of_memory(verifier *V);
 
 #endif

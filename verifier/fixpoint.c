@@ -105,7 +105,7 @@ int rd_fixpoint_run(engine *E)
         if (rd_transfer_join(E, &E->state[s], &init)) pq_push(&q, s);
         rd_vs_free(&init);
     }
-    while (q.n && !rd_bdd_overflow(E->V->m) && !E->V->budget_hit && !E->V->nomem) {
+    while (q.n && !rd_bdd_overflow(E->V->m) && !E->V->nomem) {
         uint32_t n = pq_pop(&q);
         rd_transfer_visit(E, n, &E->state[n], &base);
         const rd_gnode *node = &g->nodes[n];
@@ -115,7 +115,7 @@ int rd_fixpoint_run(engine *E)
             if (out.n && rd_transfer_join(E, &E->state[to], &out)) pq_push(&q, to);
         }
     }
-    rc = rd_bdd_overflow(E->V->m) || E->V->budget_hit ? -1 : 0;
+    rc = rd_bdd_overflow(E->V->m) || E->V->nomem ? -1 : 0;
 done:
     rd_vs_free(&base);
     rd_vs_free(&out);

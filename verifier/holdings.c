@@ -24,7 +24,7 @@ int rd_verify_holdings(rd_program *p, rd_graph *g, rd_holding **out, uint32_t *n
     if (!E.held || !E.held_sent || !E.held_via || !E.held_how || !E.held_by) goto done;
     for (size_t i = 0; i < npairs; i++) E.held_via[i] = UINT32_MAX;
     int fp = rd_fixpoint_run(&E);
-    if (V.nomem || rd_bdd_overflow(V.m) == RD_BDD_NOMEM) goto done;
+    if (rd_verify_out_of_memory(&V)) goto done;
     if (fp != 0) {
         rc = -2;
         goto done;
@@ -61,8 +61,9 @@ int rd_verify_holdings(rd_program *p, rd_graph *g, rd_holding **out, uint32_t *n
                 else x->permits[x->npermits++] = E.permits[j - E.nduties];
             }
     }
+    if (rd_verify_out_of_memory(&V)) goto done;
     if (rd_bdd_overflow(V.m)) {
-        rc = rd_bdd_overflow(V.m) == RD_BDD_NOMEM ? -1 : -2;
+        rc = -2;
         goto done;
     }
     *out = h;

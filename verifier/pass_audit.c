@@ -15,7 +15,12 @@ int rd_pass_audit_run(engine *E)
         uint32_t *nodes;
         size_t n;
         char err[512];
-        if (rd_audit_run(V->p, V->g, pd, &nodes, &n, err, sizeof err) != 0) {
+        int rc = rd_audit_run(V->p, V->g, pd, &nodes, &n, err, sizeof err);
+        if (rc == -2) {
+            V->nomem = 1;
+            continue;
+        }
+        if (rc != 0) {
             RD_ERROR(V->p, "audit-failed", pd->u.principle.lua_span,
                      "fix the check (a Lua error), or remove it from the principle",
                      "the Lua check of principle `%s` could not run: %s", pd->id, err);

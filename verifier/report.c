@@ -37,7 +37,11 @@ int rd_report_failure(engine *E, const prop *P, uint32_t n, rd_bdd viol, const c
     const char *citation = rd_field_get(P->principle, "source");
     const rd_decl *w = rd_report_waiver_for(V, P->principle, node->step);
     rd_severity sev = w ? RD_SEV_NOTE : P->warning ? RD_SEV_WARNING : RD_SEV_ERROR;
-    if (w) msg = rd_arena_printf(&V->p->arena, "waived: %s (because %s)", msg, w->u.waive.because);
+    if (w && msg) msg = rd_arena_printf(&V->p->arena, "waived: %s (because %s)", msg, w->u.waive.because);
+    if (!msg) {
+        V->nomem = 1; /* the arena could not hold the message */
+        return sev == RD_SEV_ERROR;
+    }
     rd_diagnostic *g = rd_diag_at(V->d, &V->p->sources, sev, P->principle->id, node->span, own_help ? own_help : help,
                                   "%s", msg);
     uint32_t *nodes = NULL, *edges = NULL;

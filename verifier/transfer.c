@@ -24,7 +24,7 @@ uint32_t rd_transfer_consent_set(engine *E, uint32_t data, uint32_t r)
     size_t cap = 16 + (size_t)g->nconsents * 11, off = 0;
     char *members = rd_arena_alloc(&E->V->p->arena, cap);
     if (!members) {
-        E->V->budget_hit = 1;
+        E->V->nomem = 1;
         return 0;
     }
     for (uint32_t c = 0; c < g->nconsents; c++) {
@@ -38,13 +38,13 @@ uint32_t rd_transfer_consent_set(engine *E, uint32_t data, uint32_t r)
         id = (uint32_t)(uintptr_t)got - 1;
     } else {
         id = E->nsets++;
-        if (rd_map_put(&E->set_by_content, members, (void *)(uintptr_t)(id + 1)) != 0) E->V->budget_hit = 1;
+        if (rd_map_put(&E->set_by_content, members, (void *)(uintptr_t)(id + 1)) != 0) E->V->nomem = 1;
         for (char *c = members; *c;) {
             uint32_t ci = (uint32_t)strtoul(c, &c, 10);
             c++; /* the comma */
             uint32_t *v = realloc(E->sets_of_consent[ci], (E->nsets_of_consent[ci] + 1) * sizeof *v);
             if (!v) {
-                E->V->budget_hit = 1;
+                E->V->nomem = 1;
                 continue;
             }
             v[E->nsets_of_consent[ci]++] = id;
@@ -87,7 +87,7 @@ static void fail(engine *E, uint32_t q, uint32_t node, rd_bdd when, uint32_t dat
         P->order = rd_arena_alloc(a, nn * sizeof *P->order);
         if (!P->viol || !P->vdata || !P->vactor || !P->order) {
             P->viol = NULL;
-            E->V->budget_hit = 1;
+            E->V->nomem = 1;
             return;
         }
     }
@@ -386,7 +386,7 @@ int rd_transfer_join(engine *E, vstate *st, const vstate *in)
     if (R_old == RD_BDD_FALSE) {
         /* first arrival: the state is what arrives */
         if (R_in == RD_BDD_FALSE) return 0;
-        if (rd_vs_copy(st, in, &E->V->nomem) != 0) E->V->budget_hit = 1;
+        rd_vs_copy(st, in, &E->V->nomem);
         return 1;
     }
     rd_bdd R_new = rd_bdd_or(m, R_old, R_in);
@@ -415,7 +415,7 @@ int rd_transfer_join(engine *E, vstate *st, const vstate *in)
              * bit kept where the case arrives without it would otherwise spread to every way here) */
             v = abs_new == R_new ? RD_BDD_TRUE : abs_new == abs_old && R_new == R_old ? a : abs_new;
         }
-        if (rd_vs_put(&next, k, v, &E->V->nomem) != 0) E->V->budget_hit = 1;
+        rd_vs_put(&next, k, v, &E->V->nomem);
     }
     rd_vs_free(st);
     *st = next;

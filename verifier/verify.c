@@ -3,6 +3,12 @@
  * it works: engine.h. */
 #include "engine.h"
 
+int rd_verify_out_of_memory(verifier *V)
+{
+    if (V->p->arena.failed || (V->m && rd_bdd_overflow(V->m) == RD_BDD_NOMEM)) V->nomem = 1;
+    return V->nomem;
+}
+
 int rd_verify_program(rd_program *p, rd_graph *g, rd_diagnostics *d)
 {
     verifier V = {.p = p, .g = g, .d = d, .domain = RD_BDD_TRUE};
@@ -11,13 +17,14 @@ int rd_verify_program(rd_program *p, rd_graph *g, rd_diagnostics *d)
     engine E = {0};
     E.V = &V;
     int errors = -1;
-    if (rd_enc_program(&V) != 0 || rd_setup_engine(&E) != 0) {
+    if (rd_enc_program(&V) != 0 || rd_setup_engine(&E) != 0) V.nomem = 1;
+    if (rd_verify_out_of_memory(&V)) {
         rd_diag_set_status(d, RD_ERR_NOMEM);
         goto out;
     }
     errors = rd_pass_cycles_check(&V);
     int fp = rd_fixpoint_run(&E);
-    if (V.nomem || rd_bdd_overflow(V.m) == RD_BDD_NOMEM) {
+    if (rd_verify_out_of_memory(&V)) {
         rd_diag_set_status(d, RD_ERR_NOMEM); /* a state lost part of itself: no verdict */
         errors = -1;
         goto out;
@@ -46,7 +53,7 @@ int rd_verify_program(rd_program *p, rd_graph *g, rd_diagnostics *d)
                     w->u.waive.principle ? w->u.waive.principle->id : "?", w->u.waive.step ? w->u.waive.step->id : "?",
                     w->u.waive.step && w->u.waive.step->sub ? "." : "", w->u.waive.step && w->u.waive.step->sub ? w->u.waive.step->sub : "",
                     w->u.waive.because);
-    if (V.nomem || rd_bdd_overflow(V.m) == RD_BDD_NOMEM) {
+    if (rd_verify_out_of_memory(&V)) {
         rd_diag_set_status(d, RD_ERR_NOMEM); /* some pass could not finish: no verdict stands */
         errors = -1;
     } else if (rd_bdd_overflow(V.m)) {

@@ -12,7 +12,8 @@
 /* Checks every principle of the program against its decision graph, and the structure every graph
  * must have (no cycle that never waits for her). Adds errors, warnings and waiver notes to d.
  * Returns the number of unwaived error-severity failures, or -1 when the graph could not be built
- * or the state budget ran out (reported). */
+ * or the state budget ran out (reported), or when memory ran out (d's status set to RD_ERR_NOMEM,
+ * never reported as the budget). */
 int rd_verify_program(rd_program *p, rd_graph *g, rd_diagnostics *d);
 
 /* How data comes to an actor, for rd_holding.how. */

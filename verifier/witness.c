@@ -80,7 +80,7 @@ uint32_t rd_witness_find(engine *E, uint32_t q, uint32_t target, rd_bdd viol, ui
         rd_vs_put(&rec[n].st, KEY(SP_R, 0), init, &E->V->nomem);
         n++;
     }
-    for (uint32_t i = 0; i < n && found == UINT32_MAX && n < RD_VERIFY_MAX_WITNESS_STATES; i++) {
+    for (uint32_t i = 0; i < n && found == UINT32_MAX && n < RD_VERIFY_MAX_WITNESS_STATES && !E->V->nomem; i++) {
         E->found = 0;
         rd_transfer_visit(E, rec[i].node, &rec[i].st, &base);
         rec[i].changed = base.n != rec[i].st.n;
@@ -105,7 +105,10 @@ uint32_t rd_witness_find(engine *E, uint32_t q, uint32_t target, rd_bdd viol, ui
             if (seen) continue;
             if (n == cap) {
                 wrec *r2 = realloc(rec, cap * 2 * sizeof *rec);
-                if (!r2) break;
+                if (!r2) {
+                    E->V->nomem = 1;
+                    break;
+                }
                 rec = r2;
                 cap *= 2;
             }
@@ -113,7 +116,10 @@ uint32_t rd_witness_find(engine *E, uint32_t q, uint32_t target, rd_bdd viol, ui
                 /* grow and rehash */
                 size_t ncap = hcap * 2;
                 uint32_t *t2 = malloc(ncap * sizeof *t2);
-                if (!t2) break;
+                if (!t2) {
+                    E->V->nomem = 1;
+                    break;
+                }
                 for (size_t k = 0; k < ncap; k++) t2[k] = UINT32_MAX;
                 for (uint32_t k = 0; k < n; k++) {
                     size_t hh = (size_t)state_hash(rec[k].node, plain ? &base_empty : &rec[k].st) & (ncap - 1);
@@ -147,6 +153,7 @@ uint32_t rd_witness_find(engine *E, uint32_t q, uint32_t target, rd_bdd viol, ui
                 (*changed_out)[k] = (unsigned char)rec[i].changed;
             }
         } else {
+            E->V->nomem = 1;
             len = 0;
         }
     }
@@ -227,7 +234,9 @@ void rd_witness_attach(engine *E, rd_diagnostic *g, const uint32_t *nodes, const
         spans[k] = (rd_span){0, 0, 0, 0, 0};
         texts[k++] = extra_last;
     }
-    rd_diag_set_path(V->d, &V->p->sources, g, spans, texts, k, citation);
+    /* a step's text the arena could not hold is NULL: no path then (and no verdict either) */
+    if (V->p->arena.failed) V->nomem = 1;
+    else rd_diag_set_path(V->d, &V->p->sources, g, spans, texts, k, citation);
     free(spans);
     free(texts);
 }
