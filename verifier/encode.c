@@ -155,6 +155,9 @@ static rd_bdd code_is(verifier *V, const enc *e, uint32_t code)
     return rd_bdd_cube(V->m, e->first, e->nbits, code);
 }
 
+/* Encodes the program: the codes of each fact (int facts cut by the constants they are compared
+ * with), the variables in order of first use, the relations between int facts and the provider;
+ * then the decision-diagram manager and the domain. 0, or -1 when out of memory. */
 int rd_enc_program(verifier *V)
 {
     rd_graph *g = V->g;
@@ -266,6 +269,7 @@ int rd_enc_program(verifier *V)
     return 0;
 }
 
+/* Where she opened the case at `actor`. */
 rd_bdd rd_enc_provider_is(verifier *V, uint32_t actor)
 {
     if (V->provider_cube && actor < V->g->nactors) return V->provider_cube[actor];
@@ -447,6 +451,7 @@ void rd_enc_cond_sets(verifier *V, const rd_expr *x, rd_bdd *t, rd_bdd *f)
     *t = *f = RD_BDD_FALSE;
 }
 
+/* Where condition x is true; everywhere when there is none. */
 rd_bdd rd_enc_cond_true(verifier *V, const rd_expr *x)
 {
     if (!x) return RD_BDD_TRUE;

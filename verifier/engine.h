@@ -115,7 +115,7 @@ int rd_vs_copy(vstate *dst, const vstate *src, int *nomem);
 rd_bdd rd_vs_R(const vstate *s);
 void rd_vs_or(rd_bdd_mgr *m, vstate *s, uint32_t key, rd_bdd x, int *nomem);
 
-/* ---- transfer.c: what the properties need, node by node and edge by edge --------------------- */
+/* ---- the engine; transfer.c: what the properties need, node by node and edge by edge --------- */
 
 typedef struct prop {
     const rd_decl *principle;
@@ -210,7 +210,7 @@ int rd_pass_text_translations(engine *E, prop *P);
 int rd_pass_cycles_check(verifier *V);
 int rd_pass_audit_run(engine *E);
 
-/* ---- verify.c ---------------------------------------------------------------------------------- */
+/* ---- verify.c: the entry points -------------------------------------------------------------- */
 
 /* Whether memory ran out anywhere in the run: V->nomem, which every allocation failure of the
  * verifier sets, or, folded into it here, a failure in the program's arena (records, messages) or

@@ -74,6 +74,8 @@ static void describe(engine *E, const prop *P, uint32_t n, const char **msg, con
     }
 }
 
+/* Reports where each principle the fixpoint checks failed: RD_VERIFY_MAX_REPORTS places each at
+ * most, in the order they were found, then a note counting the rest. */
 int rd_pass_flow_props(engine *E)
 {
     int errors = 0;

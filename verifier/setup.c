@@ -63,8 +63,8 @@ int rd_setup_engine(engine *E)
             for (const rd_ref *r = g->facts[i]->u.fact.reveals; r; r = r->next)
                 if (r->decl && P->data[r->decl->index]) P->tfact[i] = 1;
         /* A computed fact computed from one of those reveals as much. Marked here, to a fixed
-         * point, so reads_fact never walks into a computation (chains of them shared by many
-         * facts would cost 2^chain). Check limits chains, so this ends quickly. */
+         * point, so rd_transfer_reads_fact never walks into a computation (chains of them shared
+         * by many facts would cost 2^chain). Check limits chains, so this ends quickly. */
         for (int changed = 1; changed;) {
             changed = 0;
             for (uint32_t i = 0; i < g->nfacts; i++)

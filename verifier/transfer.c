@@ -6,7 +6,6 @@
 #include "parse.h"
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 static uint32_t nact(const engine *E) { return E->V->g->nactors + 1; } /* actors and the provider */
 static uint32_t actor_slot(const engine *E, uint32_t a) { return a == RD_PROVIDER ? E->V->g->nactors : a; }
