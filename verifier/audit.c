@@ -178,6 +178,7 @@ int rd_audit_run(rd_program *p, rd_graph *g, const rd_decl *principle, uint32_t 
     int rc = -1;
     if (!sb || !ids || !out) {
         snprintf(err, errlen, "out of memory");
+        rc = -2;
         goto done;
     }
     rd_source *src = &p->sources.v[idx];

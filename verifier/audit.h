@@ -12,7 +12,8 @@
 /* Runs the Lua check of `principle` over graph g. On success writes the indexes of the nodes it
  * flags (0-based, each checked to be a node) to *nodes (malloc'd; the caller frees it) and their
  * number to *n, and returns 0. Returns -1 with a message in err when the check cannot be found,
- * loaded or run; the message never holds case data (there is none here: only the SOP). */
+ * loaded or run; the message never holds case data (there is none here: only the SOP). Returns -2
+ * (err saying so too) when out of memory before the check could start. */
 int rd_audit_run(rd_program *p, rd_graph *g, const rd_decl *principle, uint32_t **nodes, size_t *n, char *err,
                  size_t errlen);
 

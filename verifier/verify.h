@@ -1,4 +1,4 @@
-/* The principle verifier (see the comment at the top of verify.c for the algorithm). */
+/* The principle verifier (engine.h says how it works). */
 #ifndef RD_VERIFY_H
 #define RD_VERIFY_H
 #include "graph.h"
@@ -12,13 +12,9 @@
 /* Checks every principle of the program against its decision graph, and the structure every graph
  * must have (no cycle that never waits for her). Adds errors, warnings and waiver notes to d.
  * Returns the number of unwaived error-severity failures, or -1 when the graph could not be built
- * or the state budget ran out (reported). */
+ * or the state budget ran out (reported), or when memory ran out (d's status set to RD_ERR_NOMEM,
+ * never reported as the budget). */
 int rd_verify_program(rd_program *p, rd_graph *g, rd_diagnostics *d);
-
-/* The immediate post-dominator of every node (index nnodes stands for the exit every end flows
- * to), malloc'd; NULL when out of memory. Where a branch stops deciding what happens next: the
- * verifier, and the Promela emitter that must agree with it, clear a branch's implicit flow there. */
-uint32_t *rd_verify_post_dominators(const rd_graph *g);
 
 /* How data comes to an actor, for rd_holding.how. */
 enum { RD_HOLD_COLLECT = 1, RD_HOLD_FLOW = 2, RD_HOLD_DUTY = 4, RD_HOLD_PERMIT = 8 };

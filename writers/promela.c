@@ -4,7 +4,7 @@
  * properties by enumerating states. Running both on the same graph checks each against the other
  * (tests/spin/) and measures what the fixpoint saves (bench/bench_spin.sh). The model is written
  * from the graph and the language's rules, not from the verifier's internals: only where a branch
- * stops deciding what follows (its immediate post-dominator, rd_verify_post_dominators) is shared.
+ * stops deciding what follows (its immediate post-dominator, rd_postdom_compute) is shared.
  *
  * What is modelled. One case, walked along the graph by one process:
  *  - facts: one value per case, three-valued (a bool is false, true or unknown; an enum one of its
@@ -55,6 +55,7 @@
 #include "promela.h"
 #include "flow.h"
 #include "parse.h"
+#include "postdom.h"
 #include "strbuf.h"
 #include "verify.h"
 #include <stdlib.h>
@@ -458,7 +459,7 @@ static int setup(model *M)
         if (g->nodes[k].kind == RD_N_INFORM && g->nodes[k].subject && notice_index(M, g->nodes[k].subject) == UINT32_MAX)
             M->notices[M->nnotices++] = g->nodes[k].subject;
     /* implicit flows: branches reading a fact that reveals protected data, until their post-dominator */
-    uint32_t *ipdom = rd_verify_post_dominators(g);
+    uint32_t *ipdom = rd_postdom_compute(g);
     if (!ipdom) return -1;
     uint32_t cap = 0;
     for (uint32_t q = 0; q < M->nprops; q++) {
