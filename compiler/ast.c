@@ -232,7 +232,7 @@ rd_block *rd_ast_block(rd_parse_ctx *c, rd_stmt *rev, rd_span span)
 
 rd_block *rd_ast_wrap(rd_parse_ctx *c, rd_stmt *s)
 {
-    return rd_ast_block(c, s, s ? s->span : c->cur->span);
+    return s ? rd_ast_block(c, s, s->span) : NULL;
 }
 
 rd_stmt *rd_ast_stmt(rd_parse_ctx *c, rd_stmt_kind kind, rd_span span, rd_ref *names, rd_ref *targets)
@@ -293,17 +293,18 @@ rd_stmt *rd_ast_if(rd_parse_ctx *c, rd_span span, rd_expr *cond, rd_block *then_
     return s;
 }
 
-void rd_ast_seek_arm(rd_parse_ctx *c, rd_stmt *seek, int granted, rd_block *b, rd_span kw)
+rd_stmt *rd_ast_seek_arm(rd_parse_ctx *c, rd_stmt *seek, int granted, rd_block *b, rd_span kw)
 {
-    if (!seek) return;
+    if (!seek) return NULL;
     rd_block **slot = granted ? &seek->then_b : &seek->else_b;
     if (*slot) {
         rd_diagnostic *g = RD_ERROR(c->prog, "duplicate-branch", kw, "merge the two into one block",
                                     "this `seek` has two `%s` branches", granted ? "granted" : "refused");
         rd_diag_note(c->prog->diags, &c->prog->sources, g, (*slot)->span, "the first one is here");
-        return;
+        return seek;
     }
     *slot = b;
+    return seek;
 }
 
 rd_option *rd_ast_push_option(rd_parse_ctx *c, rd_option *rev, const char *id, rd_span span,
@@ -420,7 +421,8 @@ void rd_ast_given(rd_parse_ctx *c, rd_span span, rd_given *rev)
 rd_titem *rd_ast_x(rd_parse_ctx *c, rd_expect_kind kind, rd_ref *name, rd_ref *data, rd_ref *targets,
                    rd_ref *service)
 {
-    rd_titem *t = titem_new(c, RD_TI_EXPECT, c->cur->span);
+    rd_span unset = {0, 0, 0, 0, 0};
+    rd_titem *t = titem_new(c, RD_TI_EXPECT, unset);
     if (!t) return NULL;
     t->expect = kind;
     t->names = name;

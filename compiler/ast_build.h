@@ -32,7 +32,7 @@ rd_stmt  *rd_ast_refer(rd_parse_ctx *c, rd_span span, rd_ref *target, rd_ref *se
 rd_stmt  *rd_ast_choose(rd_parse_ctx *c, rd_span span, rd_option *rev);
 rd_stmt  *rd_ast_end(rd_parse_ctx *c, rd_span span, const char *reason);
 rd_stmt  *rd_ast_if(rd_parse_ctx *c, rd_span span, rd_expr *cond, rd_block *then_b, rd_block *else_b);
-void      rd_ast_seek_arm(rd_parse_ctx *c, rd_stmt *seek, int granted, rd_block *b, rd_span kw);
+rd_stmt  *rd_ast_seek_arm(rd_parse_ctx *c, rd_stmt *seek, int granted, rd_block *b, rd_span kw);
 rd_option *rd_ast_push_option(rd_parse_ctx *c, rd_option *rev, const char *id, rd_span span,
                               const char *label, rd_block *body);
 
@@ -46,6 +46,7 @@ void      rd_ast_titem(rd_parse_ctx *c, rd_titem_kind kind, rd_span span, rd_ref
 void      rd_ast_given(rd_parse_ctx *c, rd_span span, rd_given *rev);
 rd_given *rd_ast_push_given(rd_given *rev, rd_given *g);
 rd_given *rd_ast_given_one(rd_parse_ctx *c, rd_ref *fact, rd_expr *value);
+/* An expectation's span and negation are set by rd_ast_expect. */
 rd_titem *rd_ast_x(rd_parse_ctx *c, rd_expect_kind kind, rd_ref *name, rd_ref *data, rd_ref *targets,
                    rd_ref *service);
 void      rd_ast_expect(rd_parse_ctx *c, rd_span span, rd_titem *x, int negated);

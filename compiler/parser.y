@@ -67,7 +67,7 @@ static void rd_yyerror(RD_YYLTYPE *l, rd_parse_ctx *ctx, const char *msg);
 %type <str> opt_label opt_text
 %type <expr> expr operand opt_unless
 %type <op> cmpop
-%type <stmt> stmt stmts if_stmt
+%type <stmt> stmt stmts if_stmt seek_arms
 %type <block> block
 %type <option> options
 %type <step> step
@@ -210,8 +210,7 @@ stmt
     : ASK names                     { $$ = rd_ast_stmt(ctx, RD_S_ASK, S(@$), $2, NULL); }
     | INFORM name                   { $$ = rd_ast_stmt(ctx, RD_S_INFORM, S(@$), $2, NULL); }
     | RECORD datas                  { $$ = rd_ast_stmt(ctx, RD_S_RECORD, S(@$), $2, NULL); }
-    | SEEK name '{'                 { $<stmt>$ = rd_ast_stmt(ctx, RD_S_SEEK, S(@1), $2, NULL); }
-      seek_arms '}'                 { $$ = $<stmt>4; }
+    | seek_arms '}'                 { $$ = $1; }
     | REFER target FOR name         { $$ = rd_ast_refer(ctx, S(@$), $2, $4, NULL); }
     | REFER target FOR name SHARING datas { $$ = rd_ast_refer(ctx, S(@$), $2, $4, $6); }
     | SHARE datas WITH targets      { $$ = rd_ast_stmt(ctx, RD_S_SHARE, S(@$), $2, $4); }
@@ -221,9 +220,9 @@ stmt
     | END opt_text                  { $$ = rd_ast_end(ctx, S(@$), $2); }
     ;
 seek_arms
-    : %empty
-    | seek_arms GRANTED block       { rd_ast_seek_arm(ctx, $<stmt>0, 1, $3, S(@2)); }
-    | seek_arms REFUSED block       { rd_ast_seek_arm(ctx, $<stmt>0, 0, $3, S(@2)); }
+    : SEEK name '{'                 { $$ = rd_ast_stmt(ctx, RD_S_SEEK, S(@1), $2, NULL); }
+    | seek_arms GRANTED block       { $$ = rd_ast_seek_arm(ctx, $1, 1, $3, S(@2)); }
+    | seek_arms REFUSED block       { $$ = rd_ast_seek_arm(ctx, $1, 0, $3, S(@2)); }
     ;
 if_stmt
     : IF expr block                 { $$ = rd_ast_if(ctx, S(@1), $2, $3, NULL); }
