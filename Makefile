@@ -130,6 +130,7 @@ test-oom: rightdoor
 	@STEP=3 sh fuzz/oom_sweep.sh examples/violations/firewall_chain.sop
 	@STEP=3 sh fuzz/oom_sweep.sh examples/violations/refusal_ends.sop
 	@CMD=graph STEP=3 sh fuzz/oom_sweep.sh tests/graph/small.sop
+	@STEP=1 sh fuzz/oom_sweep.sh tests/golden/bad/syn_several_errors.sop
 
 # The folders are the pipeline: no header from a folder above, no circle of calls between files.
 test-layers: rightdoor
