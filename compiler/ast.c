@@ -24,6 +24,19 @@ static rd_span join(rd_span a, rd_span b)
     return s;
 }
 
+/* Left-recursive rules gather a list newest first; this puts it in source order. */
+#define REVERSE(T, list)                                                                           \
+    do {                                                                                           \
+        T *out_ = NULL;                                                                            \
+        while (list) {                                                                             \
+            T *n_ = (list)->next;                                                                  \
+            (list)->next = out_;                                                                   \
+            out_ = (list);                                                                         \
+            (list) = n_;                                                                           \
+        }                                                                                          \
+        (list) = out_;                                                                             \
+    } while (0)
+
 rd_ref *rd_ast_ref(rd_parse_ctx *c, rd_ref_tag tag, const char *id, rd_span span)
 {
     rd_ref *r = NEW(c, rd_ref);
@@ -43,14 +56,8 @@ rd_ref *rd_ast_push_ref(rd_ref *rev, rd_ref *item)
 
 rd_ref *rd_ast_reverse_refs(rd_ref *rev)
 {
-    rd_ref *out = NULL;
-    while (rev) {
-        rd_ref *n = rev->next;
-        rev->next = out;
-        out = rev;
-        rev = n;
-    }
-    return out;
+    REVERSE(rd_ref, rev);
+    return rev;
 }
 
 rd_ref *rd_ast_pair(rd_parse_ctx *c, rd_ref *first, const char *sub, rd_span sub_span)
@@ -70,13 +77,11 @@ rd_decl *rd_ast_decl(rd_parse_ctx *c, rd_decl_kind kind, const char *id, rd_span
         RD_ERROR(c->prog, "too-many", kw, "split the SOP, or raise RD_MAX_DECLS in compiler/parse.h",
                  "the program has more than %u declarations", RD_MAX_DECLS);
     rd_decl *d = c->prog->ndecls < RD_MAX_DECLS ? NEW(c, rd_decl) : NULL;
-    /* Items that follow write into c->cur; a scratch declaration keeps them harmless if memory ran
-     * out (the whole compile reports RD_ERR_NOMEM anyway). */
+    /* What follows is written into a scratch declaration, harmlessly: the compile fails anyway
+     * (RD_ERR_NOMEM, or too many declarations). */
     if (!d) {
         memset(&c->scratch, 0, sizeof c->scratch);
-        c->cur = &c->scratch;
-        c->step_tail = &c->scratch.u.pathway.steps;
-        return NULL;
+        return &c->scratch;
     }
     d->kind = kind;
     d->span = kw;
@@ -88,36 +93,7 @@ rd_decl *rd_ast_decl(rd_parse_ctx *c, rd_decl_kind kind, const char *id, rd_span
     *c->prog->tail = d;
     c->prog->tail = &d->next;
     c->prog->ndecls++;
-    c->cur = d;
-    c->step_tail = &d->u.pathway.steps;
     return d;
-}
-
-void rd_ast_set_label(rd_parse_ctx *c, const char *label, rd_span span)
-{
-    c->cur->label = label;
-    c->cur->label_span = span;
-}
-
-void rd_ast_field(rd_parse_ctx *c, const char *name, rd_span span, const char *value, rd_span vspan)
-{
-    rd_field **tail = &c->cur->fields;
-    for (; *tail; tail = &(*tail)->next) {
-        if ((*tail)->name == name) {
-            rd_diagnostic *g = RD_ERROR(c->prog, "duplicate-field", span, "keep one of the two",
-                                        "`%s` is given twice in this %s", name,
-                                        rd_decl_kind_name(c->cur->kind));
-            rd_diag_note(c->prog->diags, &c->prog->sources, g, (*tail)->span, "first given here");
-            return;
-        }
-    }
-    rd_field *f = NEW(c, rd_field);
-    if (!f) return;
-    f->name = name;
-    f->span = span;
-    f->value = value;
-    f->value_span = vspan;
-    *tail = f;
 }
 
 void rd_ast_use(rd_parse_ctx *c, rd_ref *rev, rd_span kw)
@@ -132,7 +108,6 @@ void rd_ast_use(rd_parse_ctx *c, rd_ref *rev, rd_span kw)
         strcat(path, r->next ? "/" : ".sop");
     }
     rd_decl *d = rd_ast_decl(c, RD_D_USE, NULL, kw, parts->span, NULL, kw);
-    if (!d) return;
     rd_span s = parts->span;
     for (rd_ref *r = parts; r; r = r->next) s = join(s, r->span);
     d->u.file.path = path;
@@ -142,69 +117,197 @@ void rd_ast_use(rd_parse_ctx *c, rd_ref *rev, rd_span kw)
 void rd_ast_file_decl(rd_parse_ctx *c, rd_decl_kind kind, const char *path, rd_span kw, rd_span pspan)
 {
     rd_decl *d = rd_ast_decl(c, kind, NULL, kw, pspan, NULL, kw);
-    if (!d) return;
     d->u.file.path = path;
     d->u.file.path_span = pspan;
 }
 
-void rd_ast_set_one(rd_parse_ctx *c, rd_ref **slot, rd_ref *item, const char *what)
+void rd_ast_waive(rd_parse_ctx *c, rd_span kw, rd_ref *principle, rd_ref *step, const char *because)
+{
+    rd_decl *d = rd_ast_decl(c, RD_D_WAIVE, NULL, kw, principle ? principle->span : kw, because, kw);
+    d->u.waive.principle = principle;
+    d->u.waive.step = step;
+    d->u.waive.because = because;
+}
+
+static void add_field(rd_parse_ctx *c, rd_decl *d, rd_field *f)
+{
+    if (!f) return;
+    rd_field **tail = &d->fields;
+    for (; *tail; tail = &(*tail)->next) {
+        if ((*tail)->name == f->name) {
+            rd_diagnostic *g = RD_ERROR(c->prog, "duplicate-field", f->span, "keep one of the two",
+                                        "`%s` is given twice in this %s", f->name, rd_decl_kind_name(d->kind));
+            rd_diag_note(c->prog->diags, &c->prog->sources, g, (*tail)->span, "first given here");
+            return;
+        }
+    }
+    *tail = f;
+}
+
+/* Writing a list over several lines (`provides a` then `provides b`) extends it. */
+static void add_list(rd_ref **slot, rd_ref *list)
+{
+    while (*slot) slot = &(*slot)->next;
+    *slot = list;
+}
+
+static void set_one(rd_parse_ctx *c, rd_decl *d, rd_ref **slot, rd_ref *item, const char *what)
 {
     if (*slot) {
-        rd_diagnostic *g = RD_ERROR(c->prog, "duplicate-field", item ? item->span : c->cur->span,
+        rd_diagnostic *g = RD_ERROR(c->prog, "duplicate-field", item ? item->span : d->span,
                                     "keep one of the two", "this %s has two `%s` lines",
-                                    rd_decl_kind_name(c->cur->kind), what);
+                                    rd_decl_kind_name(d->kind), what);
         rd_diag_note(c->prog->diags, &c->prog->sources, g, (*slot)->span, "the first one is here");
         return;
     }
     *slot = item;
 }
 
-void rd_ast_add_list(rd_parse_ctx *c, rd_ref **slot, rd_ref *list, const char *what)
-{
-    (void)c;
-    (void)what;
-    /* Writing a list over several lines (`provides a` then `provides b`) extends it. */
-    while (*slot) slot = &(*slot)->next;
-    *slot = list;
-}
-
-void rd_ast_set_when(rd_parse_ctx *c, rd_expr **slot, rd_expr *e)
+static void set_when(rd_parse_ctx *c, rd_decl *d, rd_expr **slot, rd_expr *e)
 {
     if (*slot) {
-        RD_ERROR(c->prog, "duplicate-field", e ? e->span : c->cur->span,
+        RD_ERROR(c->prog, "duplicate-field", e ? e->span : d->span,
                  "join the two conditions with `and` (or `or`) in one `when`",
-                 "this %s has two `when` conditions", rd_decl_kind_name(c->cur->kind));
+                 "this %s has two `when` conditions", rd_decl_kind_name(d->kind));
         return;
     }
     *slot = e;
 }
 
-void rd_ast_duty_reports(rd_parse_ctx *c, rd_ref *data, rd_ref *to)
+static void set_lua(rd_parse_ctx *c, rd_decl *d, const char *path, rd_span span)
 {
-    rd_ast_add_list(c, &c->cur->u.duty.reports, data, "reports");
-    rd_ast_add_list(c, &c->cur->u.duty.to, to, "to");
+    if (d->u.principle.lua) {
+        RD_ERROR(c->prog, "duplicate-field", span, "write a second principle for the second check",
+                 "this principle already names a Lua check");
+        return;
+    }
+    d->u.principle.lua = path;
+    d->u.principle.lua_span = span;
 }
 
-void rd_ast_add_step(rd_parse_ctx *c, rd_step *s)
+/* Pushed, not appended, as a pathway may have thousands of steps: rd_ast_pathway_end puts them in
+ * order. */
+static void add_step(rd_decl *d, rd_step *s)
 {
     if (!s) return;
-    s->pathway = c->cur;
-    *c->step_tail = s;
-    c->step_tail = &s->next;
+    s->pathway = d;
+    s->next = d->u.pathway.steps;
+    d->u.pathway.steps = s;
 }
 
-rd_step *rd_ast_step(rd_parse_ctx *c, const char *id, rd_span span, const char *label, rd_ref *by,
-                     rd_block *body)
+static void add_prop(rd_decl *d, rd_prop *p)
 {
-    rd_step *s = NEW(c, rd_step);
-    if (!s) return NULL;
-    s->id = id;
-    s->span = span;
-    s->label = label;
-    s->by = by;
+    if (!p) return;
+    rd_prop **tail = &d->u.principle.props;
+    while (*tail) tail = &(*tail)->next;
+    *tail = p;
+}
+
+static void add_titem(rd_decl *d, rd_titem *t)
+{
+    if (!t) return;
+    rd_titem **tail = &d->u.test.items;
+    while (*tail) tail = &(*tail)->next;
+    *tail = t;
+}
+
+rd_decl *rd_ast_add(rd_parse_ctx *c, rd_decl *d, rd_item it)
+{
+    switch (it.kind) {
+    case RD_I_NONE: break;
+    case RD_I_FIELD: add_field(c, d, it.node.field); break;
+    case RD_I_SOP_LANGUAGES: add_list(&d->u.sop.languages, it.refs); break;
+    case RD_I_ENFORCEMENT: d->u.sector.enforcement = 1; break;
+    case RD_I_IDENTIFYING: d->u.data.identifying = 1; break;
+    case RD_I_PROTECTED: d->u.data.protected_ = 1; break;
+    case RD_I_DATA_REVEALS: add_list(&d->u.data.reveals, it.refs); break;
+    case RD_I_FACT_TYPE:
+        d->u.fact.type = it.type;
+        d->u.fact.values = it.refs;
+        break;
+    case RD_I_FACT_DERIVED: d->u.fact.derived = it.node.expr; break;
+    case RD_I_FACT_LUA:
+        d->u.fact.lua = it.text;
+        d->u.fact.lua_span = it.span;
+        break;
+    case RD_I_FACT_REVEALS: add_list(&d->u.fact.reveals, it.refs); break;
+    case RD_I_SECTOR: set_one(c, d, &d->u.actor.sector, it.refs, "sector"); break;
+    case RD_I_SPECIALIST: d->u.actor.specialist = 1; break;
+    case RD_I_PROVIDES: add_list(&d->u.actor.provides, it.refs); break;
+    case RD_I_ACTOR_LANGUAGES: add_list(&d->u.actor.languages, it.refs); break;
+    case RD_I_SHARES: add_list(&d->u.flow.shares, it.refs); break;
+    case RD_I_WITH: add_list(&d->u.flow.with, it.refs); break;
+    case RD_I_FLOW_WHEN: set_when(c, d, &d->u.flow.when, it.node.expr); break;
+    case RD_I_APPLIES: add_list(&d->u.duty.applies, it.refs); break;
+    case RD_I_DUTY_WHEN: set_when(c, d, &d->u.duty.when, it.node.expr); break;
+    case RD_I_REPORTS:
+        add_list(&d->u.duty.reports, it.refs);
+        add_list(&d->u.duty.to, it.to);
+        break;
+    case RD_I_NOTICE: set_one(c, d, &d->u.duty.notice, it.refs, "notice"); break;
+    case RD_I_ENTRY: add_list(&d->u.pathway.entry, it.refs); break;
+    case RD_I_START: set_one(c, d, &d->u.pathway.start, it.refs, "start"); break;
+    case RD_I_STEP: add_step(d, it.node.step); break;
+    case RD_I_PROPERTY: add_prop(d, it.node.prop); break;
+    case RD_I_PRINCIPLE_LUA: set_lua(c, d, it.text, it.span); break;
+    case RD_I_SEVERITY: set_one(c, d, &d->u.principle.severity, it.refs, "severity"); break;
+    case RD_I_TEST: add_titem(d, it.node.titem); break;
+    }
+    return d;
+}
+
+rd_decl *rd_ast_fact(rd_parse_ctx *c, rd_decl *d, rd_item type, rd_item init, const char *label,
+                     rd_span label_span)
+{
+    rd_ast_add(c, rd_ast_add(c, d, type), init);
+    if (label) {
+        d->label = label;
+        d->label_span = label_span;
+    }
+    return d;
+}
+
+void rd_ast_pathway_end(rd_decl *d) { REVERSE(rd_step, d->u.pathway.steps); }
+
+rd_item rd_ast_item(rd_item_kind kind, rd_ref *refs, rd_ref *to)
+{
+    rd_item it = {.kind = kind, .refs = refs, .to = to};
+    return it;
+}
+
+rd_item rd_ast_item_expr(rd_item_kind kind, rd_expr *e)
+{
+    rd_item it = {.kind = kind, .node.expr = e};
+    return it;
+}
+
+rd_item rd_ast_item_text(rd_item_kind kind, const char *text, rd_span span)
+{
+    rd_item it = {.kind = kind, .text = text, .span = span};
+    return it;
+}
+
+rd_item rd_ast_fact_type(rd_type type, rd_ref *values)
+{
+    rd_item it = {.kind = RD_I_FACT_TYPE, .type = type, .refs = values};
+    return it;
+}
+
+rd_item rd_ast_field(rd_parse_ctx *c, const char *name, rd_span span, const char *value, rd_span vspan)
+{
+    rd_item it = {.kind = RD_I_FIELD, .node.field = NEW(c, rd_field)};
+    if (it.node.field) *it.node.field = (rd_field){.name = name, .span = span, .value = value, .value_span = vspan};
+    return it;
+}
+
+rd_item rd_ast_step(rd_parse_ctx *c, const char *id, rd_span span, const char *label, rd_ref *by,
+                    rd_block *body)
+{
+    rd_item it = {.kind = RD_I_STEP, .node.step = NEW(c, rd_step)};
+    if (!it.node.step) return it;
+    *it.node.step = (rd_step){.id = id, .span = span, .label = label, .by = by, .body = body};
     if (by && strcmp(by->id, "provider") == 0) by->tag = RD_REF_PROVIDER;
-    s->body = body;
-    return s;
+    return it;
 }
 
 rd_stmt *rd_ast_push_stmt(rd_stmt *rev, rd_stmt *s)
@@ -218,21 +321,15 @@ rd_block *rd_ast_block(rd_parse_ctx *c, rd_stmt *rev, rd_span span)
 {
     rd_block *b = NEW(c, rd_block);
     if (!b) return NULL;
-    rd_stmt *out = NULL;
-    while (rev) {
-        rd_stmt *n = rev->next;
-        rev->next = out;
-        out = rev;
-        rev = n;
-    }
-    b->first = out;
+    REVERSE(rd_stmt, rev);
+    b->first = rev;
     b->span = span;
     return b;
 }
 
 rd_block *rd_ast_wrap(rd_parse_ctx *c, rd_stmt *s)
 {
-    return rd_ast_block(c, s, s ? s->span : c->cur->span);
+    return s ? rd_ast_block(c, s, s->span) : NULL;
 }
 
 rd_stmt *rd_ast_stmt(rd_parse_ctx *c, rd_stmt_kind kind, rd_span span, rd_ref *names, rd_ref *targets)
@@ -256,14 +353,8 @@ rd_stmt *rd_ast_refer(rd_parse_ctx *c, rd_span span, rd_ref *target, rd_ref *ser
 rd_stmt *rd_ast_choose(rd_parse_ctx *c, rd_span span, rd_option *rev)
 {
     rd_stmt *s = rd_ast_stmt(c, RD_S_CHOOSE, span, NULL, NULL);
-    rd_option *out = NULL;
-    while (rev) {
-        rd_option *n = rev->next;
-        rev->next = out;
-        out = rev;
-        rev = n;
-    }
-    if (s) s->options = out;
+    REVERSE(rd_option, rev);
+    if (s) s->options = rev;
     return s;
 }
 
@@ -293,17 +384,18 @@ rd_stmt *rd_ast_if(rd_parse_ctx *c, rd_span span, rd_expr *cond, rd_block *then_
     return s;
 }
 
-void rd_ast_seek_arm(rd_parse_ctx *c, rd_stmt *seek, int granted, rd_block *b, rd_span kw)
+rd_stmt *rd_ast_seek_arm(rd_parse_ctx *c, rd_stmt *seek, int granted, rd_block *b, rd_span kw)
 {
-    if (!seek) return;
+    if (!seek) return NULL;
     rd_block **slot = granted ? &seek->then_b : &seek->else_b;
     if (*slot) {
         rd_diagnostic *g = RD_ERROR(c->prog, "duplicate-branch", kw, "merge the two into one block",
                                     "this `seek` has two `%s` branches", granted ? "granted" : "refused");
         rd_diag_note(c->prog->diags, &c->prog->sources, g, (*slot)->span, "the first one is here");
-        return;
+        return seek;
     }
     *slot = b;
+    return seek;
 }
 
 rd_option *rd_ast_push_option(rd_parse_ctx *c, rd_option *rev, const char *id, rd_span span,
@@ -319,46 +411,14 @@ rd_option *rd_ast_push_option(rd_parse_ctx *c, rd_option *rev, const char *id, r
     return o;
 }
 
-void rd_ast_add_prop(rd_parse_ctx *c, rd_prop *p)
+rd_item rd_ast_prop(rd_parse_ctx *c, rd_prop_kind kind, rd_span span, rd_ref *data, rd_ref *targets,
+                    rd_ref *services, rd_expr *unless)
 {
-    if (!p) return;
-    rd_prop **tail = &c->cur->u.principle.props;
-    while (*tail) tail = &(*tail)->next;
-    *tail = p;
-}
-
-rd_prop *rd_ast_prop(rd_parse_ctx *c, rd_prop_kind kind, rd_span span, rd_ref *data, rd_ref *targets,
-                     rd_ref *services, rd_expr *unless)
-{
-    rd_prop *p = NEW(c, rd_prop);
-    if (!p) return NULL;
-    p->kind = kind;
-    p->span = span;
-    p->data = data;
-    p->targets = targets;
-    p->services = services;
-    p->unless = unless;
-    return p;
-}
-
-void rd_ast_principle_lua(rd_parse_ctx *c, const char *path, rd_span span)
-{
-    if (c->cur->u.principle.lua) {
-        RD_ERROR(c->prog, "duplicate-field", span, "write a second principle for the second check",
-                 "this principle already names a Lua check");
-        return;
-    }
-    c->cur->u.principle.lua = path;
-    c->cur->u.principle.lua_span = span;
-}
-
-void rd_ast_waive(rd_parse_ctx *c, rd_span kw, rd_ref *principle, rd_ref *step, const char *because)
-{
-    rd_decl *d = rd_ast_decl(c, RD_D_WAIVE, NULL, kw, principle ? principle->span : kw, because, kw);
-    if (!d) return;
-    d->u.waive.principle = principle;
-    d->u.waive.step = step;
-    d->u.waive.because = because;
+    rd_item it = {.kind = RD_I_PROPERTY, .node.prop = NEW(c, rd_prop)};
+    if (it.node.prop)
+        *it.node.prop = (rd_prop){.kind = kind, .span = span, .data = data, .targets = targets,
+                                  .services = services, .unless = unless};
+    return it;
 }
 
 static rd_titem *titem_new(rd_parse_ctx *c, rd_titem_kind kind, rd_span span)
@@ -370,19 +430,17 @@ static rd_titem *titem_new(rd_parse_ctx *c, rd_titem_kind kind, rd_span span)
     return t;
 }
 
-static void titem_append(rd_parse_ctx *c, rd_titem *t)
+static rd_item test_item(rd_titem *t)
 {
-    if (!t) return;
-    rd_titem **tail = &c->cur->u.test.items;
-    while (*tail) tail = &(*tail)->next;
-    *tail = t;
+    rd_item it = {.kind = RD_I_TEST, .node.titem = t};
+    return it;
 }
 
-void rd_ast_titem(rd_parse_ctx *c, rd_titem_kind kind, rd_span span, rd_ref *names)
+rd_item rd_ast_titem(rd_parse_ctx *c, rd_titem_kind kind, rd_span span, rd_ref *names)
 {
     rd_titem *t = titem_new(c, kind, span);
     if (t) t->names = names;
-    titem_append(c, t);
+    return test_item(t);
 }
 
 rd_given *rd_ast_push_given(rd_given *rev, rd_given *g)
@@ -402,25 +460,21 @@ rd_given *rd_ast_given_one(rd_parse_ctx *c, rd_ref *fact, rd_expr *value)
     return g;
 }
 
-void rd_ast_given(rd_parse_ctx *c, rd_span span, rd_given *rev)
+rd_item rd_ast_given(rd_parse_ctx *c, rd_span span, rd_given *rev)
 {
     rd_titem *t = titem_new(c, RD_TI_GIVEN, span);
-    if (!t) return;
-    rd_given *out = NULL;
-    while (rev) {
-        rd_given *n = rev->next;
-        rev->next = out;
-        out = rev;
-        rev = n;
+    if (t) {
+        REVERSE(rd_given, rev);
+        t->given = rev;
     }
-    t->given = out;
-    titem_append(c, t);
+    return test_item(t);
 }
 
 rd_titem *rd_ast_x(rd_parse_ctx *c, rd_expect_kind kind, rd_ref *name, rd_ref *data, rd_ref *targets,
                    rd_ref *service)
 {
-    rd_titem *t = titem_new(c, RD_TI_EXPECT, c->cur->span);
+    rd_span unset = {0, 0, 0, 0, 0};
+    rd_titem *t = titem_new(c, RD_TI_EXPECT, unset);
     if (!t) return NULL;
     t->expect = kind;
     t->names = name;
@@ -430,12 +484,13 @@ rd_titem *rd_ast_x(rd_parse_ctx *c, rd_expect_kind kind, rd_ref *name, rd_ref *d
     return t;
 }
 
-void rd_ast_expect(rd_parse_ctx *c, rd_span span, rd_titem *x, int negated)
+rd_item rd_ast_expect(rd_span span, rd_titem *x, int negated)
 {
-    if (!x) return;
-    x->span = span;
-    x->negated = negated;
-    titem_append(c, x);
+    if (x) {
+        x->span = span;
+        x->negated = negated;
+    }
+    return test_item(x);
 }
 
 static rd_expr *expr_new(rd_parse_ctx *c, rd_expr_kind kind, rd_span span, uint32_t depth)

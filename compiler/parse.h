@@ -40,8 +40,6 @@ typedef struct rd_parse_ctx {
     char *buf;
     size_t blen, bcap;
     rd_span str_start;
-    rd_decl *cur;          /* the declaration whose items are being parsed */
-    rd_step **step_tail;   /* where the next step of cur (a pathway) goes */
     int last_tok;          /* the token most recently scanned: the parser's lookahead on error */
     const char *last_name; /* its text, when it was a name */
     uint32_t tok_line, tok_col;   /* where the most recent token ends */
@@ -50,7 +48,7 @@ typedef struct rd_parse_ctx {
     uint32_t prev2_line;          /* where the second one ends */
     const char *prev_name, *prev2_name;
     int syntax_errors;
-    rd_decl scratch;       /* stands in for c->cur when the arena is exhausted */
+    rd_decl scratch;       /* what rd_ast_decl returns when no declaration can be made */
     jmp_buf fatal;         /* where a flex fatal error (out of memory) returns to, in rd_parse_file:
                               flex's code after YY_FATAL_ERROR assumes it never returns */
     int fatal_armed;

@@ -1,6 +1,10 @@
-/* The .sop grammar (docs/syntax.md). Actions are one call to a builder in ast.c or one assignment
- * into the declaration being parsed (ctx->cur). After a syntax error the scanner skips to the next
- * declaration (rd_yylex). The rule `decls error` drops the offending token unless it already is that
+/* The .sop grammar (docs/syntax.md). Every action is one call to a builder in ast.c, which returns
+ * the rule's value: a name or list, an expression, a statement or block, an item of a declaration.
+ * A declaration with items is a left-recursive list seeded by its head (`actor_items: ACTOR NAME
+ * STRING '{'`), so that each item is added, and checked against those before it, as soon as it is
+ * parsed: a repeated item is reported in its place among the other messages, even when the
+ * declaration never closes. After a syntax error the scanner skips to the next declaration
+ * (rd_yylex). The rule `decls error` drops the offending token unless it already is that
  * declaration's keyword, and re-arms error reporting at once: since the scanner guarantees a fresh
  * start, bison's usual three-token silence would only hide the next real mistake. */
 %require "3.8"
@@ -13,11 +17,10 @@
 %param {rd_parse_ctx *ctx}
 
 %code requires {
-#include "parse.h"
+#include "ast_build.h"
 }
 
 %code {
-#include "ast_build.h"
 #include <string.h>
 int rd_yylex(RD_YYSTYPE *v, RD_YYLTYPE *l, rd_parse_ctx *c);
 static void rd_yyerror(RD_YYLTYPE *l, rd_parse_ctx *ctx, const char *msg);
@@ -37,6 +40,8 @@ static void rd_yyerror(RD_YYLTYPE *l, rd_parse_ctx *ctx, const char *msg);
     rd_prop *prop;
     rd_given *given;
     rd_titem *titem;
+    rd_decl *decl;
+    rd_item item;
     int op;
 }
 
@@ -67,13 +72,16 @@ static void rd_yyerror(RD_YYLTYPE *l, rd_parse_ctx *ctx, const char *msg);
 %type <str> opt_label opt_text
 %type <expr> expr operand opt_unless
 %type <op> cmpop
-%type <stmt> stmt stmts if_stmt
+%type <stmt> stmt stmts if_stmt seek_arms
 %type <block> block
 %type <option> options
-%type <step> step
-%type <prop> property
 %type <given> given givens
 %type <titem> expectation
+%type <decl> sop_items sector_head sector_items data_head data_items service_head service_items
+%type <decl> fact_open fact_head fact_items actor_items flow_items duty_items pathway_items
+%type <decl> principle_items test_items
+%type <item> sop_item field sector_item data_item fact_type fact_init fact_item actor_item flow_item
+%type <item> duty_item pathway_item step principle_item property test_item
 
 %left OR
 %left AND
@@ -89,8 +97,8 @@ decls
     | decls error                   { if (ctx->skipping) yyclearin; yyerrok; }
     ;
 
-decl: sop | use | directory | translations | sector | data | service | fact | notice | actor
-    | consent | permit | duty | pathway | principle | waive | test ;
+decl: sop | use | directory | translations | sector | data | service | fact | notice | actor | flow
+    | duty | pathway | principle | waive | test ;
 
 name: NAME                          { $$ = R($1, @1); } ;
 names: names_rev                    { $$ = rd_ast_reverse_refs($1); } ;
@@ -102,14 +110,16 @@ opt_label: %empty { $$ = NULL; } | STRING { $$ = $1; } ;
 opt_text: %empty { $$ = NULL; } | STRING { $$ = $1; } ;
 
 /* sop "title" { languages th, my  version "2.1" ... } */
-sop: SOP STRING '{'                 { rd_ast_decl(ctx, RD_D_SOP, NULL, S(@1), S(@1), $2, S(@2)); }
-     sop_items '}' ;
-sop_items: %empty | sop_items sop_item ;
+sop: sop_items '}' ;
+sop_items
+    : SOP STRING '{'                { $$ = rd_ast_decl(ctx, RD_D_SOP, NULL, S(@1), S(@1), $2, S(@2)); }
+    | sop_items sop_item            { $$ = rd_ast_add(ctx, $1, $2); }
+    ;
 sop_item
-    : LANGUAGES names               { rd_ast_add_list(ctx, &ctx->cur->u.sop.languages, $2, "languages"); }
+    : LANGUAGES names               { $$ = rd_ast_item(RD_I_SOP_LANGUAGES, $2, NULL); }
     | field
     ;
-field: NAME STRING                  { rd_ast_field(ctx, $1, S(@1), $2, S(@2)); } ;
+field: NAME STRING                  { $$ = rd_ast_field(ctx, $1, S(@1), $2, S(@2)); } ;
 
 use: USE modpath                    { rd_ast_use(ctx, $2, S(@1)); } ;
 modpath
@@ -119,85 +129,105 @@ modpath
 directory: DIRECTORY STRING         { rd_ast_file_decl(ctx, RD_D_DIRECTORY, $2, S(@1), S(@2)); } ;
 translations: TRANSLATIONS STRING   { rd_ast_file_decl(ctx, RD_D_TRANSLATIONS, $2, S(@1), S(@2)); } ;
 
-sector: SECTOR NAME opt_label       { rd_ast_decl(ctx, RD_D_SECTOR, $2, S(@1), S(@2), $3, S(@3)); }
-        sector_body ;
-sector_body: %empty | '{' sector_attrs '}' ;
-sector_attrs: %empty | sector_attrs ENFORCEMENT { ctx->cur->u.sector.enforcement = 1; } ;
+sector: sector_head | sector_items '}' ;
+sector_head: SECTOR NAME opt_label  { $$ = rd_ast_decl(ctx, RD_D_SECTOR, $2, S(@1), S(@2), $3, S(@3)); } ;
+sector_items
+    : sector_head '{'
+    | sector_items sector_item      { $$ = rd_ast_add(ctx, $1, $2); }
+    ;
+sector_item: ENFORCEMENT            { $$ = rd_ast_item(RD_I_ENFORCEMENT, NULL, NULL); } ;
 
-data: DATA NAME opt_label           { rd_ast_decl(ctx, RD_D_DATA, $2, S(@1), S(@2), $3, S(@3)); }
-      data_body ;
-data_body: %empty | '{' data_attrs '}' ;
-data_attrs: %empty | data_attrs data_attr ;
-data_attr
-    : IDENTIFYING                   { ctx->cur->u.data.identifying = 1; }
-    | PROTECTED                     { ctx->cur->u.data.protected_ = 1; }
-    | REVEALS names                 { rd_ast_add_list(ctx, &ctx->cur->u.data.reveals, $2, "reveals"); }
+data: data_head | data_items '}' ;
+data_head: DATA NAME opt_label      { $$ = rd_ast_decl(ctx, RD_D_DATA, $2, S(@1), S(@2), $3, S(@3)); } ;
+data_items
+    : data_head '{'
+    | data_items data_item          { $$ = rd_ast_add(ctx, $1, $2); }
+    ;
+data_item
+    : IDENTIFYING                   { $$ = rd_ast_item(RD_I_IDENTIFYING, NULL, NULL); }
+    | PROTECTED                     { $$ = rd_ast_item(RD_I_PROTECTED, NULL, NULL); }
+    | REVEALS names                 { $$ = rd_ast_item(RD_I_DATA_REVEALS, $2, NULL); }
     ;
 
-service: SERVICE NAME opt_label     { rd_ast_decl(ctx, RD_D_SERVICE, $2, S(@1), S(@2), $3, S(@3)); }
-         fields_body ;
-fields_body: %empty | '{' fields '}' ;
-fields: %empty | fields field ;
+service: service_head | service_items '}' ;
+service_head: SERVICE NAME opt_label { $$ = rd_ast_decl(ctx, RD_D_SERVICE, $2, S(@1), S(@2), $3, S(@3)); } ;
+service_items
+    : service_head '{'
+    | service_items field           { $$ = rd_ast_add(ctx, $1, $2); }
+    ;
 
-fact: FACT NAME ':'                 { rd_ast_decl(ctx, RD_D_FACT, $2, S(@1), S(@2), NULL, S(@2)); }
-      fact_type fact_init fact_label fact_body ;
+/* fact x: type [= derivation] ["label"] [{ reveals ... }]. Made at its head, like every
+ * declaration, before anything inside it can report a mistake. */
+fact: fact_head | fact_items '}' ;
+fact_open: FACT NAME ':'            { $$ = rd_ast_decl(ctx, RD_D_FACT, $2, S(@1), S(@2), NULL, S(@2)); } ;
+fact_head: fact_open fact_type fact_init opt_label { $$ = rd_ast_fact(ctx, $1, $2, $3, $4, S(@4)); } ;
 fact_type
-    : BOOL                          { ctx->cur->u.fact.type = RD_T_BOOL; }
-    | INT_T                         { ctx->cur->u.fact.type = RD_T_INT; }
-    | ENUM '{' names '}'            { ctx->cur->u.fact.type = RD_T_ENUM; ctx->cur->u.fact.values = $3; }
+    : BOOL                          { $$ = rd_ast_fact_type(RD_T_BOOL, NULL); }
+    | INT_T                         { $$ = rd_ast_fact_type(RD_T_INT, NULL); }
+    | ENUM '{' names '}'            { $$ = rd_ast_fact_type(RD_T_ENUM, $3); }
     ;
 fact_init
-    : %empty
-    | '=' expr                      { ctx->cur->u.fact.derived = $2; }
-    | '=' LUA STRING                { ctx->cur->u.fact.lua = $3; ctx->cur->u.fact.lua_span = S(@3); }
+    : %empty                        { $$ = rd_ast_item(RD_I_NONE, NULL, NULL); }
+    | '=' expr                      { $$ = rd_ast_item_expr(RD_I_FACT_DERIVED, $2); }
+    | '=' LUA STRING                { $$ = rd_ast_item_text(RD_I_FACT_LUA, $3, S(@3)); }
     ;
-fact_label: %empty | STRING         { rd_ast_set_label(ctx, $1, S(@1)); } ;
-fact_body: %empty | '{' fact_attrs '}' ;
-fact_attrs: %empty | fact_attrs REVEALS names { rd_ast_add_list(ctx, &ctx->cur->u.fact.reveals, $3, "reveals"); } ;
+fact_items
+    : fact_head '{'
+    | fact_items fact_item          { $$ = rd_ast_add(ctx, $1, $2); }
+    ;
+fact_item: REVEALS names            { $$ = rd_ast_item(RD_I_FACT_REVEALS, $2, NULL); } ;
 
 notice: NOTICE NAME STRING          { rd_ast_decl(ctx, RD_D_NOTICE, $2, S(@1), S(@2), $3, S(@3)); } ;
 
-actor: ACTOR NAME STRING '{'        { rd_ast_decl(ctx, RD_D_ACTOR, $2, S(@1), S(@2), $3, S(@3)); }
-       actor_items '}' ;
-actor_items: %empty | actor_items actor_item ;
+actor: actor_items '}' ;
+actor_items
+    : ACTOR NAME STRING '{'         { $$ = rd_ast_decl(ctx, RD_D_ACTOR, $2, S(@1), S(@2), $3, S(@3)); }
+    | actor_items actor_item        { $$ = rd_ast_add(ctx, $1, $2); }
+    ;
 actor_item
-    : SECTOR name                   { rd_ast_set_one(ctx, &ctx->cur->u.actor.sector, $2, "sector"); }
-    | SPECIALIST                    { ctx->cur->u.actor.specialist = 1; }
-    | PROVIDES names                { rd_ast_add_list(ctx, &ctx->cur->u.actor.provides, $2, "provides"); }
-    | LANGUAGES names               { rd_ast_add_list(ctx, &ctx->cur->u.actor.languages, $2, "languages"); }
+    : SECTOR name                   { $$ = rd_ast_item(RD_I_SECTOR, $2, NULL); }
+    | SPECIALIST                    { $$ = rd_ast_item(RD_I_SPECIALIST, NULL, NULL); }
+    | PROVIDES names                { $$ = rd_ast_item(RD_I_PROVIDES, $2, NULL); }
+    | LANGUAGES names               { $$ = rd_ast_item(RD_I_ACTOR_LANGUAGES, $2, NULL); }
     | field
     ;
 
-consent: CONSENT NAME STRING '{'    { rd_ast_decl(ctx, RD_D_CONSENT, $2, S(@1), S(@2), $3, S(@3)); }
-         flow_items '}' ;
-permit: PERMIT NAME STRING '{'      { rd_ast_decl(ctx, RD_D_PERMIT, $2, S(@1), S(@2), $3, S(@3)); }
-        flow_items '}' ;
-flow_items: %empty | flow_items flow_item ;
+/* consent and permit */
+flow: flow_items '}' ;
+flow_items
+    : CONSENT NAME STRING '{'       { $$ = rd_ast_decl(ctx, RD_D_CONSENT, $2, S(@1), S(@2), $3, S(@3)); }
+    | PERMIT NAME STRING '{'        { $$ = rd_ast_decl(ctx, RD_D_PERMIT, $2, S(@1), S(@2), $3, S(@3)); }
+    | flow_items flow_item          { $$ = rd_ast_add(ctx, $1, $2); }
+    ;
 flow_item
-    : SHARES datas                  { rd_ast_add_list(ctx, &ctx->cur->u.flow.shares, $2, "shares"); }
-    | WITH targets                  { rd_ast_add_list(ctx, &ctx->cur->u.flow.with, $2, "with"); }
-    | WHEN expr                     { rd_ast_set_when(ctx, &ctx->cur->u.flow.when, $2); }
+    : SHARES datas                  { $$ = rd_ast_item(RD_I_SHARES, $2, NULL); }
+    | WITH targets                  { $$ = rd_ast_item(RD_I_WITH, $2, NULL); }
+    | WHEN expr                     { $$ = rd_ast_item_expr(RD_I_FLOW_WHEN, $2); }
     | field
     ;
 
-duty: DUTY NAME STRING '{'          { rd_ast_decl(ctx, RD_D_DUTY, $2, S(@1), S(@2), $3, S(@3)); }
-      duty_items '}' ;
-duty_items: %empty | duty_items duty_item ;
+duty: duty_items '}' ;
+duty_items
+    : DUTY NAME STRING '{'          { $$ = rd_ast_decl(ctx, RD_D_DUTY, $2, S(@1), S(@2), $3, S(@3)); }
+    | duty_items duty_item          { $$ = rd_ast_add(ctx, $1, $2); }
+    ;
 duty_item
-    : APPLIES TO targets            { rd_ast_add_list(ctx, &ctx->cur->u.duty.applies, $3, "applies to"); }
-    | WHEN expr                     { rd_ast_set_when(ctx, &ctx->cur->u.duty.when, $2); }
-    | REPORTS datas TO targets      { rd_ast_duty_reports(ctx, $2, $4); }
-    | NOTICE name                   { rd_ast_set_one(ctx, &ctx->cur->u.duty.notice, $2, "notice"); }
+    : APPLIES TO targets            { $$ = rd_ast_item(RD_I_APPLIES, $3, NULL); }
+    | WHEN expr                     { $$ = rd_ast_item_expr(RD_I_DUTY_WHEN, $2); }
+    | REPORTS datas TO targets      { $$ = rd_ast_item(RD_I_REPORTS, $2, $4); }
+    | NOTICE name                   { $$ = rd_ast_item(RD_I_NOTICE, $2, NULL); }
     | field
     ;
 
-pathway: PATHWAY NAME STRING '{'    { rd_ast_decl(ctx, RD_D_PATHWAY, $2, S(@1), S(@2), $3, S(@3)); }
-         pathway_items '}' ;
-pathway_items: %empty | pathway_items pathway_item ;
+pathway: pathway_items '}'          { rd_ast_pathway_end($1); } ;
+pathway_items
+    : PATHWAY NAME STRING '{'       { $$ = rd_ast_decl(ctx, RD_D_PATHWAY, $2, S(@1), S(@2), $3, S(@3)); }
+    | pathway_items pathway_item    { $$ = rd_ast_add(ctx, $1, $2); }
+    ;
 pathway_item
-    : ENTRY targets                 { rd_ast_add_list(ctx, &ctx->cur->u.pathway.entry, $2, "entry"); }
-    | START name                    { rd_ast_set_one(ctx, &ctx->cur->u.pathway.start, $2, "start"); }
-    | step                          { rd_ast_add_step(ctx, $1); }
+    : ENTRY targets                 { $$ = rd_ast_item(RD_I_ENTRY, $2, NULL); }
+    | START name                    { $$ = rd_ast_item(RD_I_START, $2, NULL); }
+    | step
     ;
 step: STEP NAME STRING BY name block { $$ = rd_ast_step(ctx, $2, S(@2), $3, $5, $6); } ;
 
@@ -210,8 +240,7 @@ stmt
     : ASK names                     { $$ = rd_ast_stmt(ctx, RD_S_ASK, S(@$), $2, NULL); }
     | INFORM name                   { $$ = rd_ast_stmt(ctx, RD_S_INFORM, S(@$), $2, NULL); }
     | RECORD datas                  { $$ = rd_ast_stmt(ctx, RD_S_RECORD, S(@$), $2, NULL); }
-    | SEEK name '{'                 { $<stmt>$ = rd_ast_stmt(ctx, RD_S_SEEK, S(@1), $2, NULL); }
-      seek_arms '}'                 { $$ = $<stmt>4; }
+    | seek_arms '}'                 { $$ = $1; }
     | REFER target FOR name         { $$ = rd_ast_refer(ctx, S(@$), $2, $4, NULL); }
     | REFER target FOR name SHARING datas { $$ = rd_ast_refer(ctx, S(@$), $2, $4, $6); }
     | SHARE datas WITH targets      { $$ = rd_ast_stmt(ctx, RD_S_SHARE, S(@$), $2, $4); }
@@ -221,9 +250,9 @@ stmt
     | END opt_text                  { $$ = rd_ast_end(ctx, S(@$), $2); }
     ;
 seek_arms
-    : %empty
-    | seek_arms GRANTED block       { rd_ast_seek_arm(ctx, $<stmt>0, 1, $3, S(@2)); }
-    | seek_arms REFUSED block       { rd_ast_seek_arm(ctx, $<stmt>0, 0, $3, S(@2)); }
+    : SEEK name '{'                 { $$ = rd_ast_stmt(ctx, RD_S_SEEK, S(@1), $2, NULL); }
+    | seek_arms GRANTED block       { $$ = rd_ast_seek_arm(ctx, $1, 1, $3, S(@2)); }
+    | seek_arms REFUSED block       { $$ = rd_ast_seek_arm(ctx, $1, 0, $3, S(@2)); }
     ;
 if_stmt
     : IF expr block                 { $$ = rd_ast_if(ctx, S(@1), $2, $3, NULL); }
@@ -235,13 +264,15 @@ options
     | options NAME STRING block     { $$ = rd_ast_push_option(ctx, $1, $2, S(@2), $3, $4); }
     ;
 
-principle: PRINCIPLE NAME STRING '{' { rd_ast_decl(ctx, RD_D_PRINCIPLE, $2, S(@1), S(@2), $3, S(@3)); }
-           principle_items '}' ;
-principle_items: %empty | principle_items principle_item ;
+principle: principle_items '}' ;
+principle_items
+    : PRINCIPLE NAME STRING '{'     { $$ = rd_ast_decl(ctx, RD_D_PRINCIPLE, $2, S(@1), S(@2), $3, S(@3)); }
+    | principle_items principle_item { $$ = rd_ast_add(ctx, $1, $2); }
+    ;
 principle_item
-    : property                      { rd_ast_add_prop(ctx, $1); }
-    | LUA STRING                    { rd_ast_principle_lua(ctx, $2, S(@2)); }
-    | SEVERITY name                 { rd_ast_set_one(ctx, &ctx->cur->u.principle.severity, $2, "severity"); }
+    : property
+    | LUA STRING                    { $$ = rd_ast_item_text(RD_I_PRINCIPLE_LUA, $2, S(@2)); }
+    | SEVERITY name                 { $$ = rd_ast_item(RD_I_SEVERITY, $2, NULL); }
     | field
     ;
 property
@@ -269,19 +300,21 @@ pairs_rev
     | pairs_rev ',' pair            { $$ = rd_ast_push_ref($1, $3); }
     ;
 
-test: TEST STRING '{'               { rd_ast_decl(ctx, RD_D_TEST, NULL, S(@1), S(@1), $2, S(@2)); }
-      test_items '}' ;
-test_items: %empty | test_items test_item ;
+test: test_items '}' ;
+test_items
+    : TEST STRING '{'               { $$ = rd_ast_decl(ctx, RD_D_TEST, NULL, S(@1), S(@1), $2, S(@2)); }
+    | test_items test_item          { $$ = rd_ast_add(ctx, $1, $2); }
+    ;
 test_item
-    : PATHWAY name                  { rd_ast_titem(ctx, RD_TI_PATHWAY, S(@$), $2); }
-    | BY name                       { rd_ast_titem(ctx, RD_TI_BY, S(@$), $2); }
-    | GIVEN givens                  { rd_ast_given(ctx, S(@$), $2); }
-    | DECLINE names                 { rd_ast_titem(ctx, RD_TI_DECLINE, S(@$), $2); }
-    | GRANT names                   { rd_ast_titem(ctx, RD_TI_GRANT, S(@$), $2); }
-    | REFUSE names                  { rd_ast_titem(ctx, RD_TI_REFUSE, S(@$), $2); }
-    | CHOOSE pairs                  { rd_ast_titem(ctx, RD_TI_CHOOSE, S(@$), $2); }
-    | EXPECT expectation            { rd_ast_expect(ctx, S(@$), $2, 0); }
-    | EXPECT NO expectation         { rd_ast_expect(ctx, S(@$), $3, 1); }
+    : PATHWAY name                  { $$ = rd_ast_titem(ctx, RD_TI_PATHWAY, S(@$), $2); }
+    | BY name                       { $$ = rd_ast_titem(ctx, RD_TI_BY, S(@$), $2); }
+    | GIVEN givens                  { $$ = rd_ast_given(ctx, S(@$), $2); }
+    | DECLINE names                 { $$ = rd_ast_titem(ctx, RD_TI_DECLINE, S(@$), $2); }
+    | GRANT names                   { $$ = rd_ast_titem(ctx, RD_TI_GRANT, S(@$), $2); }
+    | REFUSE names                  { $$ = rd_ast_titem(ctx, RD_TI_REFUSE, S(@$), $2); }
+    | CHOOSE pairs                  { $$ = rd_ast_titem(ctx, RD_TI_CHOOSE, S(@$), $2); }
+    | EXPECT expectation            { $$ = rd_ast_expect(S(@$), $2, 0); }
+    | EXPECT NO expectation         { $$ = rd_ast_expect(S(@$), $3, 1); }
     ;
 givens
     : given                         { $$ = $1; }
