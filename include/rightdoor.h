@@ -399,6 +399,8 @@ typedef struct rd_reason {
     const char *failed;  /* a computed fact whose Lua failed, so it counted as unknown, or NULL */
     int ask_again;       /* denied by her consent because its text now shares more, or with more
                             recipients, than when she answered: she must be asked again */
+    const char *notice;  /* denied because the duty requiring the report has a notice she has not
+                            been given yet: this one */
 } rd_reason;
 
 /* May `data` go from actor `from` to actor `to` in case c at time `now`? Denied unless a rule

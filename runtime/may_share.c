@@ -25,6 +25,16 @@ static void reason(const rd_case *c, rd_reason *why, const rd_decl *d, const cha
     }
 }
 
+/* Whether notice `id` was given to her, at `now` or before. */
+static int informed(const rd_case *c, const char *id, long long now)
+{
+    for (size_t i = 0; i < c->nevents; i++) {
+        const rd_event *e = &c->events[i];
+        if (e->kind == RD_EV_INFORM && e->a && !strcmp(e->a, id) && (e->at == RD_TIME_NONE || e->at <= now)) return 1;
+    }
+    return 0;
+}
+
 static rd_decision decide(rd_case *c, const char *data, const char *from, const char *to, long long now, rd_reason *why)
 {
     rd_program *p = c->p;
@@ -74,13 +84,26 @@ static rd_decision decide(rd_case *c, const char *data, const char *from, const 
         if (why) why->break_glass = 1;
         return RD_ALLOW;
     }
-    /* 4. duties that require this report */
+    /* 4. duties that require this report, once she has been told of it (000 "Mandatory
+     * reporting": inform her of the duty before she discloses; a report made before telling her
+     * is a report that must not be made yet) */
+    const rd_decl *untold = NULL;
     for (uint32_t i = 0; i < g->nduties; i++) {
         const rd_decl *dy = g->duties[i];
         if (!rd_flow_duty_covers(g, dy, fa->index, d, r)) continue;
         if (dy->u.duty.when && rd_case_cond(c, dy->u.duty.when) != 1) continue;
+        const rd_decl *nt = dy->u.duty.notice ? dy->u.duty.notice->decl : NULL;
+        if (nt && !informed(c, nt->id, now)) {
+            if (!untold) untold = dy;
+            continue;
+        }
         reason(c, why, dy, "duty", RD_ALLOW, dd->id, ta->id);
         return RD_ALLOW;
+    }
+    if (untold) {
+        reason(c, why, untold, "duty", RD_DENY, dd->id, ta->id);
+        if (why) why->notice = untold->u.duty.notice->decl->id;
+        return RD_DENY;
     }
     if (refused) {
         reason(c, why, refused, "consent", RD_DENY, dd->id, ta->id);
@@ -127,6 +150,9 @@ const char *rd_reason_text(const rd_reason *w, char *buf, size_t size)
         snprintf(buf, size,
                  "allowed without her consent by permit `%s` (%s) while its condition holds: record who, when and why, and tell her afterwards",
                  id, label);
+    else if (!strcmp(k, "duty") && w->decision == RD_DENY)
+        snprintf(buf, size, "denied for now: duty `%s` (%s) requires this report, but she has not been told of it: give "
+                            "notice `%s` first", id, label, w->notice ? w->notice : "");
     else if (!strcmp(k, "duty"))
         snprintf(buf, size, "allowed: duty `%s` (%s) requires this report", id, label);
     else

@@ -358,6 +358,9 @@ static rd_status write_policies(rd_program *p, rd_graph *g, FILE *out)
         in_list(&b, "principal", dy->u.duty.to, "Actor");
         rd_sb_puts(&b, " &&\n  ");
         in_list(&b, "context.from", dy->u.duty.applies, "Actor");
+        /* only once she has been told of the duty (rd_may_share: "denied for now") */
+        if (dy->u.duty.notice && dy->u.duty.notice->decl)
+            rd_sb_printf(&b, " &&\n  context.notices.contains(\"%s\")", dy->u.duty.notice->decl->id);
         cond_line(&b, &x, dy->u.duty.when);
         rd_sb_puts(&b, "\n};\n");
     }
@@ -448,7 +451,7 @@ static rd_status write_schema(rd_graph *g, FILE *out)
         rd_sb_printf(&b, "%s\n      \"%s\"?: %s", first ? "" : ",", f->id, t);
         first = 0;
     }
-    rd_sb_puts(&b, "\n    }\n  }\n};\n");
+    rd_sb_puts(&b, "\n    },\n    \"notices\": Set<String>\n  }\n};\n");
     rd_status st = b.failed ? RD_ERR_NOMEM : fwrite(b.s, 1, b.n, out) == b.n ? RD_OK : RD_ERR_IO;
     free(b.s);
     return st;
@@ -526,6 +529,12 @@ rd_status rd_cedar_write_context(rd_case *c, const char *from, long long now, FI
     }
     json_object_set_new(ctx, "consents", cons);
     json_object_set_new(ctx, "facts", facts);
+    json_t *told = json_array();
+    for (size_t i = 0; told && i < c->nevents; i++) {
+        const rd_event *e = &c->events[i];
+        if (e->kind == RD_EV_INFORM && e->a && (e->at == RD_TIME_NONE || e->at <= now)) json_array_append_new(told, json_string(e->a));
+    }
+    json_object_set_new(ctx, "notices", told ? told : json_array());
     char *s = json_dumps(ctx, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(ctx);
     if (!s) return RD_ERR_NOMEM;

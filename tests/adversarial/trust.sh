@@ -126,4 +126,13 @@ if grep -q "^deny: .*ask her again" "$tmp/out" && grep -q "^seek police_referral
         --now 2024-05-02T10:00:00Z 2>&1 | grep -q "^allow"; then ok; else
     bad "an old grant covers what a newer text of the consent shares"; cat "$tmp/out"; fi
 
+# A report a duty requires is not allowed before she has been told of the duty (000 "Mandatory
+# reporting"; issue 14: may-share allowed it while next asked for the notice first).
+a1=examples/annex1a/annex1a.sop
+printf 'sop: "x"\ncase: "d-1"\nopened_by: vaw_centre\nfacts: { urgent_injuries: true }\n' >"$tmp/duty.yaml"
+q() { ${RUN:-} "$RD" may-share "$a1" "$tmp/duty.yaml" incident_details district_hospital district_police --now 2024-05-01T12:00:00Z 2>&1; }
+if q | grep -q "^deny: .*give notice .hospital_report_duty. first"; then ok; else bad "a duty's report is allowed before her notice"; q; fi
+printf 'events:\n  - { inform: hospital_report_duty, at: "2024-05-01T11:00:00Z" }\n' >>"$tmp/duty.yaml"
+if q | grep -q "^allow: .*duty .injury_report."; then ok; else bad "a duty's report is denied after her notice"; q; fi
+
 finish adversarial-trust

@@ -95,12 +95,19 @@ static verdict oracle(rd_case *c, uint32_t d, uint32_t from, uint32_t r)
             (!pm->u.flow.when || rd_case_cond(c, pm->u.flow.when) == 1))
             return (verdict){RD_ALLOW, "permit", pm};
     }
+    const rd_decl *untold = NULL;
     for (uint32_t i = 0; i < g->nduties; i++) {
         const rd_decl *y = g->duties[i];
-        if (o_actor_in(g, from, y->u.duty.applies) && o_actor_in(g, r, y->u.duty.to) && o_lists(y->u.duty.reports, d) &&
-            (!y->u.duty.when || rd_case_cond(c, y->u.duty.when) == 1))
-            return (verdict){RD_ALLOW, "duty", y};
+        if (!o_actor_in(g, from, y->u.duty.applies) || !o_actor_in(g, r, y->u.duty.to) || !o_lists(y->u.duty.reports, d) ||
+            (y->u.duty.when && rd_case_cond(c, y->u.duty.when) != 1))
+            continue;
+        int told = !y->u.duty.notice;
+        for (size_t e = 0; !told && e < c->nevents; e++)
+            told = c->events[e].kind == RD_EV_INFORM && !strcmp(c->events[e].a, y->u.duty.notice->decl->id);
+        if (told) return (verdict){RD_ALLOW, "duty", y};
+        if (!untold) untold = y;
     }
+    if (untold) return (verdict){RD_DENY, "duty", untold}; /* she must be told of the duty first */
     if (refused) return (verdict){RD_DENY, "consent", refused};
     return (verdict){RD_DENY, "default", NULL};
 }
