@@ -494,15 +494,22 @@ static rd_action_list *run(rd_case *c, long long now, int explain, unsigned char
     for (uint32_t i = 0; i < g->npathways; i++)
         if (g->pathways[i].decl == c->pathway) start = g->pathways[i].start;
     if (!w.failed) walk(&w, start);
-    /* A permit used without telling her afterwards: each use needs a `told` after it, so telling
-     * her about an earlier use does not cover a later one. One action per permit, for its last use. */
+    /* Each use of a permit is told to her on its own: a `told` after it answers the earliest use
+     * of that permit not told yet, so one `told` never clears two uses (a call to the police and one
+     * to the ambulance are two things she must hear about). */
+    unsigned char *told = calloc(c->nevents + 1, 1);
+    if (!told) w.failed = 1;
+    for (size_t k = 0; k < c->nevents && !w.failed; k++) {
+        if (c->events[k].kind != RD_EV_TOLD) continue;
+        for (size_t i = 0; i < k; i++)
+            if (c->events[i].kind == RD_EV_PERMIT && !told[i] && c->events[i].a == c->events[k].a) {
+                told[i] = 1;
+                break;
+            }
+    }
     for (size_t i = 0; i < c->nevents && !w.failed; i++) {
         const rd_event *e = &c->events[i];
-        if (e->kind != RD_EV_PERMIT) continue;
-        int covered = 0;
-        for (size_t k = i + 1; k < c->nevents && !covered; k++)
-            covered = (c->events[k].kind == RD_EV_TOLD || c->events[k].kind == RD_EV_PERMIT) && c->events[k].a == e->a;
-        if (covered) continue;
+        if (e->kind != RD_EV_PERMIT || told[i]) continue;
         const rd_decl *pm = rd_lookup(c->p, RD_D_PERMIT, e->a);
         w.cur = UINT32_MAX;
         act(&w, RD_ACT_TELL_AFTER, e->a,
@@ -531,6 +538,7 @@ static rd_action_list *run(rd_case *c, long long now, int explain, unsigned char
             rd_arena_printf(&l->arena, "computed fact `%s` has no value: %s; it counts as unknown", f->id, c->lua_failed[i]),
             NULL, 0, 0, f->u.fact.lua_span);
     }
+    free(told);
     for (uint32_t i = 0; visited && !w.failed && i < g->nnodes; i++) visited[i] |= w.visited[i];
     free(w.visited);
     free(w.held);

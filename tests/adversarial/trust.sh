@@ -135,4 +135,15 @@ if q | grep -q "^deny: .*give notice .hospital_report_duty. first"; then ok; els
 printf 'events:\n  - { inform: hospital_report_duty, at: "2024-05-01T11:00:00Z" }\n' >>"$tmp/duty.yaml"
 if q | grep -q "^allow: .*duty .injury_report."; then ok; else bad "a duty's report is denied after her notice"; q; fi
 
+# Two uses of a permit are two things she must be told; one `told` answers one use (issue 14).
+cp examples/annex1a/cases/c-0001.yaml "$tmp/glass.yaml"
+${RUN:-} "$RD" case "$a1" "$tmp/glass.yaml" --set emergency=true --permit life_threat_police:location:district_police \
+    --reason "partner outside" --now 2024-05-01T10:00:00Z >/dev/null 2>&1
+${RUN:-} "$RD" case "$a1" "$tmp/glass.yaml" --permit life_threat_police:survivor_name:district_police --reason "to find her" \
+    --now 2024-05-01T10:05:00Z >/dev/null 2>&1
+${RUN:-} "$RD" case "$a1" "$tmp/glass.yaml" --told life_threat_police --now 2024-05-01T12:00:00Z >/dev/null 2>&1
+tell=$(${RUN:-} "$RD" next "$a1" "$tmp/glass.yaml" --now 2024-05-01T12:01:00Z 2>&1 | grep -c "^tell_after")
+if [ "$tell" -eq 1 ] && ${RUN:-} "$RD" next "$a1" "$tmp/glass.yaml" --now 2024-05-01T12:01:00Z 2>&1 | grep -q "survivor_name. was sent"; then ok; else
+    bad "one --told cleared two uses of a permit ($tell left to tell)"; fi
+
 finish adversarial-trust
