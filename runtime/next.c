@@ -200,8 +200,18 @@ static const char *withheld(walker *w, const rd_gnode *node, const char *detail)
         for (uint32_t i = 0; i < node->ndata; i++) {
             rd_reason why;
             const char *d = g->data[node->data[i]]->id, *to = g->actors[node->to[j]]->id;
-            if (rd_may_share(c, d, from, to, w->now, &why) == RD_ALLOW) continue;
             char buf[512];
+            if (rd_may_share(c, d, from, to, w->now, &why) == RD_ALLOW) {
+                /* without her consent: never shown like a consented share */
+                if (why.break_glass)
+                    out = rd_arena_printf(a,
+                                          "%s%sBREAK-GLASS: `%s` to `%s` only under permit `%s` (%s), without her consent: "
+                                          "record the use and why (rightdoor case --permit %s:%s:%s --reason TEXT), and tell "
+                                          "her afterwards",
+                                          out ? out : "", out ? "\n" : "", d, to, why.rule, why.label ? why.label : why.rule,
+                                          why.rule, d, to);
+                continue;
+            }
             out = rd_arena_printf(a, "%s%sDO NOT SEND `%s` to `%s`: %s", out ? out : "", out ? "\n" : "", d, to,
                                   rd_reason_text(&why, buf, sizeof buf));
         }

@@ -146,4 +146,13 @@ tell=$(${RUN:-} "$RD" next "$a1" "$tmp/glass.yaml" --now 2024-05-01T12:01:00Z 2>
 if [ "$tell" -eq 1 ] && ${RUN:-} "$RD" next "$a1" "$tmp/glass.yaml" --now 2024-05-01T12:01:00Z 2>&1 | grep -q "survivor_name. was sent"; then ok; else
     bad "one --told cleared two uses of a permit ($tell left to tell)"; fi
 
+# A share only a permit allows is shown as break-glass, with the permit and the prompt for a reason,
+# never like a consented one (issue 14).
+cp examples/annex1a/cases/c-0001.yaml "$tmp/bg.yaml"
+${RUN:-} "$RD" case "$a1" "$tmp/bg.yaml" --set emergency=true --informed right_to_refuse --informed services_regardless_of_status \
+    --informed emergency_police --now 2024-05-01T10:00:00Z >/dev/null 2>&1
+if ${RUN:-} "$RD" next "$a1" "$tmp/bg.yaml" --now 2024-05-01T10:01:00Z 2>&1 |
+    grep -q "BREAK-GLASS: .location. to .district_police. only under permit .life_threat_police.*--reason"; then ok; else
+    bad "a share under a permit looks like an ordinary one"; fi
+
 finish adversarial-trust
