@@ -279,9 +279,14 @@ static void may_share_denies_unless_a_rule_allows(void **state)
     assert_int_equal(rd_may_share(c, "location", "clinic", "station", t2029, &why), RD_ALLOW);
     assert_string_equal(why.kind, "permit");
     assert_true(why.break_glass);
-    /* a duty, where it applies */
+    /* a duty, where it applies, once she has been told of it */
     assert_int_equal(rd_case_set_fact(c, "violence", "physical", err, sizeof err), RD_OK);
     rd_case_decide(c, "to_police", 0, 0, err, sizeof err);
+    assert_int_equal(rd_may_share(c, "survivor_name", "clinic", "station", t2029, &why), RD_DENY);
+    assert_string_equal(why.kind, "duty");
+    assert_string_equal(why.notice, "duty_notice");
+    assert_int_equal(rd_case_record(c, "inform", "duty_notice", NULL, NULL, t2029 - 60, err, sizeof err), RD_OK);
+    assert_int_equal(rd_may_share(c, "survivor_name", "clinic", "station", t2029 - 61, &why), RD_DENY);
     assert_int_equal(rd_may_share(c, "survivor_name", "clinic", "station", t2029, &why), RD_ALLOW);
     assert_string_equal(why.kind, "duty");
     rd_case_free(c);
