@@ -185,8 +185,8 @@ int rd_case_consent_active(const rd_case *c, uint32_t k, long long now)
 
 /* ---- loading ---------------------------------------------------------------------------------- */
 
-static const char *const case_keys[] = {"sop", "case", "language", "opened_by", "pathway", "facts", "consents",
-                                        "events", NULL};
+static const char *const case_keys[] = {"sop", "sop_fingerprint", "case", "language", "opened_by", "pathway", "facts",
+                                        "consents", "events", NULL};
 static const char *const consent_keys[] = {"granted", "at", "until", "except", "only", "withdrawn", "shared", "to", NULL};
 static const char *const event_keys[] = {"step", "by", "at", "inform", "choose", "refer", "share", "with",
                                          "report", "permit", "reason", "told", "for", "data", NULL};
@@ -492,6 +492,8 @@ static void top_pair(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yaml_n
         c->sop = rd_y_scalar(y, v, "sop");
     } else if (!strcmp(key, "case")) {
         c->id = rd_y_scalar(y, v, "case");
+    } else if (!strcmp(key, "sop_fingerprint")) {
+        c->opened_under = rd_y_scalar(y, v, "sop_fingerprint");
     } else if (!strcmp(key, "language")) {
         c->language = rd_y_name(y, v, "language");
     } else if (!strcmp(key, "opened_by")) {

@@ -53,6 +53,7 @@ struct rd_case {
     rd_graph *g;
     rd_arena arena;
     const char *sop, *id, *language;
+    const char *opened_under; /* the fingerprint of the SOP's text when the case was first saved */
     uint32_t opened_by;       /* actor index */
     const rd_decl *pathway;
     rd_fact_value *facts;     /* by fact index */

@@ -168,6 +168,10 @@ static int write_case(const rd_case *c, FILE *f)
     ev(&e, &x, yaml_document_start_event_initialize(&x, NULL, NULL, NULL, 1));
     map_start(&e, 0);
     if (c->sop) pair(&e, "sop", c->sop, 1);
+    /* which text of the SOP the case was opened under: kept from the first save on */
+    char hash[17];
+    rd_program_hash(c->p, hash);
+    pair(&e, "sop_fingerprint", c->opened_under ? c->opened_under : hash, 1);
     pair(&e, "case", c->id ? c->id : "", 1);
     pair(&e, "language", c->language ? c->language : "", 1);
     pair(&e, "opened_by", g->actors[c->opened_by]->id, 0);

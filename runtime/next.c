@@ -527,6 +527,15 @@ static rd_action_list *run(rd_case *c, long long now, int explain, unsigned char
                     : "tell her what was shared under the permit, with whom, and why",
             pm ? pm->label : NULL, 0, 0, pm ? pm->span : (rd_span){0, 0, 0, 0, 0});
     }
+    /* Opened under another text of the SOP: what she answered then is read as she answered it. */
+    char hash[17];
+    rd_program_hash(c->p, hash);
+    if (c->opened_under && strcmp(c->opened_under, hash) != 0 && !w.failed) {
+        w.cur = UINT32_MAX;
+        act(&w, RD_ACT_TRACE, "", "this case was opened under another text of the SOP: her answers cover what the consents "
+                                  "said when she gave them",
+            NULL, 0, 0, (rd_span){0, 0, 0, 0, 0});
+    }
     /* A grant given to an earlier text of the consent covers what that text said, no more: the
      * rest needs her answer again. */
     for (uint32_t k = 0; !w.failed && k < g->nconsents; k++) {

@@ -125,6 +125,8 @@ if grep -q "^deny: .*ask her again" "$tmp/out" && grep -q "^seek police_referral
     ${RUN:-} "$RD" may-share "$tmp/ver/s.sop" "$tmp/ver/c.yaml" survivor_name narrow_centre narrow_police \
         --now 2024-05-02T10:00:00Z 2>&1 | grep -q "^allow"; then ok; else
     bad "an old grant covers what a newer text of the consent shares"; cat "$tmp/out"; fi
+if grep -q "opened under another text of the SOP" "$tmp/out" && grep -q "^sop_fingerprint: " "$tmp/ver/c.yaml"; then ok; else
+    bad "the case does not say it was opened under another text of the SOP"; fi
 
 # A report a duty requires is not allowed before she has been told of the duty (000 "Mandatory
 # reporting"; issue 14: may-share allowed it while next asked for the notice first).
