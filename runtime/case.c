@@ -743,10 +743,17 @@ int rd_case_consent_changed(const rd_case *c, uint32_t k)
 {
     const rd_consent_value *cv = &c->consents[k];
     const rd_decl *cd = c->g->consents[k];
-    for (uint32_t d = 0; cv->agreed && d < c->g->ndata; d++)
-        if (!cv->agreed[d] && rd_flow_shares(cd, d)) return 1;
-    for (uint32_t a = 0; cv->agreed_to && a < c->g->nactors; a++)
-        if (!cv->agreed_to[a] && rd_flow_actor_in(c->g, a, cd->u.flow.with)) return 1;
+    /* walked from the consent's own lists, which are short: next asks this of every grant */
+    for (const rd_ref *x = cd->u.flow.shares; cv->agreed && x; x = x->next)
+        if (x->decl && !cv->agreed[x->decl->index]) return 1;
+    for (const rd_ref *t = cd->u.flow.with; cv->agreed_to && t; t = t->next) {
+        if (t->tag == RD_REF_NAME && t->decl && !cv->agreed_to[t->decl->index]) return 1;
+        if (t->tag != RD_REF_SECTOR) continue;
+        for (uint32_t a = 0; a < c->g->nactors; a++) {
+            const rd_ref *sec = c->g->actors[a]->u.actor.sector;
+            if (sec && sec->decl == t->decl && !cv->agreed_to[a]) return 1;
+        }
+    }
     return 0;
 }
 

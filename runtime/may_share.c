@@ -119,7 +119,7 @@ rd_decision rd_may_share(rd_case *c, const char *data, const char *from, const c
     rd_decision dec = decide(c, data, from, to, now, why);
     /* A rule whose condition reads a computed fact that failed did not apply for that reason: said
      * with the answer, never hidden in it. */
-    for (uint32_t i = 0; why && i < c->g->nfacts; i++)
+    for (uint32_t i = 0; why && c->lua && i < c->g->nfacts; i++)
         if (c->g->facts[i]->u.fact.lua && c->lua_failed[i] && c->lua_gen[i] == c->gen + 1) {
             why->failed = c->g->facts[i]->id;
             break;

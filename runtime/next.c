@@ -507,9 +507,11 @@ static rd_action_list *run(rd_case *c, long long now, int explain, unsigned char
     /* Each use of a permit is told to her on its own: a `told` after it answers the earliest use
      * of that permit not told yet, so one `told` never clears two uses (a call to the police and one
      * to the ambulance are two things she must hear about). */
-    unsigned char *told = calloc(c->nevents + 1, 1);
-    if (!told) w.failed = 1;
-    for (size_t k = 0; k < c->nevents && !w.failed; k++) {
+    size_t uses = 0;
+    for (size_t i = 0; i < c->nevents; i++) uses += c->events[i].kind == RD_EV_PERMIT;
+    unsigned char *told = uses ? calloc(c->nevents + 1, 1) : NULL;
+    if (uses && !told) w.failed = 1;
+    for (size_t k = 0; uses && k < c->nevents && !w.failed; k++) {
         if (c->events[k].kind != RD_EV_TOLD) continue;
         for (size_t i = 0; i < k; i++)
             if (c->events[i].kind == RD_EV_PERMIT && !told[i] && c->events[i].a == c->events[k].a) {
@@ -517,7 +519,7 @@ static rd_action_list *run(rd_case *c, long long now, int explain, unsigned char
                 break;
             }
     }
-    for (size_t i = 0; i < c->nevents && !w.failed; i++) {
+    for (size_t i = 0; uses && i < c->nevents && !w.failed; i++) {
         const rd_event *e = &c->events[i];
         if (e->kind != RD_EV_PERMIT || told[i]) continue;
         const rd_decl *pm = rd_lookup(c->p, RD_D_PERMIT, e->a);
@@ -529,8 +531,7 @@ static rd_action_list *run(rd_case *c, long long now, int explain, unsigned char
     }
     /* Opened under another text of the SOP: what she answered then is read as she answered it. */
     char hash[17];
-    rd_program_hash(c->p, hash);
-    if (c->opened_under && strcmp(c->opened_under, hash) != 0 && !w.failed) {
+    if (c->opened_under && !w.failed && (rd_program_hash(c->p, hash), strcmp(c->opened_under, hash) != 0)) {
         w.cur = UINT32_MAX;
         act(&w, RD_ACT_TRACE, "", "this case was opened under another text of the SOP: her answers cover what the consents "
                                   "said when she gave them",
@@ -549,7 +550,7 @@ static rd_action_list *run(rd_case *c, long long now, int explain, unsigned char
     }
     /* A computed fact whose Lua failed counts as unknown: say so, so that nobody takes what does not
      * apply because of it for the SOP's intent. */
-    for (uint32_t i = 0; !w.failed && i < g->nfacts; i++) {
+    for (uint32_t i = 0; c->lua && !w.failed && i < g->nfacts; i++) {
         const rd_decl *f = g->facts[i];
         if (!f->u.fact.lua || !c->lua_failed[i] || c->lua_gen[i] != c->gen + 1) continue;
         w.cur = UINT32_MAX;
