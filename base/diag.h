@@ -10,6 +10,12 @@
 /* Past this many stored diagnostics the rest are only counted: random input must not grow memory
  * without bound. */
 #define RD_DIAG_STORE_MAX 1000
+/* Nor past this many bytes of them (messages, lines, paths): a line of 64 KiB would otherwise cost
+ * 64 KiB per diagnostic on it. */
+#define RD_DIAG_MAX_BYTES (16u * 1024u * 1024u)
+/* A source line longer than this is kept only as the window a diagnostic shows (rd_diagnostic's
+ * source_col). */
+#define RD_DIAG_LINE_MAX 1024u
 
 typedef struct rd_diag_item {
     rd_diagnostic pub;
@@ -43,8 +49,8 @@ void rd_diag_set_status(rd_diagnostics *d, rd_status st);
 void rd_diag_set_path(rd_diagnostics *d, rd_sources *src, rd_diagnostic *diag, const rd_span *spans,
                       const char *const *texts, size_t n, const char *citation);
 
-/* Drops the source lines of the diagnostics stored from index `from` on: a case file's lines hold
- * her facts and must not be copied into messages. */
+/* Drops (and wipes) the source lines of the diagnostics stored from index `from` on: a case file's
+ * lines hold her facts and must not be copied into messages. */
 void rd_diag_scrub_lines(rd_diagnostics *d, size_t from);
 
 /* "`a`, `b`, `c`": names for a message, in the arena. */

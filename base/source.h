@@ -6,6 +6,9 @@
 #include <stdint.h>
 
 #define RD_MAX_FILE_SIZE (64u * 1024u * 1024u)
+/* No line of a file may be longer (in bytes): a one-line file of megabytes is no SOP, directory or
+ * case, and every pass that shows or scans a line stays cheap. */
+#define RD_MAX_LINE (64u * 1024u)
 
 typedef struct rd_span {
     uint32_t file;
@@ -20,6 +23,7 @@ typedef struct rd_source {
     size_t len;
     uint32_t *line_starts; /* built on first use by rd_source_line */
     uint32_t nlines;
+    int secret;  /* a case file: her facts; no line of it is ever copied into a diagnostic */
 } rd_source;
 
 typedef struct rd_sources {
@@ -27,7 +31,8 @@ typedef struct rd_sources {
     size_t n, cap;
 } rd_sources;
 
-typedef enum rd_read_status { RD_READ_OK, RD_READ_MISSING, RD_READ_TOO_BIG, RD_READ_NOMEM } rd_read_status;
+/* RD_READ_NOT_REGULAR: a FIFO, a device or a folder, refused unopened (a FIFO would block). */
+typedef enum rd_read_status { RD_READ_OK, RD_READ_MISSING, RD_READ_TOO_BIG, RD_READ_NOT_REGULAR, RD_READ_NOMEM } rd_read_status;
 
 /* Reads a file into the table. *index receives its slot; a file already present (same real path)
  * is not read again and `*fresh` is set to 0. */
@@ -49,5 +54,8 @@ const char *rd_source_line(rd_source *src, uint32_t line, size_t *len);
 /* Checks that text is valid UTF-8 with no NUL byte. Returns 0, or -1 with the 1-based line and
  * column of the first bad byte. */
 int rd_utf8_check(const char *text, size_t len, uint32_t *line, uint32_t *col);
+/* Checks that no line of valid UTF-8 text is longer than RD_MAX_LINE bytes. Returns 0, or -1 with
+ * the 1-based line of the first that is and the column (in code points) where it passes the limit. */
+int rd_line_check(const char *text, size_t len, uint32_t *line, uint32_t *col);
 
 #endif

@@ -286,6 +286,20 @@ static dheight derived_height(rd_program *p, rd_decl *f, rd_map *state, int chai
     return h;
 }
 
+/* Finds and reads the Lua file `rel` that d names, here: a file that cannot be read (missing, a
+ * FIFO that would block, not UTF-8, a line too long) is reported where it is named, and the
+ * runtime and the verifier, which have no diagnostics to report it to, find it read. */
+static void read_lua(rd_program *p, const rd_decl *d, const char *rel, rd_span at, const char *what)
+{
+    int via;
+    uint32_t idx;
+    char *path = rd_find_file(p, d->span.file, rel, &via);
+    if (!path)
+        RD_ERROR(p, "unreadable-file", at, "the path is relative to this file", "cannot find the %s `%s`", what, rel);
+    else
+        rd_load_source(p, path, at, 1, &idx);
+}
+
 static void check_fact(rd_program *p, rd_decl *d)
 {
     if (d->u.fact.type == RD_T_ENUM) {
@@ -306,12 +320,7 @@ static void check_fact(rd_program *p, rd_decl *d)
         else
             check_cond(p, d->u.fact.derived);
     }
-    if (d->u.fact.lua) {
-        int via;
-        if (!rd_find_file(p, d->span.file, d->u.fact.lua, &via))
-            RD_ERROR(p, "unreadable-file", d->u.fact.lua_span, "the path is relative to this file",
-                     "cannot find the Lua file `%s`", d->u.fact.lua);
-    }
+    if (d->u.fact.lua) read_lua(p, d, d->u.fact.lua, d->u.fact.lua_span, "Lua file");
 }
 
 /* The asked facts a condition reads, each once, at most cap of them. */
@@ -565,12 +574,7 @@ static void check_principle(rd_program *p, rd_decl *d)
         RD_ERROR(p, "several-properties", d->u.principle.props->next->span,
                  "write each property as a principle of its own, so each result has one name",
                  "principle `%s` states more than one property", d->id);
-    if (d->u.principle.lua) {
-        int via;
-        if (!rd_find_file(p, d->span.file, d->u.principle.lua, &via))
-            RD_ERROR(p, "unreadable-file", d->u.principle.lua_span, "the path is relative to this file",
-                     "cannot find the Lua check `%s`", d->u.principle.lua);
-    }
+    if (d->u.principle.lua) read_lua(p, d, d->u.principle.lua, d->u.principle.lua_span, "Lua check");
     for (rd_prop *pr = d->u.principle.props; pr; pr = pr->next) check_cond(p, pr->unless);
     if (!rd_field_get(d, "source"))
         RD_WARN(p, "missing-field", d->id_span, "add `source \"...\"` naming the law, policy or guidance it comes from",

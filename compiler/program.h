@@ -52,6 +52,11 @@ char *rd_find_file(rd_program *p, uint32_t from, const char *rel, int *via_searc
 /* Reads a file into the source table: 1 new, 0 already there, -1 unreadable (reported at `at` when
  * has_at, else as an I/O failure of the run). */
 int rd_load_source(rd_program *p, const char *path, rd_span at, int has_at, uint32_t *index);
+/* Why a file could not be read, in words for a message. */
+const char *rd_read_problem(rd_read_status st);
+/* Checks that source `index` is UTF-8 with no line longer than RD_MAX_LINE; when not, reports where
+ * and returns -1. */
+int rd_check_text(rd_program *p, uint32_t index);
 
 /* The program's decision graph, built on the first call (every later pass reads only it); NULL
  * when out of memory, or when the graph is too big (p->graph_too_big says which limit). */

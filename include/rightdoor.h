@@ -46,6 +46,10 @@ typedef struct rd_diagnostic {
     const char *message;
     const char *help;        /* what to do about it, or NULL */
     const char *source_line; /* the text of `line`, without its newline, or NULL */
+    /* 0 or 1: source_line is the whole line. A line longer than 1 KiB is cut to the 100 characters
+     * or so around `col` that a diagnostic shows: "..." marks each end that was cut, and when the
+     * start was, source_col is the column of the character after the "...". */
+    unsigned source_col;
     const struct rd_diagnostic *note; /* a second place it concerns ("first defined here"), or NULL */
     /* For a principle that fails: the shortest path from an entry to the violation, and the
      * principle's source citation (seed passage, law). NULL / 0 otherwise. */
@@ -215,6 +219,7 @@ rd_status rd_diff(rd_program *old, rd_program *new_, FILE *out, int json, size_t
  *         "message": "there is no actor named `police_staton`",
  *         "help": "did you mean `police_station`?" | null,
  *         "source_line": "      refer police_staton for police_protection" | null,
+ *         "source_column": 1 | null,     -- the column source_line starts at (see source_col)
  *         "note": { "file", "line", "column", "end_column", "message" } | null,
  *         "path": [ { "file", "line", "column", "text" }, ... ],  -- [] unless a principle fails
  *         "citation": "000 Annex 3 tip 7; 002 essential 5" | null },
