@@ -388,9 +388,11 @@ typedef enum rd_cedar_part {
     RD_CEDAR_ENTITIES, /* entities.json: sectors, actors (in their sector), data (in what they reveal and their attributes) */
     RD_CEDAR_SCHEMA    /* schema.cedarschema: the entity types and the context of Action::"share" */
 } rd_cedar_part;
-/* Writes one part for program p. Returns RD_OK, RD_ERR_IO (writing failed) or RD_ERR_NOMEM (nothing
- * written then). The program's graph is built if it was not. */
-rd_status rd_cedar_write(rd_program *p, rd_cedar_part part, FILE *out);
+/* Writes one part for program p. Returns RD_OK, RD_ERR_IO (writing failed), RD_ERR_NOMEM (nothing
+ * written then), or RD_ERR_PROGRAM (nothing written) when the policies' conditions, written out in
+ * full (Cedar cannot name a part of one), would pass 16 MiB: the error, at the condition where they
+ * did, is added to d (may be NULL). The program's graph is built if it was not. */
+rd_status rd_cedar_write(rd_program *p, rd_cedar_part part, rd_diagnostics *d, FILE *out);
 /* Writes the context of a may-share question about case c asked at time `now` by actor `from` (not
  * NULL), as one line of JSON: {"from": Actor, "now": seconds, "consents": {ID: {"granted", "except":
  * [Data], "only": [Actor] (when she named them), "until", "withdrawn" (when given)}}, "facts": {ID:
