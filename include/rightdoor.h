@@ -136,7 +136,9 @@ typedef enum rd_doc_format { RD_DOC_MARKDOWN = 0, RD_DOC_HTML = 1 } rd_doc_forma
 typedef struct rd_doc_options {
     rd_doc_format format;
     const char *diagram_svg; /* HTML: the pathway diagram as SVG (Graphviz output), embedded inline; or NULL */
-    const char *diagram_dot; /* HTML: the diagram in DOT, shown when there is no SVG; or NULL */
+    const char *diagram_dot; /* HTML: the diagram in DOT, shown when there is no SVG (Graphviz is not installed); or NULL */
+    const char *diagram_skipped; /* HTML: what stopped Graphviz's `dot` from drawing it ("took more than 10 s, ..."),
+                                  * said in its place instead of either; or NULL */
 } rd_doc_options;
 
 /* `verified`: the diagnostics rd_verify added for p, from which each principle's result is read
