@@ -34,6 +34,10 @@ struct rd_program {
     rd_span graph_limit_at;        /* and where in the SOP the graph grew past it */
     uint64_t hash;                 /* of the SOP's files, taken when compiled (before any case is read) */
     unsigned suggested;            /* "did you mean" searches made; see rd_unknown_name */
+    /* What is left of the Lua budget the program's audit checks share (verifier/audit.c), once the
+     * first has run. */
+    int audits_begun;
+    unsigned long audit_instructions, audit_milliseconds;
 };
 
 /* The unique copy of a name, so later passes may compare names by pointer. */

@@ -4,6 +4,7 @@
  * yet made) or where it ends. A `choose` can leave several branches open. Duties fire where the
  * actor they apply to holds all they report and their condition holds; a report is then due. */
 #include "case.h"
+#include "lua_sandbox.h"
 #include "check.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -200,7 +201,7 @@ static const char *withheld(walker *w, const rd_gnode *node, const char *detail)
         for (uint32_t i = 0; i < node->ndata; i++) {
             rd_reason why;
             const char *d = g->data[node->data[i]]->id, *to = g->actors[node->to[j]]->id;
-            if (rd_may_share(c, d, from, to, w->now, &why) == RD_ALLOW) continue;
+            if (rd_case_share(c, d, from, to, w->now, &why) == RD_ALLOW) continue;
             char buf[512];
             out = rd_arena_printf(a, "%s%sDO NOT SEND `%s` to `%s`: %s", out ? out : "", out ? "\n" : "", d, to,
                                   rd_reason_text(&why, buf, sizeof buf));
@@ -463,8 +464,27 @@ static int rank(rd_action_kind k)
 
 static rd_action_list *run(rd_case *c, long long now, int explain, unsigned char *visited, unsigned char *taken);
 
-rd_action_list *rd_case_next(rd_case *c, long long now) { return run(c, now, 0, NULL, NULL); }
-rd_action_list *rd_case_explain(rd_case *c, long long now) { return run(c, now, 1, NULL, NULL); }
+void rd_case_lua_budget(rd_case *c, unsigned long instructions, unsigned long milliseconds)
+{
+    if (!c || !c->g->nlua) return;
+    if (!c->lua) c->lua = rd_lua_open(NULL);
+    rd_lua_budget(c->lua, instructions, milliseconds);
+}
+
+rd_action_list *rd_case_next(rd_case *c, long long now)
+{
+    rd_case_lua_budget(c, RD_LUA_QUESTION_INSTRUCTIONS, RD_LUA_QUESTION_MILLISECONDS);
+    return run(c, now, 0, NULL, NULL);
+}
+
+rd_action_list *rd_case_explain(rd_case *c, long long now)
+{
+    rd_case_lua_budget(c, RD_LUA_QUESTION_INSTRUCTIONS, RD_LUA_QUESTION_MILLISECONDS);
+    return run(c, now, 1, NULL, NULL);
+}
+
+rd_action_list *rd_case_trace(rd_case *c, long long now) { return run(c, now, 1, NULL, NULL); }
+
 rd_action_list *rd_case_walk(rd_case *c, long long now, unsigned char *visited, unsigned char *taken)
 {
     return run(c, now, 0, visited, taken);
