@@ -118,6 +118,11 @@ test-fuzz-smoke:
 test-regress: rightdoor
 	@sh tests/regress/run.sh
 
+# Hostile inputs made at run time (YAML aliases and nesting, long lines, exponential conditions,
+# Graphviz, Lua, FIFOs): each must get its verdict within its own time and memory limits.
+test-adversarial: rightdoor
+	@RUN="$(RUN)" sh tests/adversarial/run.sh
+
 # `rightdoor case` killed at random moments while saving: the case is always the old or the new one.
 test-crash: rightdoor
 	@sh tests/crash_save.sh
@@ -138,7 +143,7 @@ test-bench: rightdoor $(B)/bench/bench_front $(B)/bench/bench_verify $(B)/bench/
 	@$(B)/bench/bench_front 100 1 >/dev/null && $(B)/bench/bench_verify 100 20 10 5 8 1 10 >/dev/null && \
 	    $(B)/bench/bench_runtime 1000 2 >/dev/null && echo "bench: 3 passed, 0 failed"
 
-test: test-layers test-bench test-unit test-golden test-graph test-doc test-diff test-programs test-tests test-fmt test-cedar test-verify test-spin test-regress test-crash test-oom test-fuzz-smoke
+test: test-layers test-bench test-unit test-golden test-graph test-doc test-diff test-programs test-tests test-fmt test-cedar test-verify test-spin test-regress test-adversarial test-crash test-oom test-fuzz-smoke
 	$(MAKE) test-asan
 
 # Everything again, built with AddressSanitizer and UndefinedBehaviorSanitizer into build-asan/, by clang
@@ -160,6 +165,7 @@ test-unit-asan: $(UNIT_BIN) $(B)/rightdoor $(B)/examples/embed $(B)/tests/gen_so
 	@RIGHTDOOR=$(B)/rightdoor RD_ULIMIT_KB=0 sh tests/violations.sh
 	@RIGHTDOOR=$(B)/rightdoor RD_ULIMIT_KB=0 sh tests/verify_ok.sh
 	@RIGHTDOOR=$(B)/rightdoor sh tests/regress/run.sh
+	@RIGHTDOOR=$(B)/rightdoor sh tests/adversarial/run.sh
 	@SPIN_COUNT=60 RIGHTDOOR=$(B)/rightdoor GEN=$(B)/tests/gen_sop sh tests/spin/run.sh
 
 $(B)/rightdoor: $(B)/librightdoor.a $(CLI_OBJ)
