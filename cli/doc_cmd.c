@@ -89,7 +89,7 @@ int cmd_doc(const char *sop, const rd_options *opt, const char *format, const ch
     char *dot = vst == RD_ERR_NOMEM || fmt != RD_DOC_HTML ? NULL : diagram_dot(p, d);
     char *svg = NULL, why[160];
     size_t svg_len;
-    cli_dot_status ds = dot ? cli_dot_draw(dot, strlen(dot), "svg", &svg, &svg_len, why, sizeof why) : CLI_DOT_MISSING;
+    cli_dot_status ds = dot ? cli_dot_draw(dot, strlen(dot), "svg", 1, &svg, &svg_len, why, sizeof why) : CLI_DOT_MISSING;
     /* The document is what a committee signs and trains with; the drawing only shows what section
      * 5.3 says in words. A diagram Graphviz cannot draw within its limits is left out, and the
      * document says so where it would be, rather than no document at all. */

@@ -30,7 +30,7 @@ static int render(rd_program *p, const rd_diagnostics *d, const char *fmt, int f
     rd_status st = m ? rd_dot_write(p, d, m) : RD_ERR_NOMEM;
     if (m && fclose(m) != 0 && st == RD_OK) st = RD_ERR_NOMEM;
     char why[160];
-    cli_dot_status ds = st == RD_OK ? cli_dot_draw(dot, dot_len, fmt, &pic, &pic_len, why, sizeof why) : CLI_DOT_NOMEM;
+    cli_dot_status ds = st == RD_OK ? cli_dot_draw(dot, dot_len, fmt, 0, &pic, &pic_len, why, sizeof why) : CLI_DOT_NOMEM;
     free(dot);
     int rc = 0;
     if (ds == CLI_DOT_NOMEM) {

@@ -44,9 +44,10 @@ static void lower_limit(int resource, rlim_t want)
     setrlimit(resource, &r);
 }
 
-/* In the child: stdin from `in`, stdout to `out`, stderr to /dev/null, the limits, then `dot`. If
- * exec fails, its errno goes back through `report` (closed on exec, so silence means success). */
-static void run_child(int in, int out, int report, int other_in, int other_out, pid_t parent, char **argv)
+/* In the child: stdin from `in`, stdout to `out`, stderr to /dev/null when quiet, the limits, then
+ * `dot`. If exec fails, its errno goes back through `report` (closed on exec, so silence means
+ * success). */
+static void run_child(int in, int out, int report, int other_in, int other_out, int quiet, pid_t parent, char **argv)
 {
 #ifdef __linux__
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -56,7 +57,7 @@ static void run_child(int in, int out, int report, int other_in, int other_out, 
 #endif
     close(other_in);
     close(other_out);
-    int nul = open("/dev/null", O_WRONLY);
+    int nul = quiet ? open("/dev/null", O_WRONLY) : -1;
     if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || (nul >= 0 && dup2(nul, 2) < 0)) _exit(127);
     close(in);
     close(out);
@@ -80,8 +81,8 @@ static void say(char *why, size_t whylen, const char *fmt, ...)
     va_end(ap);
 }
 
-cli_dot_status cli_dot_draw(const char *dot, size_t len, const char *format, char **out, size_t *out_len, char *why,
-                            size_t whylen)
+cli_dot_status cli_dot_draw(const char *dot, size_t len, const char *format, int quiet, char **out, size_t *out_len,
+                            char *why, size_t whylen)
 {
     *out = NULL;
     *out_len = 0;
@@ -100,7 +101,7 @@ cli_dot_status cli_dot_draw(const char *dot, size_t len, const char *format, cha
     char *argv[] = {"dot", tflag, NULL};
     pid_t parent = getpid();
     pid_t pid = fork();
-    if (pid == 0) run_child(in[0], from[1], report[1], in[1], from[0], parent, argv);
+    if (pid == 0) run_child(in[0], from[1], report[1], in[1], from[0], quiet, parent, argv);
     int fork_errno = errno;
     close_fd(&in[0]);
     close_fd(&from[1]);

@@ -19,10 +19,11 @@ typedef enum cli_dot_status {
 
 /* Draws the DOT document `dot` (len bytes) with `dot -T<format>`, run directly (no shell), fed
  * through a pipe and read back through another, so no file is made that a killed run could leave
- * behind. On CLI_DOT_OK *out (malloc'd, NUL-terminated; the caller frees it) holds the picture and
- * *out_len its length. Otherwise *out is NULL and `why` (may be NULL) says what happened, as the
- * end of a sentence that starts "Graphviz's `dot` " ("failed (exit status 3)"). */
-cli_dot_status cli_dot_draw(const char *dot, size_t len, const char *format, char **out, size_t *out_len, char *why,
-                            size_t whylen);
+ * behind; its own messages go to our standard error, or nowhere when `quiet`. On CLI_DOT_OK *out
+ * (malloc'd, NUL-terminated; the caller frees it) holds the picture and *out_len its length.
+ * Otherwise *out is NULL and `why` (may be NULL) says what happened, as the end of a sentence that
+ * starts "Graphviz's `dot` " ("failed (exit status 3)"). */
+cli_dot_status cli_dot_draw(const char *dot, size_t len, const char *format, int quiet, char **out, size_t *out_len,
+                            char *why, size_t whylen);
 
 #endif
