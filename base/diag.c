@@ -83,8 +83,8 @@ static void fill_place(rd_diagnostics *d, rd_sources *src, rd_diagnostic *out, r
         out->source_line = rd_arena_strndup(&d->arena, l, len);
         return;
     }
-    /* Only what is shown is kept: a thousand diagnostics on a line of 64 KiB would otherwise
-     * hold 64 MiB. */
+    /* Only what is shown is kept: a thousand diagnostics on a line of 128 KiB would otherwise
+     * hold 128 MiB. */
     unsigned first;
     size_t b0, b1;
     int more;

@@ -10,8 +10,8 @@
 /* Past this many stored diagnostics the rest are only counted: random input must not grow memory
  * without bound. */
 #define RD_DIAG_STORE_MAX 1000
-/* Nor past this many bytes of them (messages, lines, paths): a line of 64 KiB would otherwise cost
- * 64 KiB per diagnostic on it. */
+/* Nor past this many bytes of them (messages, lines, paths): a line of 128 KiB would otherwise cost
+ * 128 KiB per diagnostic on it. */
 #define RD_DIAG_MAX_BYTES (16u * 1024u * 1024u)
 /* A source line longer than this is kept only as the window a diagnostic shows (rd_diagnostic's
  * source_col). */

@@ -6,9 +6,10 @@
 #include <stdint.h>
 
 #define RD_MAX_FILE_SIZE (64u * 1024u * 1024u)
-/* No line of a file may be longer (in bytes): a one-line file of megabytes is no SOP, directory or
- * case, and every pass that shows or scans a line stays cheap. */
-#define RD_MAX_LINE (64u * 1024u)
+/* No line of a file read from disk may be longer (in bytes): a one-line file of megabytes is no
+ * SOP, directory or case, and every pass that shows or scans a line stays cheap. Twice the longest
+ * text (RD_MAX_STRING), so that any text the language takes fits on one line. */
+#define RD_MAX_LINE (128u * 1024u)
 
 typedef struct rd_span {
     uint32_t file;

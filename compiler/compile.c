@@ -73,7 +73,13 @@ static rd_program *compile(const rd_options *opt, rd_diagnostics **diags, const 
     if (text) {
         ready = rd_sources_add_text(&p->sources, path, text, len, &root) == 0;
         if (!ready) p->arena.failed = 1;
-        if (ready && rd_check_text(p, root) != 0) ready = 0;
+        uint32_t line, col;
+        if (ready && rd_utf8_check(text, len, &line, &col) != 0) {
+            rd_span sp = {root, line, col, line, col};
+            RD_ERROR(p, "encoding", sp, "save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)",
+                     "this file is not valid UTF-8 text: the byte here is not part of any character");
+            ready = 0;
+        }
     } else {
         ready = rd_load_source(p, path, none, 0, &root) == 1;
     }

@@ -4,7 +4,6 @@
  * yet made) or where it ends. A `choose` can leave several branches open. Duties fire where the
  * actor they apply to holds all they report and their condition holds; a report is then due. */
 #include "case.h"
-#include "lua_sandbox.h"
 #include "check.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -463,13 +462,6 @@ static int rank(rd_action_kind k)
 }
 
 static rd_action_list *run(rd_case *c, long long now, int explain, unsigned char *visited, unsigned char *taken);
-
-void rd_case_lua_budget(rd_case *c, unsigned long instructions, unsigned long milliseconds)
-{
-    if (!c || !c->g->nlua) return;
-    if (!c->lua) c->lua = rd_lua_open(NULL);
-    rd_lua_budget(c->lua, instructions, milliseconds);
-}
 
 rd_action_list *rd_case_next(rd_case *c, long long now)
 {
