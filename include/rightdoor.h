@@ -375,7 +375,10 @@ typedef struct rd_reason {
 /* May `data` go from actor `from` to actor `to` in case c at time `now`? Denied unless a rule
  * allows it: `never ... reaches` principles deny whatever any consent says; a consent applies as
  * she gave it (narrowed, time-limited, withdrawn); a permit only while its condition holds; a duty
- * only where it applies. Unknown names are denied, with the reason saying so. Does not allocate. */
+ * only where it applies. Unknown names are denied, with the reason saying so. Does not allocate (except
+ * that, for an SOP with facts computed by Lua, the first question about a case opens its sandbox).
+ * rd_case_next, rd_case_explain and rd_may_share each give the Lua calls they make one budget
+ * together (docs/syntax.md, "Limits"). */
 rd_decision rd_may_share(rd_case *c, const char *data, const char *from, const char *to, long long now, rd_reason *why);
 
 /* ---- Cedar -----------------------------------------------------------------------------------
