@@ -76,8 +76,8 @@ int rd_case_add_event(rd_case *c, rd_event ev);
  * a form it understands. */
 int rd_always_open(const char *hours);
 
-/* What the Lua calls of one question may spend together (rd_case_next, rd_case_explain and
- * rd_may_share each start a budget), and of one whole run of a program's tests (rd_testrun): one
+/* What the Lua calls of one question may spend together (rd_case_next, rd_case_explain,
+ * rd_may_share and rd_cedar_write_context each start a budget), and of one whole run of a program's tests (rd_testrun): one
  * call alone may take 1,000,000 instructions and 1 s (lua_sandbox.h). */
 #define RD_LUA_QUESTION_INSTRUCTIONS 4000000ul
 #define RD_LUA_QUESTION_MILLISECONDS 2000ul

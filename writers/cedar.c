@@ -523,6 +523,7 @@ static json_t *names(const unsigned char *set, const rd_decl **decls, uint32_t n
 
 rd_status rd_cedar_write_context(rd_case *c, const char *from, long long now, FILE *out)
 {
+    rd_case_lua_budget(c, RD_LUA_QUESTION_INSTRUCTIONS, RD_LUA_QUESTION_MILLISECONDS); /* it asks the Lua facts */
     rd_graph *g = c->g;
     json_t *ctx = json_object(), *cons = json_object(), *facts = json_object();
     if (!ctx || !cons || !facts) {
