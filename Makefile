@@ -16,9 +16,10 @@ B ?= build
 LIB_SRC := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
 GEN_SRC := $(B)/lexer.c $(B)/parser.c
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/lexer.o $(B)/parser.o
-CLI_OBJ := $(B)/cli/main.o $(B)/cli/case_cmd.o $(B)/cli/run_cmd.o $(B)/cli/graph_cmd.o $(B)/cli/doc_cmd.o $(B)/cli/diff_cmd.o $(B)/cli/fmt_cmd.o $(B)/cli/cedar_cmd.o
+CLI_OBJ := $(B)/cli/main.o $(B)/cli/case_cmd.o $(B)/cli/run_cmd.o $(B)/cli/graph_cmd.o $(B)/cli/doc_cmd.o $(B)/cli/diff_cmd.o $(B)/cli/fmt_cmd.o $(B)/cli/cedar_cmd.o \
+           $(B)/cli/graphviz.o
 
-.PHONY: all test-layers test-bench fuzz test-fuzz-smoke test test-unit test-golden test-graph test-doc test-diff test-tests test-fmt test-cedar test-verify test-spin test-regress test-case-store test-trust test-crash test-oom test-asan test-valgrind bench clean deps
+.PHONY: all test-layers test-bench fuzz test-fuzz-smoke test test-unit test-golden test-graph test-doc test-diff test-tests test-fmt test-cedar test-verify test-spin test-regress test-case-store test-trust test-adversarial test-crash test-oom test-asan test-valgrind bench clean deps
 all: rightdoor
 
 rightdoor: $(B)/librightdoor.a $(CLI_OBJ)
@@ -137,6 +138,11 @@ test-case-store: rightdoor
 test-trust: rightdoor
 	@RUN="$(RUN)" sh tests/adversarial/trust.sh
 
+# Hostile inputs made at run time (YAML aliases and nesting, long lines, exponential conditions,
+# Graphviz, Lua, FIFOs): each must get its verdict within its own time and memory limits.
+test-adversarial: rightdoor
+	@RUN="$(RUN)" sh tests/adversarial/run.sh
+
 # `rightdoor case` killed at random moments while saving: the case is always the old or the new one.
 test-crash: rightdoor
 	@sh tests/crash_save.sh
@@ -158,7 +164,7 @@ test-bench: rightdoor $(B)/bench/bench_front $(B)/bench/bench_verify $(B)/bench/
 	@$(B)/bench/bench_front 100 1 >/dev/null && $(B)/bench/bench_verify 100 20 10 5 8 1 10 >/dev/null && \
 	    $(B)/bench/bench_runtime 1000 2 >/dev/null && echo "bench: 3 passed, 0 failed"
 
-test: test-layers test-bench test-unit test-golden test-graph test-doc test-diff $(CLI_TARGETS) test-tests test-fmt test-cedar test-verify test-spin test-regress test-case-store test-trust test-crash test-oom test-fuzz-smoke
+test: test-layers test-bench test-unit test-golden test-graph test-doc test-diff $(CLI_TARGETS) test-tests test-fmt test-cedar test-verify test-spin test-regress test-case-store test-trust test-adversarial test-crash test-oom test-fuzz-smoke
 	$(MAKE) test-asan
 
 # Everything again, built with AddressSanitizer and UndefinedBehaviorSanitizer into build-asan/, by clang
@@ -184,6 +190,7 @@ test-unit-asan: $(UNIT_BIN) $(B)/rightdoor $(B)/examples/embed $(B)/tests/gen_so
 	@RIGHTDOOR=$(B)/rightdoor sh tests/regress/run.sh
 	@RIGHTDOOR=$(B)/rightdoor ROUNDS=40 sh tests/case_store.sh
 	@RIGHTDOOR=$(B)/rightdoor sh tests/adversarial/trust.sh
+	@RIGHTDOOR=$(B)/rightdoor sh tests/adversarial/run.sh
 	@SPIN_COUNT=60 RIGHTDOOR=$(B)/rightdoor GEN=$(B)/tests/gen_sop sh tests/spin/run.sh
 
 $(B)/rightdoor: $(B)/librightdoor.a $(CLI_OBJ)

@@ -40,6 +40,35 @@ void rd_diag_set_status(rd_diagnostics *d, rd_status st)
     if (st > d->status) d->status = st;
 }
 
+/* Byte offset of the 1-based code point `cp` in the n bytes at s (or of their end). */
+static size_t cp_offset(const char *s, size_t n, unsigned cp)
+{
+    size_t i = 0;
+    unsigned seen = 0;
+    for (; i < n; i++) {
+        if (((unsigned char)s[i] & 0xC0) != 0x80) {
+            if (++seen == cp) return i;
+        }
+    }
+    return i;
+}
+
+/* Lines longer than this are shown as a window around the caret. */
+#define RD_SHOWN_COLS 100u
+
+/* The part of the line s (n bytes) shown around column col: from column *first, the bytes
+ * [*b0, *b1), and whether the line goes on after them. */
+static void window(const char *s, size_t n, unsigned col, unsigned *first, size_t *b0, size_t *b1, int *more)
+{
+    unsigned total = 0;
+    for (size_t i = 0; i < n; i++) total += ((unsigned char)s[i] & 0xC0) != 0x80;
+    *first = total > RD_SHOWN_COLS && col > RD_SHOWN_COLS / 2 ? col - RD_SHOWN_COLS / 2 : 1;
+    unsigned last = *first + RD_SHOWN_COLS - 1;
+    *b0 = cp_offset(s, n, *first);
+    *b1 = cp_offset(s, n, last + 1);
+    *more = total > last;
+}
+
 static void fill_place(rd_diagnostics *d, rd_sources *src, rd_diagnostic *out, rd_span span)
 {
     if (!src || span.file >= src->n) return;
@@ -50,14 +79,27 @@ static void fill_place(rd_diagnostics *d, rd_sources *src, rd_diagnostic *out, r
     out->end_col = span.end_line == span.line && span.end_col >= span.col ? span.end_col : span.col;
     size_t len;
     const char *l = span.line && !s->private_ ? rd_source_line(s, span.line, &len) : NULL;
-    if (l) out->source_line = rd_arena_strndup(&d->arena, l, len);
+    if (!l) return;
+    if (len <= RD_DIAG_LINE_MAX) {
+        out->source_line = rd_arena_strndup(&d->arena, l, len);
+        return;
+    }
+    /* Only what is shown is kept: a thousand diagnostics on a line of 128 KiB would otherwise
+     * hold 128 MiB. */
+    unsigned first;
+    size_t b0, b1;
+    int more;
+    window(l, len, span.col, &first, &b0, &b1, &more);
+    out->source_line = rd_arena_printf(&d->arena, "%s%.*s%s", first > 1 ? "..." : "", (int)(b1 - b0), l + b0,
+                                       more ? "..." : "");
+    out->source_col = first;
 }
 
 static rd_diag_item *new_item(rd_diagnostics *d, rd_severity sev)
 {
     d->counts[sev]++;
     if (sev == RD_SEV_ERROR) rd_diag_set_status(d, RD_ERR_PROGRAM);
-    if (d->n >= RD_DIAG_STORE_MAX) return NULL;
+    if (d->n >= RD_DIAG_STORE_MAX || d->arena.used >= RD_DIAG_MAX_BYTES) return NULL;
     if (d->n == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 16;
         rd_diag_item **v = realloc(d->v, cap * sizeof *v);
@@ -191,19 +233,6 @@ const char *rd_did_you_mean(const char *word, const char *const *candidates, siz
     return best;
 }
 
-/* Byte offset of the 1-based code point `cp` in s (or of its end). */
-static size_t cp_offset(const char *s, unsigned cp)
-{
-    size_t i = 0;
-    unsigned seen = 0;
-    for (; s[i]; i++) {
-        if (((unsigned char)s[i] & 0xC0) != 0x80) {
-            if (++seen == cp) return i;
-        }
-    }
-    return i;
-}
-
 /* Writes n bytes of s (all of it when n is SIZE_MAX) with every control character shown as `?` and
  * a tab as a space: whatever a file or a name holds, it never drives the terminal. One code point
  * stands for one, so the caret under a line still points where it should. */
@@ -236,9 +265,6 @@ static void put_visible(FILE *out, const char *s, size_t n)
 
 static void put_text(FILE *out, const char *s) { put_visible(out, s, SIZE_MAX); }
 
-/* Lines longer than this are shown as a window around the caret. */
-#define RD_SHOWN_COLS 100u
-
 static void print_one(FILE *out, const rd_diagnostic *g)
 {
     static const char *const sev[] = {"error", "warning", "note"};
@@ -257,15 +283,22 @@ static void print_one(FILE *out, const rd_diagnostic *g)
     if (g->source_line) {
         char num[16];
         int w = snprintf(num, sizeof num, "%u", g->line);
-        unsigned first = 1, col = g->col, end = g->end_col;
-        unsigned total = 0;
-        for (const char *q = g->source_line; *q; q++) total += ((unsigned char)*q & 0xC0) != 0x80;
-        if (total > RD_SHOWN_COLS && col > RD_SHOWN_COLS / 2) first = col - RD_SHOWN_COLS / 2;
+        unsigned first, col = g->col, end = g->end_col;
+        size_t b0, b1, n = strlen(g->source_line);
+        int more, cut = g->source_col > 1;
+        /* A line fill_place cut is the window already, with its "..." marks. */
+        if (cut) {
+            first = g->source_col;
+            b0 = 0;
+            b1 = n;
+            more = 0;
+        } else {
+            window(g->source_line, n, col, &first, &b0, &b1, &more);
+        }
         unsigned last = first + RD_SHOWN_COLS - 1;
-        size_t b0 = cp_offset(g->source_line, first), b1 = cp_offset(g->source_line, last + 1);
-        fprintf(out, " %s | %s", num, first > 1 ? "..." : "");
+        fprintf(out, " %s | %s", num, first > 1 && !cut ? "..." : "");
         put_visible(out, g->source_line + b0, b1 - b0);
-        fprintf(out, "%s\n", total > last ? "..." : "");
+        fprintf(out, "%s\n", more ? "..." : "");
         fprintf(out, " %*s | %s", w, "", first > 1 ? "   " : "");
         for (unsigned i = first; i < col; i++) fputc(' ', out);
         fputc('^', out);
@@ -321,7 +354,7 @@ void rd_diagnostics_print(const rd_diagnostics *d, FILE *out, unsigned max_error
 void rd_diag_set_path(rd_diagnostics *d, rd_sources *src, rd_diagnostic *diag, const rd_span *spans,
                       const char *const *texts, size_t n, const char *citation)
 {
-    if (!diag) return;
+    if (!diag || d->arena.used >= RD_DIAG_MAX_BYTES) return;
     rd_path_step *steps = n ? rd_arena_alloc(&d->arena, n * sizeof *steps) : NULL;
     if (n && !steps) return;
     for (size_t i = 0; i < n; i++) {

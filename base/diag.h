@@ -10,6 +10,12 @@
 /* Past this many stored diagnostics the rest are only counted: random input must not grow memory
  * without bound. */
 #define RD_DIAG_STORE_MAX 1000
+/* Nor past this many bytes of them (messages, lines, paths): a line of 128 KiB would otherwise cost
+ * 128 KiB per diagnostic on it. */
+#define RD_DIAG_MAX_BYTES (16u * 1024u * 1024u)
+/* A source line longer than this is kept only as the window a diagnostic shows (rd_diagnostic's
+ * source_col). */
+#define RD_DIAG_LINE_MAX 1024u
 
 typedef struct rd_diag_item {
     rd_diagnostic pub;

@@ -176,6 +176,7 @@ static json_t *json_diag(const rd_diagnostic *g)
     bad |= set(o, "message", jstr(g->message));
     bad |= set(o, "help", jstr(g->help));
     bad |= set(o, "source_line", jstr(g->source_line));
+    bad |= set(o, "source_column", jpos(g->source_line ? (g->source_col > 1 ? g->source_col : 1) : 0));
     bad |= set(o, "note", json_note(g->note));
     bad |= set(o, "path", json_path(g));
     bad |= set(o, "citation", jstr(g->citation));

@@ -1,11 +1,12 @@
 /* Loading source files and mapping positions back to lines for diagnostics. */
 #include "source.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static int reserve(rd_sources *s)
 {
@@ -31,6 +32,42 @@ static int push(rd_sources *s, char *path, char *real, char *text, size_t len, u
     return 0;
 }
 
+/* Reads the regular file at path into a new NUL-terminated buffer. A FIFO, a device or a folder is
+ * refused before it is opened, and the open itself cannot block (O_NONBLOCK), in case the file was
+ * swapped for a FIFO in between: reading one would wait for a writer that may never come. */
+static rd_read_status read_regular(const char *path, char **text_out, size_t *len_out)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) return errno == ENOMEM ? RD_READ_NOMEM : RD_READ_MISSING;
+    if (!S_ISREG(st.st_mode)) return RD_READ_NOT_REGULAR;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) return errno == ENOMEM ? RD_READ_NOMEM : RD_READ_MISSING;
+    rd_read_status rs = RD_READ_OK;
+    if (fstat(fd, &st) != 0) rs = RD_READ_MISSING;
+    else if (!S_ISREG(st.st_mode)) rs = RD_READ_NOT_REGULAR;
+    else if ((unsigned long long)st.st_size > RD_MAX_FILE_SIZE) rs = RD_READ_TOO_BIG;
+    size_t want = rs == RD_READ_OK ? (size_t)st.st_size : 0, got = 0;
+    char *text = rs == RD_READ_OK ? malloc(want + 1) : NULL;
+    if (rs == RD_READ_OK && !text) rs = RD_READ_NOMEM;
+    /* A file that shrinks while it is read ends where the reading does. */
+    while (rs == RD_READ_OK && got < want) {
+        ssize_t k = read(fd, text + got, want - got);
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0) rs = RD_READ_MISSING;
+        if (k <= 0) break;
+        got += (size_t)k;
+    }
+    close(fd);
+    if (rs != RD_READ_OK) {
+        free(text);
+        return rs;
+    }
+    text[got] = '\0';
+    *text_out = text;
+    *len_out = got;
+    return RD_READ_OK;
+}
+
 rd_read_status rd_sources_load(rd_sources *s, const char *path, uint32_t *index, int *fresh)
 {
     *fresh = 0;
@@ -43,37 +80,15 @@ rd_read_status rd_sources_load(rd_sources *s, const char *path, uint32_t *index,
             return RD_READ_OK;
         }
     }
-    struct stat st;
-    FILE *f = fopen(real, "rb");
-    int nomem = !f && errno == ENOMEM; /* out of memory is not a missing file */
-    if (!f || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        if (f) fclose(f);
-        free(real);
-        return nomem ? RD_READ_NOMEM : RD_READ_MISSING;
-    }
-    if ((unsigned long long)st.st_size > RD_MAX_FILE_SIZE) {
-        fclose(f);
-        free(real);
-        return RD_READ_TOO_BIG;
-    }
-    size_t len = (size_t)st.st_size;
-    char *text = malloc(len + 1);
-    char *p = strdup(path);
-    if (!text || !p) {
-        fclose(f);
+    char *text = NULL, *p = NULL;
+    size_t len = 0;
+    rd_read_status rs = read_regular(real, &text, &len);
+    if (rs == RD_READ_OK && (!(p = strdup(path)) || push(s, p, real, text, len, index) != 0)) rs = RD_READ_NOMEM;
+    if (rs != RD_READ_OK) {
         free(text);
         free(p);
         free(real);
-        return RD_READ_NOMEM;
-    }
-    size_t got = fread(text, 1, len, f);
-    fclose(f);
-    text[got] = '\0';
-    if (push(s, p, real, text, got, index) != 0) {
-        free(text);
-        free(p);
-        free(real);
-        return RD_READ_NOMEM;
+        return rs;
     }
     *fresh = 1;
     return RD_READ_OK;
@@ -207,32 +222,36 @@ int rd_is_control(unsigned c)
            (c >= 0x2066 && c <= 0x2069);
 }
 
+int rd_line_check(const char *text, size_t len, uint32_t *line, uint32_t *col)
+{
+    const char *p = text, *end = text + len;
+    for (uint32_t ln = 1; p < end; ln++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *stop = nl ? nl : end;
+        if ((size_t)(stop - p) > RD_MAX_LINE) {
+            uint32_t cl = 1;
+            for (const char *q = p; q < p + RD_MAX_LINE; q++) cl += ((unsigned char)*q & 0xC0) != 0x80;
+            *line = ln;
+            *col = cl;
+            return -1;
+        }
+        p = stop + 1;
+    }
+    return 0;
+}
+
 rd_read_status rd_sources_reload(rd_sources *s, uint32_t index)
 {
     rd_source *src = &s->v[index];
     if (!src->real) return RD_READ_MISSING;
-    FILE *f = fopen(src->real, "rb");
-    struct stat st;
-    if (!f || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        if (f) fclose(f);
-        return RD_READ_MISSING;
-    }
-    if ((unsigned long long)st.st_size > RD_MAX_FILE_SIZE) {
-        fclose(f);
-        return RD_READ_TOO_BIG;
-    }
-    char *text = malloc((size_t)st.st_size + 1);
-    if (!text) {
-        fclose(f);
-        return RD_READ_NOMEM;
-    }
-    size_t got = fread(text, 1, (size_t)st.st_size, f);
-    fclose(f);
-    text[got] = '\0';
+    char *text;
+    size_t len;
+    rd_read_status rs = read_regular(src->real, &text, &len);
+    if (rs != RD_READ_OK) return rs;
     free(src->text);
     free(src->line_starts);
     src->text = text;
-    src->len = got;
+    src->len = len;
     src->line_starts = NULL;
     src->nlines = 0;
     return RD_READ_OK;

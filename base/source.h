@@ -6,6 +6,10 @@
 #include <stdint.h>
 
 #define RD_MAX_FILE_SIZE (64u * 1024u * 1024u)
+/* No line of a file read from disk may be longer (in bytes): a one-line file of megabytes is no
+ * SOP, directory or case, and every pass that shows or scans a line stays cheap. Twice the longest
+ * text (RD_MAX_STRING), so that any text the language takes fits on one line. */
+#define RD_MAX_LINE (128u * 1024u)
 
 typedef struct rd_span {
     uint32_t file;
@@ -28,7 +32,8 @@ typedef struct rd_sources {
     size_t n, cap;
 } rd_sources;
 
-typedef enum rd_read_status { RD_READ_OK, RD_READ_MISSING, RD_READ_TOO_BIG, RD_READ_NOMEM } rd_read_status;
+/* RD_READ_NOT_REGULAR: a FIFO, a device or a folder, refused unopened (a FIFO would block). */
+typedef enum rd_read_status { RD_READ_OK, RD_READ_MISSING, RD_READ_TOO_BIG, RD_READ_NOT_REGULAR, RD_READ_NOMEM } rd_read_status;
 
 /* Reads a file into the table. *index receives its slot; a file already present (same real path)
  * is not read again and `*fresh` is set to 0. */
@@ -53,5 +58,8 @@ int rd_utf8_check(const char *text, size_t len, uint32_t *line, uint32_t *col);
 /* Whether code point c is a control character no text of the project may hold (tab and line ends
  * may). */
 int rd_is_control(unsigned c);
+/* Checks that no line of valid UTF-8 text is longer than RD_MAX_LINE bytes. Returns 0, or -1 with
+ * the 1-based line of the first that is and the column (in code points) where it passes the limit. */
+int rd_line_check(const char *text, size_t len, uint32_t *line, uint32_t *col);
 
 #endif

@@ -14,6 +14,7 @@
 
 typedef struct what {
     rd_program *p;
+    rd_diagnostics *d;
     rd_case *c;
     const char *from;
     long long now;
@@ -33,7 +34,7 @@ static rd_status write_one(const char *dir, const char *name, const what *w)
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (f) {
         st = w->part < 0 ? rd_cedar_write_context(w->c, w->from, w->now, f)
-                         : rd_cedar_write(w->p, (rd_cedar_part)w->part, f);
+                         : rd_cedar_write(w->p, (rd_cedar_part)w->part, w->d, f);
         if (st == RD_OK && (fflush(f) != 0 || fsync(fileno(f)) != 0)) st = RD_ERR_IO;
         if (fclose(f) != 0 && st == RD_OK) st = RD_ERR_IO;
         if (st == RD_OK && rename(tmp, path) != 0) st = RD_ERR_IO;
@@ -42,7 +43,9 @@ static rd_status write_one(const char *dir, const char *name, const what *w)
         close(fd);
         unlink(tmp);
     }
-    if (st != RD_OK)
+    if (st == RD_ERR_PROGRAM)
+        rd_diagnostics_print(w->d, stderr, 0);
+    else if (st != RD_OK)
         fprintf(stderr, "rightdoor: could not write `%s`%s%s\n", path, st == RD_ERR_NOMEM ? ": out of memory" : errno ? ": " : "",
                 st == RD_ERR_NOMEM || !errno ? "" : strerror(errno));
     free(path);
@@ -86,7 +89,7 @@ int cmd_cedar(const char *sop, const char *case_path, const char *from, const ch
     };
     for (size_t i = 0; i < sizeof files / sizeof *files && !rc; i++) {
         if (files[i].part < 0 && !c) continue;
-        what w = {p, c, from, now, files[i].part};
+        what w = {p, d, c, from, now, files[i].part};
         errno = 0;
         rc = cli_exit_code(write_one(out_dir, files[i].name, &w));
     }

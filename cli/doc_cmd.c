@@ -7,17 +7,13 @@
 #define _DEFAULT_SOURCE /* mkstemp, fsync, open_memstream */
 #include "doc_cmd.h"
 #include "common.h"
+#include "graphviz.h"
 #include <errno.h>
-#include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-extern char **environ;
 
 /* The format asked for: --format wins, then the extension of -o. -1 when neither says. */
 static int pick_format(const char *format, const char *out_path)
@@ -72,61 +68,6 @@ static char *diagram_dot(rd_program *p, const rd_diagnostics *d)
     return buf;
 }
 
-/* The diagram drawn as SVG by Graphviz (`dot -Tsvg`, run directly, no shell), or NULL when
- * Graphviz is not installed or fails: the document then shows the DOT text and says how to draw
- * it. The DOT goes through a private temporary file, so that `dot` and we never wait on each other
- * through two pipes. */
-static char *diagram_svg(const char *dot)
-{
-    char in[] = "/tmp/rightdoor-doc-XXXXXX";
-    int fd = mkstemp(in);
-    if (fd < 0) return NULL;
-    size_t n = strlen(dot);
-    int wrote = write(fd, dot, n) == (ssize_t)n;
-    close(fd);
-    int out[2];
-    if (!wrote || pipe(out) != 0) {
-        unlink(in);
-        return NULL;
-    }
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-    posix_spawn_file_actions_addclose(&fa, out[0]);
-    posix_spawn_file_actions_addclose(&fa, out[1]);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    char *argv[] = {"dot", "-Tsvg", in, NULL};
-    pid_t pid;
-    int err = posix_spawnp(&pid, "dot", &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(out[1]);
-    char *svg = NULL;
-    size_t len = 0;
-    if (!err) {
-        FILE *m = open_memstream(&svg, &len);
-        char chunk[65536];
-        ssize_t k;
-        while (m && (k = read(out[0], chunk, sizeof chunk)) != 0) {
-            if (k < 0) {
-                if (errno == EINTR) continue;
-                break;
-            }
-            fwrite(chunk, 1, (size_t)k, m);
-        }
-        if (m) fclose(m);
-        int status;
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-        }
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !svg || !strstr(svg, "</svg>")) {
-            free(svg);
-            svg = NULL;
-        }
-    }
-    close(out[0]);
-    unlink(in);
-    return svg;
-}
-
 int cmd_doc(const char *sop, const rd_options *opt, const char *format, const char *out_path)
 {
     int fmt = pick_format(format, out_path);
@@ -146,9 +87,18 @@ int cmd_doc(const char *sop, const rd_options *opt, const char *format, const ch
     rd_status vst = rd_verify(p, d);
     /* Markdown names the command that draws the diagram rather than carry the drawing. */
     char *dot = vst == RD_ERR_NOMEM || fmt != RD_DOC_HTML ? NULL : diagram_dot(p, d);
-    char *svg = dot && fmt == RD_DOC_HTML ? diagram_svg(dot) : NULL;
-    rd_doc_options o = {(rd_doc_format)fmt, svg, dot};
-    rd_status st = vst == RD_ERR_NOMEM ? vst : out_path ? write_file(p, d, &o, out_path) : rd_doc_write(p, d, &o, stdout);
+    char *svg = NULL, why[160];
+    size_t svg_len;
+    cli_dot_status ds = dot ? cli_dot_draw(dot, strlen(dot), "svg", 1, &svg, &svg_len, why, sizeof why) : CLI_DOT_MISSING;
+    /* The document is what a committee signs and trains with; the drawing only shows what section
+     * 5.3 says in words. A diagram Graphviz cannot draw within its limits is left out, and the
+     * document says so where it would be, rather than no document at all. */
+    const char *skipped = ds == CLI_DOT_TOO_BIG || ds == CLI_DOT_FAILED ? why : NULL;
+    if (skipped)
+        fprintf(stderr, "rightdoor: %s: the pathway diagram is left out of the document: Graphviz's `dot` %s\n", sop, why);
+    rd_doc_options o = {(rd_doc_format)fmt, svg, ds == CLI_DOT_MISSING ? dot : NULL, skipped};
+    rd_status st = vst == RD_ERR_NOMEM || ds == CLI_DOT_NOMEM ? RD_ERR_NOMEM
+                 : out_path ? write_file(p, d, &o, out_path) : rd_doc_write(p, d, &o, stdout);
     if (st == RD_OK && vst == RD_ERR_PROGRAM) {
         fprintf(stderr, "rightdoor: %s: some principles fail; the document says which (component 4). "
                         "`rightdoor check %s` shows the details.\n", sop, sop);

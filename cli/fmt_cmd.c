@@ -117,16 +117,23 @@ static int fmt_one(const char *path, int check, int to_stdout)
     int from_stdin = !strcmp(path, "-");
     const char *name = from_stdin ? "<stdin>" : path;
     struct stat st;
-    FILE *in = from_stdin ? stdin : fopen(path, "rb");
-    if (!in || fstat(fileno(in), &st) != 0 || (!from_stdin && !S_ISREG(st.st_mode))) {
-        int e = in ? (S_ISDIR(st.st_mode) ? EISDIR : errno) : errno;
+    /* Opened without blocking, then refused unless a regular file: a FIFO would wait for a writer. */
+    int fd = from_stdin ? 0 : open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+    FILE *in = from_stdin ? stdin : fd >= 0 ? fdopen(fd, "rb") : NULL;
+    const char *why = NULL;
+    int e = 0;
+    if (!in || fstat(fileno(in), &st) != 0) e = errno;
+    else if (!from_stdin && S_ISDIR(st.st_mode)) e = EISDIR;
+    else if (!from_stdin && !S_ISREG(st.st_mode)) why = "it is not a regular file (a FIFO or a device); name the file itself";
+    if (e || why) {
         if (in && !from_stdin) fclose(in);
-        fprintf(stderr, "%s: error: cannot read this file: %s\n", name, strerror(e));
+        else if (!in && !from_stdin && fd >= 0) close(fd);
+        fprintf(stderr, "%s: error: cannot read this file: %s\n", name, why ? why : strerror(e));
         return e == ENOMEM ? 3 : 2;
     }
     size_t len = 0;
     char *text = read_all(in, &len);
-    int e = errno;
+    e = errno;
     if (!from_stdin) fclose(in);
     if (!text) {
         fprintf(stderr, "%s: error: cannot read this file: %s\n", name,

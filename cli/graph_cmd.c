@@ -1,20 +1,17 @@
 /* rightdoor graph: the referral pathway as a diagram. DOT comes from the library
- * (rd_dot_write); pictures come from Graphviz's `dot` program, run directly (no shell),
- * fed through a pipe and writing to a temporary file next to the target, which is renamed only
- * when `dot` succeeded: a failure never leaves a file behind, nor half of one. */
+ * (rd_dot_write); pictures come from Graphviz's `dot` program, run under time and memory limits
+ * (graphviz.h) and written to a temporary file next to the target, which is renamed only when
+ * `dot` succeeded: a failure never leaves a file behind, nor half of one. */
+#define _DEFAULT_SOURCE /* open_memstream, fsync */
 #include "graph_cmd.h"
 #include "common.h"
+#include "graphviz.h"
 #include <errno.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-extern char **environ;
 
 typedef enum target { T_DOT, T_JSON, T_SVG, T_PNG, T_PROMELA } target;
 
@@ -23,57 +20,41 @@ static rd_status write_to(rd_program *p, const rd_diagnostics *d, target t, FILE
     return t == T_JSON ? rd_graph_json_write(p, f) : t == T_PROMELA ? rd_promela_write(p, f) : rd_dot_write(p, d, f);
 }
 
-/* Runs `dot -T<fmt> -o tmp` with the DOT document on its standard input. Returns the exit status
- * for rightdoor (0 when the picture is in tmp). */
-static int render(rd_program *p, const rd_diagnostics *d, const char *fmt, const char *tmp)
+/* Draws the picture with Graphviz (cli_dot_draw, under its limits) into the file descriptor of tmp.
+ * Returns the exit status for rightdoor (0 when the picture is in tmp). */
+static int render(rd_program *p, const rd_diagnostics *d, const char *fmt, int fd)
 {
-    int fds[2];
-    if (pipe(fds) != 0) {
-        fprintf(stderr, "rightdoor: could not run Graphviz: %s\n", strerror(errno));
-        return 2;
-    }
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[0], 0);
-    posix_spawn_file_actions_addclose(&fa, fds[0]);
-    posix_spawn_file_actions_addclose(&fa, fds[1]);
-    char tflag[16];
-    snprintf(tflag, sizeof tflag, "-T%s", fmt);
-    char *argv[] = {"dot", tflag, "-o", (char *)tmp, NULL};
-    pid_t pid;
-    int err = posix_spawnp(&pid, "dot", &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(fds[0]);
-    if (err) {
-        close(fds[1]);
-        if (err == ENOENT)
-            fprintf(stderr, "rightdoor: Graphviz is not installed: install the `graphviz` package, or write DOT with -o FILE.dot\n");
-        else fprintf(stderr, "rightdoor: could not run Graphviz's `dot`: %s\n", strerror(err));
-        return 2;
-    }
-    /* If `dot` stops reading early, its exit status says why; a broken pipe must not kill us first. */
-    struct sigaction ign = {.sa_handler = SIG_IGN}, old;
-    sigemptyset(&ign.sa_mask);
-    sigaction(SIGPIPE, &ign, &old);
-    FILE *f = fdopen(fds[1], "w");
-    rd_status st = f ? rd_dot_write(p, d, f) : RD_ERR_NOMEM;
-    if (f) fclose(f);
-    else close(fds[1]);
-    sigaction(SIGPIPE, &old, NULL);
-    int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    if (st == RD_ERR_NOMEM) {
+    char *dot = NULL, *pic = NULL;
+    size_t dot_len = 0, pic_len = 0;
+    FILE *m = open_memstream(&dot, &dot_len);
+    rd_status st = m ? rd_dot_write(p, d, m) : RD_ERR_NOMEM;
+    if (m && fclose(m) != 0 && st == RD_OK) st = RD_ERR_NOMEM;
+    char why[160];
+    cli_dot_status ds = st == RD_OK ? cli_dot_draw(dot, dot_len, fmt, 0, &pic, &pic_len, why, sizeof why) : CLI_DOT_NOMEM;
+    free(dot);
+    int rc = 0;
+    if (ds == CLI_DOT_NOMEM) {
         fprintf(stderr, "rightdoor: out of memory\n");
-        return 3;
+        rc = 3;
+    } else if (ds == CLI_DOT_MISSING) {
+        fprintf(stderr, "rightdoor: Graphviz is not installed: install the `graphviz` package, or write DOT with -o FILE.dot\n");
+        rc = 2;
+    } else if (ds != CLI_DOT_OK) {
+        fprintf(stderr, "rightdoor: Graphviz's `dot` %s; no picture was written%s\n", why,
+                ds == CLI_DOT_TOO_BIG ? ": the diagram is too large to draw here (write DOT with -o FILE.dot)" : "");
+        rc = 2;
+    } else {
+        size_t off = 0;
+        ssize_t k = 0;
+        while (off < pic_len && ((k = write(fd, pic + off, pic_len - off)) > 0 || (k < 0 && errno == EINTR)))
+            if (k > 0) off += (size_t)k;
+        if (off != pic_len || fsync(fd) != 0) {
+            fprintf(stderr, "rightdoor: could not write the picture: %s\n", strerror(errno));
+            rc = 2;
+        }
     }
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && st == RD_OK) return 0;
-    if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
-        fprintf(stderr, "rightdoor: Graphviz's `dot` failed (exit status %d); no picture was written\n", WEXITSTATUS(status));
-    else if (WIFSIGNALED(status))
-        fprintf(stderr, "rightdoor: Graphviz's `dot` was stopped by signal %d; no picture was written\n", WTERMSIG(status));
-    else fprintf(stderr, "rightdoor: could not hand the diagram to Graphviz's `dot`; no picture was written\n");
-    return 2;
+    free(pic);
+    return rc;
 }
 
 int cmd_graph(const char *sop, const rd_options *opt, graph_format fmt, const char *out_path)
@@ -137,8 +118,8 @@ int cmd_graph(const char *sop, const rd_options *opt, graph_format fmt, const ch
             return 2;
         }
         if (t == T_SVG || t == T_PNG) {
+            rc = render(p, d, t == T_SVG ? "svg" : "png", fd);
             close(fd);
-            rc = render(p, d, t == T_SVG ? "svg" : "png", tmp);
         } else {
             FILE *f = fdopen(fd, "w");
             rd_status st = f ? write_to(p, d, t, f) : RD_ERR_NOMEM;

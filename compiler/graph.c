@@ -392,6 +392,7 @@ rd_graph *rd_graph_build(rd_program *p)
     for (rd_decl *d = p->decls; d; d = d->next) npw += d->kind == RD_D_PATHWAY;
     g->pathways = rd_arena_alloc(&p->arena, (npw + 1) * sizeof *g->pathways);
     if (!g->actors || !g->data || !g->facts || !g->consents || !g->pathways) return NULL;
+    for (uint32_t i = 0; i < g->nfacts; i++) g->nlua += g->facts[i]->u.fact.lua != NULL;
     if (rd_flow_prepare(g, &p->arena) != 0) return NULL;
 
     for (rd_decl *d = p->decls; d && !b.failed; d = d->next) {

@@ -75,6 +75,7 @@ typedef struct rd_graph {
     uint32_t ndata;
     const rd_decl **facts;
     uint32_t nfacts;
+    uint32_t nlua;            /* facts computed by Lua */
     const rd_decl **consents;
     uint32_t nconsents;
     const rd_decl **duties, **permits, **principles; /* in source order, for the runtime's questions */

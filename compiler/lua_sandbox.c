@@ -36,10 +36,17 @@ struct rd_lua {
     int refused;   /* the allocator refused to grow past the cap since the last load or call */
     int chunks;    /* registry reference of the table of loaded chunks, at handle + 1 */
     int nchunks;
+    /* The budget the calls share (rd_lua_budget), when one is set: as given, and what is left. */
+    int budgeted;
+    unsigned long budget_instructions, budget_milliseconds;
+    unsigned long left_instructions;
+    unsigned long long left_us;
     /* The call in progress. */
     unsigned long executed;      /* instructions, counted `every` at a time */
+    unsigned long cap;           /* the most it may execute: its own limit, or what is left of the budget */
+    int cap_is_budget, deadline_is_budget; /* which of them the call may reach first */
     int every;                   /* what the count hook is set to */
-    unsigned long long deadline; /* CLOCK_MONOTONIC milliseconds */
+    unsigned long long deadline; /* CLOCK_MONOTONIC microseconds */
     rd_lua_stop stop;
     const char *kind;            /* what ended the call: one of the rd_lua_k* */
     int line;                    /* where, 0 when unknown */
@@ -145,12 +152,19 @@ static void *rd_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     return p;
 }
 
-/* Milliseconds on a clock that never goes back. */
+/* Microseconds on a clock that never goes back: a budget shared by thousands of short calls must
+ * not lose them to rounding. */
 static unsigned long long rd_lua_now(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
-    return (unsigned long long)t.tv_sec * 1000u + (unsigned long long)t.tv_nsec / 1000000u;
+    return (unsigned long long)t.tv_sec * 1000000u + (unsigned long long)t.tv_nsec / 1000u;
+}
+
+/* ms in microseconds, where ULONG_MAX ("no limit") does not wrap around. */
+static unsigned long long rd_lua_us(unsigned long ms)
+{
+    return ms > ULLONG_MAX / 1000u ? ULLONG_MAX : (unsigned long long)ms * 1000u;
 }
 
 static void rd_lua_hook(lua_State *L, lua_Debug *ar);
@@ -175,7 +189,7 @@ static void rd_lua_hook(lua_State *L, lua_Debug *ar)
 {
     rd_lua *sb = rd_lua_self(L);
     if (ar->event == LUA_HOOKCOUNT) sb->executed += (unsigned long)sb->every;
-    if (sb->stop != RD_LUA_RUNNING || sb->executed >= sb->lim.instructions)
+    if (sb->stop != RD_LUA_RUNNING || sb->executed >= sb->cap)
         rd_lua_halt(L, sb, RD_LUA_OUT_OF_INSTRUCTIONS);
     else if (rd_lua_now() >= sb->deadline)
         rd_lua_halt(L, sb, RD_LUA_OUT_OF_TIME);
@@ -186,7 +200,7 @@ static void rd_lua_hook(lua_State *L, lua_Debug *ar)
 static void rd_lua_charge(lua_State *L, lua_Unsigned n)
 {
     rd_lua *sb = rd_lua_self(L);
-    if (n >= sb->lim.instructions - sb->executed) rd_lua_halt(L, sb, RD_LUA_OUT_OF_INSTRUCTIONS);
+    if (n >= sb->cap - sb->executed) rd_lua_halt(L, sb, RD_LUA_OUT_OF_INSTRUCTIONS);
     sb->executed += (unsigned long)n;
 }
 
@@ -596,9 +610,15 @@ static int rd_lua_prepare(lua_State *L)
 /* The message for a failed call: where, and what kind of failure, never the error's text. */
 static int rd_lua_report(rd_lua *sb, int status, char *err, size_t errlen)
 {
-    char what[80];
-    if (sb->stop == RD_LUA_OUT_OF_INSTRUCTIONS)
+    char what[128];
+    if (sb->stop == RD_LUA_OUT_OF_INSTRUCTIONS && sb->cap_is_budget)
+        snprintf(what, sizeof what, "budget of %lu instructions shared with the calls before it used up",
+                 sb->budget_instructions);
+    else if (sb->stop == RD_LUA_OUT_OF_INSTRUCTIONS)
         snprintf(what, sizeof what, "instruction limit of %lu reached", sb->lim.instructions);
+    else if (sb->stop == RD_LUA_OUT_OF_TIME && sb->deadline_is_budget)
+        snprintf(what, sizeof what, "time budget of %lu ms shared with the calls before it used up",
+                 sb->budget_milliseconds);
     else if (sb->stop == RD_LUA_OUT_OF_TIME)
         snprintf(what, sizeof what, "time limit of %lu ms reached", sb->lim.milliseconds);
     else if (status == LUA_ERRMEM || sb->kind == rd_lua_knomem) {
@@ -677,22 +697,52 @@ static int rd_lua_run(rd_lua *sb, const rd_lua_job *job)
     sb->kind = rd_lua_kruntime;
     sb->line = 0;
     sb->executed = 0;
+    sb->cap = sb->lim.instructions;
+    unsigned long long span = rd_lua_us(sb->lim.milliseconds);
+    sb->cap_is_budget = sb->budgeted && sb->left_instructions < sb->cap;
+    if (sb->cap_is_budget) sb->cap = sb->left_instructions;
+    sb->deadline_is_budget = sb->budgeted && sb->left_us < span;
+    if (sb->deadline_is_budget) span = sb->left_us;
+    /* A budget spent by the calls before: this one does not start. */
+    if (sb->cap == 0 || span == 0) {
+        sb->stop = sb->cap == 0 ? RD_LUA_OUT_OF_INSTRUCTIONS : RD_LUA_OUT_OF_TIME;
+        return LUA_ERRRUN;
+    }
     lua_pushcfunction(L, rd_lua_on_error);
     lua_pushcfunction(L, rd_lua_prepare);
     lua_pushlightuserdata(L, (void *)job);
     int st = lua_pcall(L, 1, 1, 0);
     if (st == LUA_OK) {
-        unsigned long long now = rd_lua_now();
+        unsigned long long start = rd_lua_now();
         /* A caller may pass ULONG_MAX for "no time limit": the deadline must not wrap around. */
-        sb->deadline = sb->lim.milliseconds > ULLONG_MAX - now ? ULLONG_MAX
-                                                               : now + sb->lim.milliseconds;
-        sb->every = sb->lim.instructions < RD_LUA_HOOK_EVERY ? (int)sb->lim.instructions
-                                                             : RD_LUA_HOOK_EVERY;
+        sb->deadline = span > ULLONG_MAX - start ? ULLONG_MAX : start + span;
+        sb->every = sb->cap < RD_LUA_HOOK_EVERY ? (int)sb->cap : RD_LUA_HOOK_EVERY;
         lua_sethook(L, rd_lua_hook, RD_LUA_HOOK_MASK, sb->every);
         st = lua_pcall(L, 0, 1, 1);
         lua_sethook(L, NULL, 0, 0);
+        if (sb->budgeted) {
+            unsigned long long spent = rd_lua_now() - start;
+            sb->left_us -= spent < sb->left_us ? spent : sb->left_us;
+            sb->left_instructions -= sb->executed < sb->left_instructions ? sb->executed : sb->left_instructions;
+        }
     }
     return st;
+}
+
+void rd_lua_budget(rd_lua *sb, unsigned long instructions, unsigned long milliseconds)
+{
+    if (!sb) return;
+    sb->budgeted = 1;
+    sb->budget_instructions = sb->left_instructions = instructions;
+    sb->budget_milliseconds = milliseconds;
+    sb->left_us = rd_lua_us(milliseconds);
+}
+
+void rd_lua_budget_left(const rd_lua *sb, unsigned long *instructions, unsigned long *milliseconds)
+{
+    int on = sb && sb->budgeted;
+    *instructions = on ? sb->left_instructions : ULONG_MAX;
+    *milliseconds = !on ? ULONG_MAX : sb->left_us / 1000u > ULONG_MAX ? ULONG_MAX : (unsigned long)(sb->left_us / 1000u);
 }
 
 int rd_lua_call(rd_lua *sb, int fn, const rd_lua_arg *args, size_t nargs, rd_lua_value *out,

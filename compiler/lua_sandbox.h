@@ -36,7 +36,8 @@
 #include <stddef.h>
 
 /* Every bound is per rd_lua_call except memory_bytes, which bounds all the live memory of the
- * state, libraries and loaded chunks included. A field left 0 takes its default. */
+ * state, libraries and loaded chunks included. A field left 0 takes its default. What several
+ * calls may spend together is a budget (rd_lua_budget). */
 typedef struct rd_lua_limits {
     size_t memory_bytes;         /* default RD_LUA_DEFAULT_MEMORY */
     unsigned long instructions;  /* Lua VM instructions; default RD_LUA_DEFAULT_INSTRUCTIONS */
@@ -57,6 +58,16 @@ typedef struct rd_lua rd_lua;
 rd_lua *rd_lua_open(const rd_lua_limits *lim);
 /* Releases the sandbox and every chunk in it. sb may be NULL. */
 void rd_lua_close(rd_lua *sb);
+
+/* Sets a budget the calls share: from now on, until the next rd_lua_budget, all the calls of sb
+ * together may execute at most `instructions` instructions and run for at most `milliseconds` of
+ * wall-clock time (counted while a chunk runs), each still within its own limits. Per-call limits
+ * alone let twelve computed facts of a second each make one question take twelve seconds. A call
+ * that reaches the budget fails as one past its own limit does, saying it was the budget; one that
+ * finds it spent fails at once. Without a budget, each call is bounded alone. */
+void rd_lua_budget(rd_lua *sb, unsigned long instructions, unsigned long milliseconds);
+/* What is left of the budget (ULONG_MAX each when none was set): to carry it to another sandbox. */
+void rd_lua_budget_left(const rd_lua *sb, unsigned long *instructions, unsigned long *milliseconds);
 
 /* Compiles a chunk from source text (`len` bytes; precompiled bytecode is refused). `chunkname`
  * (a file name, such as "rules/lua/risk.lua") names the chunk in error messages. Returns a

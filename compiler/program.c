@@ -152,16 +152,22 @@ char *rd_find_module(rd_program *p, uint32_t from, const char *rel, rd_span at, 
     return standard;
 }
 
-/* Loads a file into the source table and checks its encoding. Returns 1 when it is new and
+const char *rd_read_problem(rd_read_status st)
+{
+    return st == RD_READ_TOO_BIG     ? "it is larger than 64 MiB"
+         : st == RD_READ_NOMEM       ? "out of memory"
+         : st == RD_READ_NOT_REGULAR ? "it is not a regular file (a FIFO, a device or a folder); name the file itself"
+                                     : "no such file, or it cannot be read";
+}
+
+/* Loads a file into the source table and checks its text (rd_check_text). Returns 1 when it is new and
  * readable, 0 when already loaded, -1 on failure (reported at `at`). */
 int rd_load_source(rd_program *p, const char *path, rd_span at, int has_at, int private_, uint32_t *index)
 {
     int fresh = 0;
     rd_read_status st = rd_sources_load(&p->sources, path, index, &fresh);
     if (st != RD_READ_OK) {
-        const char *why = st == RD_READ_TOO_BIG ? "it is larger than 64 MiB"
-                        : st == RD_READ_NOMEM   ? "out of memory"
-                                                : "no such file, or it cannot be read";
+        const char *why = rd_read_problem(st);
         if (st == RD_READ_NOMEM) rd_diag_set_status(p->diags, RD_ERR_NOMEM);
         if (has_at)
             RD_ERROR(p, "unreadable-file", at, "check the spelling of the path; it is relative to this file",
@@ -173,8 +179,7 @@ int rd_load_source(rd_program *p, const char *path, rd_span at, int has_at, int 
         return -1;
     }
     if (!fresh) return 0;
-    rd_source *s = &p->sources.v[*index];
-    s->private_ = private_;
+    p->sources.v[*index].private_ = private_;
     return rd_check_text(p, *index) == 0 ? 1 : -1;
 }
 
@@ -191,7 +196,15 @@ int rd_check_text(rd_program *p, uint32_t file)
         RD_ERROR(p, "control-character", sp, "remove it: a text needs no control character but tab and new line",
                  "a control character is here (such as ESC, DEL or a direction override), which would drive the "
                  "terminal or the page that shows this text");
-    return why ? -1 : 0;
+    if (why) return -1;
+    if (rd_line_check(s->text, s->len, &line, &col) != 0) {
+        rd_span lp = {file, line, col, line, col};
+        RD_ERROR(p, "line-too-long", lp, "break it into shorter lines (a long text in a .sop file continues with another "
+                 "quoted text on the next line)", "this line is longer than %u KiB, the most a line may hold",
+                 RD_MAX_LINE / 1024u);
+        return -1;
+    }
+    return 0;
 }
 
 const char *rd_program_version(const rd_program *p) { return p && p->sop ? rd_field_get(p->sop, "version") : NULL; }

@@ -35,6 +35,10 @@ struct rd_program {
     rd_span graph_limit_at;        /* and where in the SOP the graph grew past it */
     uint64_t hash;                 /* of the SOP's files, taken when compiled (before any case is read) */
     unsigned suggested;            /* "did you mean" searches made; see rd_unknown_name */
+    /* What is left of the Lua budget the program's audit checks share (verifier/audit.c), once the
+     * first has run. */
+    int audits_begun;
+    unsigned long audit_instructions, audit_milliseconds;
 };
 
 /* The unique copy of a name, so later passes may compare names by pointer. */
@@ -62,9 +66,10 @@ char *rd_find_module(rd_program *p, uint32_t from, const char *rel, rd_span at, 
  * has_at, else as an I/O failure of the run). A private file (a case) is never quoted by a
  * diagnostic. */
 int rd_load_source(rd_program *p, const char *path, rd_span at, int has_at, int private_, uint32_t *index);
-
-/* Checks that source `file` is UTF-8 text without control characters, reporting where it is not.
- * 0 or -1. */
+/* Why a file could not be read, in words for a message. */
+const char *rd_read_problem(rd_read_status st);
+/* Checks that source `file` is UTF-8 text without control characters and with no line longer than
+ * RD_MAX_LINE, reporting where it is not. 0 or -1. */
 int rd_check_text(rd_program *p, uint32_t file);
 
 /* The program's decision graph, built on the first call (every later pass reads only it); NULL

@@ -183,6 +183,137 @@ static const char *yaml_problem(const char *problem)
     return "this YAML cannot be read";
 }
 
+/* Reports libyaml's parse error, where it found it. */
+static void syntax_error(rd_program *p, uint32_t file, const yaml_parser_t *parser)
+{
+    if (parser->error == YAML_MEMORY_ERROR) {
+        rd_diag_set_status(p->diags, RD_ERR_NOMEM); /* not a mistake in the file */
+        return;
+    }
+    rd_span sp = {file, (uint32_t)parser->problem_mark.line + 1, (uint32_t)parser->problem_mark.column + 1, 0, 0};
+    sp.end_line = sp.line;
+    sp.end_col = sp.col;
+    RD_ERROR(p, "yaml-syntax", sp, "check the indentation, and that each `key: value` has a space after the colon",
+             "%s (YAML: %s)", yaml_problem(parser->problem), parser->problem ? parser->problem : "syntax error");
+}
+
+static rd_span mark_span(uint32_t file, yaml_mark_t m)
+{
+    rd_span sp = {file, (uint32_t)m.line + 1, (uint32_t)m.column + 1, 0, 0};
+    sp.end_line = sp.line;
+    sp.end_col = sp.col;
+    return sp;
+}
+
+/* What an anchor stands for, counted as scan_events counts; `open` while the anchored list or
+ * mapping is still being read. */
+typedef struct anchor { uint64_t size; int open; } anchor;
+
+/* The first pass over the first document's events, before anything is loaded: refuses nesting
+ * deeper than RD_YAML_MAX_DEPTH (libyaml's loader takes time quadratic in the depth), more than
+ * RD_YAML_MAX_ANCHORS anchors (it looks each alias up among all of them), and aliases that stand
+ * for more than RD_YAML_MAX_ALIAS_BYTES in all, each counted in full (a value of 500 KB named a
+ * thousand times is 500 MB to whoever reads the values). Returns 0, or -1 when it reported why
+ * not (a syntax error included). */
+static int scan_events(rd_program *p, uint32_t file, const rd_source *src)
+{
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) {
+        p->arena.failed = 1;
+        return -1;
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)src->text, src->len);
+    rd_arena names; /* anchors' names and counts, for this pass only */
+    rd_arena_init(&names);
+    rd_map anchors;
+    rd_map_init(&anchors);
+    uint64_t size[RD_YAML_MAX_DEPTH + 2] = {0}; /* by depth: what the open list or mapping holds so far */
+    anchor *named[RD_YAML_MAX_DEPTH + 2] = {0}; /* by depth: its anchor, if it has one */
+    uint64_t expanded = 0;
+    size_t depth = 0, nanchors = 0;
+    int rc = 0, done = 0;
+    while (!done && rc == 0) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&parser, &ev)) {
+            syntax_error(p, file, &parser);
+            rc = -1;
+            break;
+        }
+        const char *name = ev.type == YAML_SCALAR_EVENT           ? (const char *)ev.data.scalar.anchor
+                         : ev.type == YAML_SEQUENCE_START_EVENT ? (const char *)ev.data.sequence_start.anchor
+                         : ev.type == YAML_MAPPING_START_EVENT  ? (const char *)ev.data.mapping_start.anchor
+                                                                : NULL;
+        anchor *a = NULL;
+        if (name && ++nanchors > RD_YAML_MAX_ANCHORS) {
+            RD_ERROR(p, "yaml-anchors", mark_span(file, ev.start_mark), "write the values out instead of naming them with `&`",
+                     "this file names more than %u values with anchors (`&name`)", RD_YAML_MAX_ANCHORS);
+            rc = -1;
+        } else if (name) {
+            char *key = rd_arena_strdup(&names, name);
+            a = rd_arena_alloc(&names, sizeof *a);
+            if (!key || !a || rd_map_put(&anchors, key, a) != 0) {
+                p->arena.failed = 1;
+                rc = -1;
+            }
+        }
+        uint64_t node = 0; /* a value that ended here: what it counts for */
+        switch (rc ? YAML_NO_EVENT : ev.type) {
+        case YAML_SCALAR_EVENT:
+            node = RD_YAML_NODE_BYTES + ev.data.scalar.length;
+            if (a) a->size = node;
+            break;
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT:
+            if (++depth > RD_YAML_MAX_DEPTH) {
+                RD_ERROR(p, "yaml-too-deep", mark_span(file, ev.start_mark),
+                         "a directory, translations or case file needs a few levels; look for a `[` or `{` that is never closed",
+                         "lists and mappings are nested more than %u deep here", RD_YAML_MAX_DEPTH);
+                rc = -1;
+                break;
+            }
+            size[depth] = 0;
+            named[depth] = a;
+            if (a) a->open = 1;
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            node = RD_YAML_NODE_BYTES + size[depth];
+            if (named[depth]) *named[depth] = (anchor){node, 0};
+            depth--;
+            break;
+        case YAML_ALIAS_EVENT: {
+            const anchor *to = rd_map_get(&anchors, (const char *)ev.data.alias.anchor);
+            if (!to) break; /* the loader reports an undefined alias */
+            if (to->open) {
+                RD_ERROR(p, "yaml-aliases", mark_span(file, ev.start_mark), "write the value out where it is needed",
+                         "this alias (`*`) stands for the list or mapping it is in");
+                rc = -1;
+                break;
+            }
+            node = to->size;
+            expanded += node;
+            if (expanded > RD_YAML_MAX_ALIAS_BYTES) {
+                RD_ERROR(p, "yaml-aliases", mark_span(file, ev.start_mark),
+                         "write the values out where they are needed, or name fewer of them with `*`",
+                         "the aliases (`*name`) in this file stand for more than %u MiB of text, counting each every time "
+                         "it is used", RD_YAML_MAX_ALIAS_BYTES >> 20);
+                rc = -1;
+            }
+            break;
+        }
+        case YAML_DOCUMENT_END_EVENT:
+        case YAML_STREAM_END_EVENT: done = 1; break;
+        default: break;
+        }
+        size[depth] += node; /* the root's count, at depth 0, is never read */
+        yaml_event_delete(&ev);
+    }
+    rd_map_free(&anchors);
+    rd_arena_release(&names);
+    yaml_parser_delete(&parser);
+    return rc;
+}
+
 yaml_node_t *rd_y_open(rd_program *p, const char *path, rd_span at, int has_at, ydoc *y, const char *what, int private_)
 {
     memset(y, 0, sizeof *y);
@@ -192,16 +323,20 @@ yaml_node_t *rd_y_open(rd_program *p, const char *path, rd_span at, int has_at, 
     int fresh = rd_load_source(p, path, at, has_at, private_, &y->file);
     if (fresh < 0) return NULL;
     y->has_file = 1;
+    rd_source *src = &p->sources.v[y->file];
+    src->private_ |= private_; /* a file read before as the SOP's is hers now too */
     if (!fresh && private_) {
         /* a case file read before: read it again, it may have changed */
-        if (rd_sources_reload(&p->sources, y->file) != RD_READ_OK) {
-            rd_diag_file(p->diags, RD_SEV_ERROR, "unreadable-file", path, NULL, "cannot read this file again");
-            rd_diag_set_status(p->diags, RD_ERR_IO);
+        rd_read_status st = rd_sources_reload(&p->sources, y->file);
+        if (st != RD_READ_OK) {
+            rd_diag_file(p->diags, RD_SEV_ERROR, "unreadable-file", path, NULL, "cannot read this file again: %s",
+                         rd_read_problem(st));
+            rd_diag_set_status(p->diags, st == RD_READ_NOMEM ? RD_ERR_NOMEM : RD_ERR_IO);
             return NULL;
         }
         if (rd_check_text(p, y->file) != 0) return NULL;
     }
-    rd_source *src = &p->sources.v[y->file];
+    if (scan_events(p, y->file, src) != 0) return NULL;
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) {
         p->arena.failed = 1;
@@ -209,21 +344,9 @@ yaml_node_t *rd_y_open(rd_program *p, const char *path, rd_span at, int has_at, 
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *)src->text, src->len);
     int ok = yaml_parser_load(&parser, &y->doc);
-    if (!ok && parser.error == YAML_MEMORY_ERROR) {
-        rd_diag_set_status(p->diags, RD_ERR_NOMEM); /* not a mistake in the file */
-        yaml_parser_delete(&parser);
-        return NULL;
-    }
-    if (!ok) {
-        rd_span sp = {y->file, (uint32_t)parser.problem_mark.line + 1, (uint32_t)parser.problem_mark.column + 1, 0, 0};
-        sp.end_line = sp.line;
-        sp.end_col = sp.col;
-        RD_ERROR(p, "yaml-syntax", sp, "check the indentation, and that each `key: value` has a space after the colon",
-                 "%s (YAML: %s)", yaml_problem(parser.problem), parser.problem ? parser.problem : "syntax error");
-        yaml_parser_delete(&parser);
-        return NULL;
-    }
+    if (!ok) syntax_error(p, y->file, &parser);
     yaml_parser_delete(&parser);
+    if (!ok) return NULL;
     yaml_node_t *root = yaml_document_get_root_node(&y->doc);
     if (!root) {
         rd_span sp = {y->file, 1, 1, 1, 1};

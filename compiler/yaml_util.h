@@ -6,6 +6,13 @@
 #include "program.h"
 #include <yaml.h>
 
+/* Limits on every YAML file, checked before it is loaded (rd_y_open). Real files nest 4 deep and
+ * use no anchors. */
+#define RD_YAML_MAX_DEPTH 64                   /* lists and mappings inside each other */
+#define RD_YAML_MAX_ANCHORS 1000u              /* values named with `&name` */
+#define RD_YAML_MAX_ALIAS_BYTES (1024u * 1024u) /* what all `*name` stand for, each use counted in full */
+#define RD_YAML_NODE_BYTES 16u                 /* what one value, list or mapping counts in that, besides its text */
+
 typedef struct ydoc {
     rd_program *p;
     rd_arena *arena; /* where values are copied: the program's, or for a case its own, so that
@@ -29,8 +36,9 @@ const char *rd_y_name(ydoc *y, yaml_node_t *n, const char *what);
 rd_ref *rd_y_name_list(ydoc *y, yaml_node_t *n, const char *what);
 /* Calls f for each `key: value`; keys must be unique and in `allowed` (NULL: any key). */
 void rd_y_each_pair(ydoc *y, yaml_node_t *map, const char *what, const char *const *allowed, rd_y_pair_fn f, void *ctx);
-/* Reads and parses the file at path (found already). Returns the root node, or NULL (reported at
- * `at` when has_at, else as an unreadable file). The caller deletes y->doc when it got a root. */
+/* Reads and parses the file at path (found already), within the limits above. Returns the root
+ * node, or NULL (reported at `at` when has_at, else as an unreadable file). The caller deletes
+ * y->doc when it got a root. */
 yaml_node_t *rd_y_open(rd_program *p, const char *path, rd_span at, int has_at, ydoc *y, const char *what, int private_);
 
 #endif

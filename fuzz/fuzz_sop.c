@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rd_program *p = rd_compile_text("fuzz.sop", (const char *)data, size, &opt, &d);
     fuzz_verify_and_report(p, d);
     if (p && fuzz_sink) {
-        rd_doc_options md = {RD_DOC_MARKDOWN, NULL, NULL}, html = {RD_DOC_HTML, NULL, NULL};
+        rd_doc_options md = {RD_DOC_MARKDOWN, NULL, NULL, NULL}, html = {RD_DOC_HTML, NULL, NULL, NULL};
         rd_doc_write(p, d, &md, fuzz_sink);
         rd_doc_write(p, d, &html, fuzz_sink);
         size_t differences = 0;

@@ -47,6 +47,10 @@ typedef struct rd_diagnostic {
     const char *message;
     const char *help;        /* what to do about it, or NULL */
     const char *source_line; /* the text of `line`, without its newline, or NULL */
+    /* 0 or 1: source_line is the whole line. A line longer than 1 KiB is cut to the 100 characters
+     * or so around `col` that a diagnostic shows: "..." marks each end that was cut, and when the
+     * start was, source_col is the column of the character after the "...". */
+    unsigned source_col;
     const struct rd_diagnostic *note; /* a second place it concerns ("first defined here"), or NULL */
     /* For a principle that fails: the shortest path from an entry to the violation, and the
      * principle's source citation (seed passage, law). NULL / 0 otherwise. */
@@ -137,7 +141,9 @@ typedef enum rd_doc_format { RD_DOC_MARKDOWN = 0, RD_DOC_HTML = 1 } rd_doc_forma
 typedef struct rd_doc_options {
     rd_doc_format format;
     const char *diagram_svg; /* HTML: the pathway diagram as SVG (Graphviz output), embedded inline; or NULL */
-    const char *diagram_dot; /* HTML: the diagram in DOT, shown when there is no SVG; or NULL */
+    const char *diagram_dot; /* HTML: the diagram in DOT, shown when there is no SVG (Graphviz is not installed); or NULL */
+    const char *diagram_skipped; /* HTML: what stopped Graphviz's `dot` from drawing it ("took more than 10 s, ..."),
+                                  * said in its place instead of either; or NULL */
 } rd_doc_options;
 
 /* `verified`: the diagnostics rd_verify added for p, from which each principle's result is read
@@ -220,6 +226,7 @@ rd_status rd_diff(rd_program *old, rd_program *new_, FILE *out, int json, size_t
  *         "message": "there is no actor named `police_staton`",
  *         "help": "did you mean `police_station`?" | null,
  *         "source_line": "      refer police_staton for police_protection" | null,
+ *         "source_column": 1 | null,     -- the column source_line starts at (see source_col)
  *         "note": { "file", "line", "column", "end_column", "message" } | null,
  *         "path": [ { "file", "line", "column", "text" }, ... ],  -- [] unless a principle fails
  *         "citation": "000 Annex 3 tip 7; 002 essential 5" | null },
@@ -406,7 +413,10 @@ typedef struct rd_reason {
 /* May `data` go from actor `from` to actor `to` in case c at time `now`? Denied unless a rule
  * allows it: `never ... reaches` principles deny whatever any consent says; a consent applies as
  * she gave it (narrowed, time-limited, withdrawn); a permit only while its condition holds; a duty
- * only where it applies. Unknown names are denied, with the reason saying so. Does not allocate. */
+ * only where it applies. Unknown names are denied, with the reason saying so. Does not allocate (except
+ * that, for an SOP with facts computed by Lua, the first question about a case opens its sandbox).
+ * rd_case_next, rd_case_explain and rd_may_share each give the Lua calls they make one budget
+ * together (docs/syntax.md, "Limits"). */
 rd_decision rd_may_share(rd_case *c, const char *data, const char *from, const char *to, long long now, rd_reason *why);
 
 /* ---- Cedar -----------------------------------------------------------------------------------
@@ -421,9 +431,11 @@ typedef enum rd_cedar_part {
     RD_CEDAR_ENTITIES, /* entities.json: sectors, actors (in their sector), data (in what they reveal and their attributes) */
     RD_CEDAR_SCHEMA    /* schema.cedarschema: the entity types and the context of Action::"share" */
 } rd_cedar_part;
-/* Writes one part for program p. Returns RD_OK, RD_ERR_IO (writing failed) or RD_ERR_NOMEM (nothing
- * written then). The program's graph is built if it was not. */
-rd_status rd_cedar_write(rd_program *p, rd_cedar_part part, FILE *out);
+/* Writes one part for program p. Returns RD_OK, RD_ERR_IO (writing failed), RD_ERR_NOMEM (nothing
+ * written then), or RD_ERR_PROGRAM (nothing written) when the policies' conditions, written out in
+ * full (Cedar cannot name a part of one), would pass 16 MiB: the error, at the condition where they
+ * did, is added to d (may be NULL). The program's graph is built if it was not. */
+rd_status rd_cedar_write(rd_program *p, rd_cedar_part part, rd_diagnostics *d, FILE *out);
 /* Writes the context of a may-share question about case c asked at time `now` by actor `from` (not
  * NULL), as one line of JSON: {"from": Actor, "now": seconds, "consents": {ID: {"granted", "except":
  * [Data], "only": [Actor] (when she named them), "until", "withdrawn" (when given)}}, "facts": {ID:

@@ -85,7 +85,9 @@ static int lua_fact(rd_case *c, const rd_decl *f, long long *v)
                 c->lua_failed[i] = "its Lua returned a value that is not one of the fact's";
         } else if (args) {
             /* Lua's message may quote what the chunk was given: only that it failed is said */
-            c->lua_failed[i] = strstr(err, "limit") ? "its Lua ran past its limits" : "its Lua failed while running";
+            c->lua_failed[i] = strstr(err, "limit") || strstr(err, "budget")
+                                   ? "its Lua ran past its limits (its own, or the budget all the Lua of one question shares)"
+                                   : "its Lua failed while running";
         }
     }
     c->lua_gen[i] = c->gen + 1;

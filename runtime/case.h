@@ -87,6 +87,20 @@ int rd_case_add_event(rd_case *c, rd_event ev);
  * a form it understands. */
 int rd_always_open(const char *hours);
 
+/* What the Lua calls of one question may spend together (rd_case_next, rd_case_explain,
+ * rd_may_share and rd_cedar_write_context each start a budget), and of one whole run of a program's tests (rd_testrun): one
+ * call alone may take 1,000,000 instructions and 1 s (lua_sandbox.h). */
+#define RD_LUA_QUESTION_INSTRUCTIONS 4000000ul
+#define RD_LUA_QUESTION_MILLISECONDS 2000ul
+#define RD_LUA_TESTS_INSTRUCTIONS 20000000ul
+#define RD_LUA_TESTS_MILLISECONDS 10000ul
+/* Starts a Lua budget for case c (rd_lua_budget), opening its sandbox first when the program
+ * computes a fact with Lua, so that the budget covers the first call too. */
+void rd_case_lua_budget(rd_case *c, unsigned long instructions, unsigned long milliseconds);
+/* rd_case_explain and rd_may_share inside a question or a test already begun: no new budget. */
+rd_action_list *rd_case_trace(rd_case *c, long long now);
+rd_decision rd_case_share(rd_case *c, const char *data, const char *from, const char *to, long long now, rd_reason *why);
+
 /* For the test runner (runtime/testrun.c). A case with nothing known yet, on pathway pw, opened
  * by actor index `by`, in the SOP's first language; NULL when out of memory. */
 rd_case *rd_case_blank(rd_program *p, const rd_decl *pw, uint32_t by);

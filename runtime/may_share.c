@@ -37,6 +37,12 @@ static int informed(const rd_case *c, const char *id, long long now)
 
 static rd_decision decide(rd_case *c, const char *data, const char *from, const char *to, long long now, rd_reason *why)
 {
+    rd_case_lua_budget(c, RD_LUA_QUESTION_INSTRUCTIONS, RD_LUA_QUESTION_MILLISECONDS);
+    return rd_case_share(c, data, from, to, now, why);
+}
+
+rd_decision rd_case_share(rd_case *c, const char *data, const char *from, const char *to, long long now, rd_reason *why)
+{
     rd_program *p = c->p;
     rd_graph *g = c->g;
     /* Looked up, not interned: a question must not grow the program an app keeps open. */

@@ -201,7 +201,7 @@ static const char *withheld(walker *w, const rd_gnode *node, const char *detail)
             rd_reason why;
             const char *d = g->data[node->data[i]]->id, *to = g->actors[node->to[j]]->id;
             char buf[512];
-            if (rd_may_share(c, d, from, to, w->now, &why) == RD_ALLOW) {
+            if (rd_case_share(c, d, from, to, w->now, &why) == RD_ALLOW) {
                 /* without her consent: never shown like a consented share */
                 if (why.break_glass)
                     out = rd_arena_printf(a,
@@ -473,8 +473,20 @@ static int rank(rd_action_kind k)
 
 static rd_action_list *run(rd_case *c, long long now, int explain, unsigned char *visited, unsigned char *taken);
 
-rd_action_list *rd_case_next(rd_case *c, long long now) { return run(c, now, 0, NULL, NULL); }
-rd_action_list *rd_case_explain(rd_case *c, long long now) { return run(c, now, 1, NULL, NULL); }
+rd_action_list *rd_case_next(rd_case *c, long long now)
+{
+    rd_case_lua_budget(c, RD_LUA_QUESTION_INSTRUCTIONS, RD_LUA_QUESTION_MILLISECONDS);
+    return run(c, now, 0, NULL, NULL);
+}
+
+rd_action_list *rd_case_explain(rd_case *c, long long now)
+{
+    rd_case_lua_budget(c, RD_LUA_QUESTION_INSTRUCTIONS, RD_LUA_QUESTION_MILLISECONDS);
+    return run(c, now, 1, NULL, NULL);
+}
+
+rd_action_list *rd_case_trace(rd_case *c, long long now) { return run(c, now, 1, NULL, NULL); }
+
 rd_action_list *rd_case_walk(rd_case *c, long long now, unsigned char *visited, unsigned char *taken)
 {
     return run(c, now, 0, visited, taken);

@@ -13,6 +13,7 @@
  * test pass on Monday and fail on Sunday. */
 #include "case.h"
 #include "check.h"
+#include "lua_sandbox.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -347,7 +348,7 @@ static uint32_t test_actor(const rd_graph *g, const rd_decl *t, const rd_decl *p
 /* How the case went, as rd_case_explain tells it, for a failing test. */
 static void print_path(rd_case *c, FILE *out)
 {
-    rd_action_list *l = rd_case_explain(c, TEST_NOW);
+    rd_action_list *l = rd_case_trace(c, TEST_NOW);
     fprintf(out, "  the way the case went:\n");
     for (size_t i = 0; i < rd_actions_len(l); i++) {
         const rd_action *a = rd_actions_get(l, i);
@@ -356,8 +357,11 @@ static void print_path(rd_case *c, FILE *out)
     rd_actions_free(l);
 }
 
+/* What is left of the Lua budget of the whole run: every test's case draws on it in turn. */
+typedef struct lua_left { unsigned long instructions, milliseconds; } lua_left;
+
 /* Runs test t. 1 passed, 0 failed, -1 out of memory. Adds to the coverage in `taken`. */
-static int run_test(rd_program *p, const rd_decl *t, unsigned char *taken, FILE *out)
+static int run_test(rd_program *p, const rd_decl *t, unsigned char *taken, lua_left *lua, FILE *out)
 {
     rd_graph *g = p->graph;
     const rd_decl *pw = test_pathway(p, t);
@@ -373,6 +377,7 @@ static int run_test(rd_program *p, const rd_decl *t, unsigned char *taken, FILE 
     rd_arena_init(&scratch);
     int result = -1;
     if (!r.c || !r.visited) goto done;
+    rd_case_lua_budget(r.c, lua->instructions, lua->milliseconds);
     if (describe(&r, t)) {
         if (r.failed) goto done;
         r.refused = r.err;
@@ -387,6 +392,7 @@ static int run_test(rd_program *p, const rd_decl *t, unsigned char *taken, FILE 
             break;
         }
     }
+    if (r.c->lua) rd_lua_budget_left(r.c->lua, &lua->instructions, &lua->milliseconds);
     const char *first = NULL;
     int ok = !r.refused;
     for (const rd_titem *it = t->u.test.items; it; it = it->next) {
@@ -408,6 +414,9 @@ static int run_test(rd_program *p, const rd_decl *t, unsigned char *taken, FILE 
         print_path(r.c, out);
         for (size_t i = 0; i < r.nwaiting; i++) fprintf(out, "  it stops waiting for %s, which the test does not give\n", r.waiting[i]);
         if (r.breach) fprintf(out, "  a report was made before she was told of the duty\n");
+        for (uint32_t i = 0; r.c->lua && i < r.c->g->nfacts; i++)
+            if (r.c->lua_failed[i])
+                fprintf(out, "  computed fact `%s` stayed unknown: %s\n", r.c->g->facts[i]->id, r.c->lua_failed[i]);
     }
     result = ok;
 done:
@@ -492,9 +501,10 @@ rd_status rd_testrun(rd_program *p, FILE *out, int coverage, rd_test_summary *su
     if (!taken) return RD_ERR_NOMEM;
     size_t passed = 0, failed = 0;
     rd_status st = RD_OK;
+    lua_left lua = {RD_LUA_TESTS_INSTRUCTIONS, RD_LUA_TESTS_MILLISECONDS};
     for (const rd_decl *d = p->decls; d && st == RD_OK; d = d->next) {
         if (d->kind != RD_D_TEST || d->in_library) continue;
-        int res = run_test(p, d, taken, out);
+        int res = run_test(p, d, taken, &lua, out);
         if (res < 0) st = RD_ERR_NOMEM;
         else if (res) passed++;
         else failed++;

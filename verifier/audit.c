@@ -184,8 +184,16 @@ int rd_audit_run(rd_program *p, rd_graph *g, const rd_decl *principle, uint32_t 
     rd_source *src = &p->sources.v[idx];
     int fn = rd_lua_load(sb, src->path, src->text, src->len, err, errlen);
     if (fn < 0) goto done;
+    if (!p->audits_begun) {
+        p->audits_begun = 1;
+        p->audit_instructions = RD_AUDIT_TOTAL_INSTRUCTIONS;
+        p->audit_milliseconds = RD_AUDIT_TOTAL_MILLISECONDS;
+    }
+    rd_lua_budget(sb, p->audit_instructions, p->audit_milliseconds);
     size_t got = 0;
-    if (rd_lua_call_tree(sb, fn, "graph", tree, ids, g->nnodes, &got, err, errlen) != 0) goto done;
+    int called = rd_lua_call_tree(sb, fn, "graph", tree, ids, g->nnodes, &got, err, errlen);
+    rd_lua_budget_left(sb, &p->audit_instructions, &p->audit_milliseconds);
+    if (called != 0) goto done;
     for (size_t i = 0; i < got; i++) {
         if (ids[i] < 1 || ids[i] > (long long)g->nnodes) {
             snprintf(err, errlen, "%s: returned %lld, which is not a node id (1 to %u)", src->path, ids[i], g->nnodes);

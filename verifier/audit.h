@@ -8,6 +8,10 @@
 #define RD_AUDIT_MEMORY (256u * 1024u * 1024u)
 #define RD_AUDIT_INSTRUCTIONS 100000000ul
 #define RD_AUDIT_MILLISECONDS 10000ul
+/* And all the audit checks of one program together: a check of the SOP must end, however many
+ * principles are written in Lua. */
+#define RD_AUDIT_TOTAL_INSTRUCTIONS 300000000ul
+#define RD_AUDIT_TOTAL_MILLISECONDS 30000ul
 
 /* Runs the Lua check of `principle` over graph g. On success writes the indexes of the nodes it
  * flags (0-based, each checked to be a node) to *nodes (malloc'd; the caller frees it) and their

@@ -37,6 +37,7 @@ typedef struct doc {
     rd_mk *m;
     const rd_diagnostics *vd;
     const char *svg, *dot; /* the pathway diagram, drawn or in DOT, to put in the document; or NULL */
+    const char *skipped;   /* why Graphviz did not draw it, or NULL */
 } doc;
 
 /* ---- blocks the sections share --------------------------------------------------------------- */
@@ -806,6 +807,10 @@ static void component_5(doc *D)
         rd_mk_figure(D->m, "diagram", D->svg,
                      S(D, "The referral pathways as the checked SOP has them, drawn by Graphviz. Full size: "
                           "`rightdoor graph %s -o pathway.svg`.", src));
+    } else if (D->skipped) {
+        para(D, S(D, "The diagram is not drawn here: Graphviz's `dot`, which draws it, %s. The procedure below says "
+                     "in words everything the diagram shows; `rightdoor graph %s -o pathway.dot` writes the diagram in "
+                     "Graphviz's DOT language, to draw where there is more time.", D->skipped, src));
     } else if (D->dot) {
         para(D, S(D, "Graphviz is not installed where this document was made, so the diagram is not drawn here. Install "
                      "Graphviz (the `graphviz` package) and generate the document again, or draw the diagram alone with "
@@ -1495,7 +1500,7 @@ rd_status rd_doc_write(rd_program *p, const rd_diagnostics *verified, const rd_d
     rd_mk_init(&m, out, html);
     /* A Markdown document names the command that draws the diagram rather than carry the drawing. */
     doc D = {.p = p, .g = p->graph, .m = &m, .vd = verified, .svg = html ? opt->diagram_svg : NULL,
-             .dot = html ? opt->diagram_dot : NULL};
+             .dot = html ? opt->diagram_dot : NULL, .skipped = html ? opt->diagram_skipped : NULL};
     front_matter(&D);
     component_1(&D);
     component_2(&D);

@@ -402,13 +402,16 @@ static int touches_protected(const dotw *w, const rd_gnode *n)
     return 0;
 }
 
-/* The fact a condition is mostly about, for its question. */
+/* The fact a condition is mostly about, for its question: the first it names. Each operand is
+ * looked at once, so the time is linear in the condition's size (asking the left operand twice,
+ * as this once did, doubled it at each level of `a or a or a ...`). */
 static const rd_decl *cond_fact(const rd_expr *e)
 {
     for (uint32_t guard = 0; e && guard < 256; guard++) {
         if (e->fact) return e->fact;
         if (e->kind == RD_E_KNOWN || e->kind == RD_E_IN || e->kind == RD_E_NAME) return e->fact;
-        if (e->a && cond_fact(e->a)) return cond_fact(e->a);
+        const rd_decl *f = e->a ? cond_fact(e->a) : NULL;
+        if (f) return f;
         e = e->b;
     }
     return NULL;

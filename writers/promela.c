@@ -97,8 +97,10 @@ typedef struct model {
     unsigned char *pair;    /* actor * ndata + data: a duty applies to the actor and reports the data */
     const rd_decl **notices;
     uint32_t nnotices;
-    unsigned char *mark;    /* scratch, by fact index, for the facts a condition reads */
+    unsigned char *mark;    /* scratch, by fact index, for the facts a condition reads (computed ones too) */
     unsigned char *rmark;   /* scratch, by relation */
+    uint32_t *dorder;       /* the computed facts, each after those it reads */
+    uint32_t ndorder;
     int nomem;
 } model;
 
@@ -193,6 +195,25 @@ static void gather(model *M, const rd_expr *e)
     gather(M, e->b);
 }
 
+static void order_expr(model *M, const rd_expr *e, int depth);
+
+/* Appends computed fact f to dorder (once: mark), after the computed facts it reads. */
+static void order_fact(model *M, const rd_decl *f, int depth)
+{
+    if (!f->u.fact.derived || M->mark[f->index]) return;
+    M->mark[f->index] = 1;
+    order_expr(M, f->u.fact.derived, depth + 1);
+    M->dorder[M->ndorder++] = f->index;
+}
+
+static void order_expr(model *M, const rd_expr *e, int depth)
+{
+    if (!e || depth > RD_MAX_DEPTH) return;
+    if (e->fact) order_fact(M, e->fact, depth);
+    order_expr(M, e->a, depth + 1);
+    order_expr(M, e->b, depth + 1);
+}
+
 static int cmp_ll(const void *a, const void *b)
 {
     long long x = *(const long long *)a, y = *(const long long *)b;
@@ -203,7 +224,10 @@ static int encode(model *M)
 {
     const rd_graph *g = M->g;
     M->f = calloc(g->nfacts + 1, sizeof *M->f);
-    if (!M->f) return -1;
+    M->mark = calloc(g->nfacts + 1, 1);
+    M->dorder = calloc(g->nfacts + 1, sizeof *M->dorder);
+    if (!M->f || !M->mark || !M->dorder) return -1;
+    for (uint32_t i = 0; i < g->nfacts; i++) order_fact(M, g->facts[i], 0);
     each_cond(M, gather);
     if (M->nomem) return -1;
     for (uint32_t i = 0; i < g->nfacts; i++) {
@@ -236,13 +260,14 @@ static int empty_code(const fenc *x, uint32_t c)
 
 /* ---- conditions ------------------------------------------------------------------------------ */
 
-/* Marks the facts (and relations) condition e reads, through computed facts. */
+/* Marks the facts (and relations) condition e reads, through computed facts, each of which is
+ * walked once: a chain of them each read twice by the next would cost 2^chain. */
 static void reads(model *M, const rd_expr *e, int depth)
 {
     if (!e || depth > RD_MAX_DEPTH) return;
-    if (e->fact) {
+    if (e->fact && !M->mark[e->fact->index]) {
+        M->mark[e->fact->index] = 1;
         if (e->fact->u.fact.derived) reads(M, e->fact->u.fact.derived, depth + 1);
-        else M->mark[e->fact->index] = 1;
     }
     if (e->kind == RD_E_CMP && e->a->fact && e->b->fact && e->a->type == RD_T_INT && e->b->type == RD_T_INT &&
         is_base(e->a->fact) && is_base(e->b->fact))
@@ -254,7 +279,8 @@ static void reads(model *M, const rd_expr *e, int depth)
     reads(M, e->b, depth + 1);
 }
 
-/* Chooses, the first time, every fact and relation condition e reads. */
+/* Chooses, the first time, every fact and relation condition e reads, then works out the computed
+ * facts it reads, each after those it reads in turn. */
 static void choose_for(model *M, const rd_expr *e)
 {
     if (!e) return;
@@ -262,9 +288,11 @@ static void choose_for(model *M, const rd_expr *e)
     memset(M->rmark, 0, M->nrel + 1);
     reads(M, e, 0);
     for (uint32_t i = 0; i < M->g->nfacts; i++)
-        if (M->mark[i]) rd_sb_printf(&M->out, "ch_f%u(); ", i);
+        if (M->mark[i] && is_base(M->g->facts[i])) rd_sb_printf(&M->out, "ch_f%u(); ", i);
     for (uint32_t i = 0; i < M->nrel; i++)
         if (M->rmark[i]) rd_sb_printf(&M->out, "ch_r%u(); ", i);
+    for (uint32_t k = 0; k < M->ndorder; k++)
+        if (M->mark[M->dorder[k]]) rd_sb_printf(&M->out, "cd%u(); ", M->dorder[k]);
 }
 
 static void cond(model *M, const rd_expr *e, int want_true);
@@ -327,18 +355,14 @@ static void cond(model *M, const rd_expr *e, int want_true)
         if (!e->fact) {
             rd_sb_printf(o, want_true ? "1" : "0");
         } else if (e->fact->u.fact.derived) {
-            rd_sb_printf(o, want_true ? "(" : "!(");
-            cond(M, e->fact->u.fact.derived, 1);
-            rd_sb_printf(o, " || ");
-            cond(M, e->fact->u.fact.derived, 0);
-            rd_sb_printf(o, ")");
+            rd_sb_printf(o, "(d%u %s 2)", e->fact->index, want_true ? "!=" : "==");
         } else {
             rd_sb_printf(o, "(f%u %s %u)", e->fact->index, want_true ? "!=" : "==", M->f[e->fact->index].ncodes - 1);
         }
         return;
     case RD_E_NAME:
         if (!e->fact) rd_sb_printf(o, "0");
-        else if (e->fact->u.fact.derived) cond(M, e->fact->u.fact.derived, want_true);
+        else if (e->fact->u.fact.derived) rd_sb_printf(o, "(d%u == %d)", e->fact->index, want_true ? 1 : 0);
         else rd_sb_printf(o, "(f%u == %d)", e->fact->index, want_true ? 1 : 0);
         return;
     case RD_E_IN: {
@@ -395,7 +419,7 @@ static void cond(model *M, const rd_expr *e, int want_true)
         if (fact->u.fact.derived) {
             int want = v->value != 0;
             if (e->op == RD_OP_NE) want = !want;
-            cond(M, fact->u.fact.derived, want == want_true);
+            rd_sb_printf(o, "(d%u == %d)", fact->index, want == want_true);
             return;
         }
         uint32_t fi = fact->index, unk = M->f[fi].ncodes - 1;
@@ -427,9 +451,8 @@ static int setup(model *M)
     M->props = calloc(n + 1, sizeof *M->props);
     M->pair = calloc((size_t)g->nactors * g->ndata + 1, 1);
     M->notices = calloc(g->nnodes + g->nduties + 1, sizeof *M->notices);
-    M->mark = calloc(g->nfacts + 1, 1);
     M->rmark = calloc(RD_VERIFY_MAX_RELATIONS + 1, 1);
-    if (!M->props || !M->pair || !M->notices || !M->mark || !M->rmark) return -1;
+    if (!M->props || !M->pair || !M->notices || !M->rmark) return -1;
     for (uint32_t i = 0; i < g->nprinciples; i++) {
         const rd_decl *d = g->principles[i];
         const rd_prop *pr = d->u.principle.props;
@@ -742,6 +765,19 @@ static void declarations(model *M)
             if (!empty_code(x, c)) rd_sb_printf(o, " :: f%u = %u", i, c);
         rd_sb_printf(o, " fi :: else -> skip fi }\n");
     }
+    /* A computed fact is worked out into a variable just before a condition reads it, from the
+     * variables of what it reads, so that each formula is written once: written out in full where
+     * it is read, a chain of facts each read twice by the next doubles at every link. Hidden: it is
+     * a function of the facts, so storing it would only add states. */
+    rd_sb_printf(o, "/* computed facts: 0 false, 1 true, 2 unknown; cdN() works fact N out */\n");
+    for (uint32_t k = 0; k < M->ndorder; k++) {
+        uint32_t i = M->dorder[k];
+        rd_sb_printf(o, "hidden byte d%u; /* %s */\ninline cd%u() { d%u = (", i, g->facts[i]->id, i, i);
+        cond(M, g->facts[i]->u.fact.derived, 1);
+        rd_sb_printf(o, " -> 1 : (");
+        cond(M, g->facts[i]->u.fact.derived, 0);
+        rd_sb_printf(o, " -> 0 : 2)) }\n");
+    }
     for (uint32_t i = 0; i < M->nrel; i++) {
         rd_sb_printf(o, "unsigned r%u : 2 = 3; /* %s below, equal to, above %s */\n", i, g->facts[M->rel[i].a]->id, g->facts[M->rel[i].b]->id);
         rd_sb_printf(o, "inline ch_r%u() { if :: r%u == 3 -> if :: r%u = 0 :: r%u = 1 :: r%u = 2 fi :: else -> skip fi }\n", i, i, i, i, i);
@@ -854,6 +890,7 @@ done:
     free(M.pair);
     free(M.notices);
     free(M.mark);
+    free(M.dorder);
     free(M.rmark);
     free(M.taints);
     free(M.taint_start);

@@ -267,7 +267,7 @@ int main(int argc, char **argv)
         {"policies.cedar", RD_CEDAR_POLICIES}, {"entities.json", RD_CEDAR_ENTITIES}, {"schema.cedarschema", RD_CEDAR_SCHEMA}};
     for (size_t i = 0; i < 3; i++) {
         FILE *f = open_out(out, parts[i].name);
-        if (!f || rd_cedar_write(p, parts[i].part, f) != RD_OK || fclose(f) != 0) return 2;
+        if (!f || rd_cedar_write(p, parts[i].part, NULL, f) != RD_OK || fclose(f) != 0) return 2;
     }
     rd_graph *g = p->graph;
     long long base = instant(BASE);
