@@ -193,13 +193,14 @@ static void deep_nesting_is_refused_not_overflowed(void **state)
     free(text);
 }
 
-/* A text up to RD_MAX_STRING is kept whole; past it, even by megabytes, it is an error that says
- * how long the text is, not an exhausted machine. */
+/* A text up to RD_MAX_STRING is kept whole; past it, an error that says how long the text is;
+ * on a line of megabytes, the line is refused before it is scanned: never an exhausted machine. */
 static void texts_are_held_to_the_limit(void **state)
 {
     (void)state;
-    size_t sizes[] = {RD_MAX_STRING, 10u * 1024u * 1024u};
-    for (size_t i = 0; i < 2; i++) {
+    size_t sizes[] = {RD_MAX_STRING, RD_MAX_STRING + RD_MAX_STRING / 2, 10u * 1024u * 1024u};
+    static const char *const code[] = {NULL, "too-long", "line-too-long"};
+    for (size_t i = 0; i < 3; i++) {
         size_t n = sizes[i];
         char *text = malloc(n + 64);
         assert_non_null(text);
@@ -214,7 +215,7 @@ static void texts_are_held_to_the_limit(void **state)
         } else {
             assert_null(p);
             assert_int_equal(rd_diagnostics_count(d, RD_SEV_ERROR), 1);
-            assert_string_equal(rd_diagnostics_get(d, 0)->code, "too-long");
+            assert_string_equal(rd_diagnostics_get(d, 0)->code, code[i]);
         }
         rd_program_free(p);
         rd_diagnostics_free(d);
