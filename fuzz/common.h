@@ -74,4 +74,21 @@ static inline void fuzz_verify_and_report(rd_program *p, rd_diagnostics *d)
         rd_diagnostics_write_sarif(d, fuzz_sink, "fuzz");
     }
 }
+/* Compiles the repository's SOP at `rel` (from the top folder) once, as an app keeps its program;
+ * exits when it does not compile, since every input would then test nothing. */
+static inline rd_program *fuzz_compile(const char *who, const char *rel)
+{
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/%s", fuzz_root, rel);
+    rd_options opt = fuzz_options();
+    rd_diagnostics *d = NULL;
+    rd_program *p = rd_compile(path, &opt, &d);
+    rd_diagnostics_free(d);
+    if (!p) {
+        fprintf(stderr, "%s: %s does not compile\n", who, path);
+        exit(1);
+    }
+    return p;
+}
+
 #endif

@@ -19,16 +19,7 @@ static rd_program *prog;
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     fuzz_init_root(*argc > 0 ? (*argv)[0] : NULL);
-    char path[PATH_MAX + 64];
-    snprintf(path, sizeof path, "%s/examples/annex1a/annex1a.sop", fuzz_root);
-    rd_options opt = fuzz_options();
-    rd_diagnostics *d = NULL;
-    prog = rd_compile(path, &opt, &d);
-    rd_diagnostics_free(d);
-    if (!prog) {
-        fprintf(stderr, "fuzz_case: %s does not compile\n", path);
-        exit(1);
-    }
+    prog = fuzz_compile("fuzz_case", "examples/annex1a/annex1a.sop");
     return 0;
 }
 

@@ -25,17 +25,8 @@ static char base[PATH_MAX + 64];
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     fuzz_init_root(*argc > 0 ? (*argv)[0] : NULL);
-    char path[PATH_MAX + 64];
-    snprintf(path, sizeof path, "%s/examples/annex1a/annex1a.sop", fuzz_root);
     snprintf(base, sizeof base, "%s/examples/annex1a/cases/c-0002.yaml", fuzz_root);
-    rd_options opt = fuzz_options();
-    rd_diagnostics *d = NULL;
-    prog = rd_compile(path, &opt, &d);
-    rd_diagnostics_free(d);
-    if (!prog) {
-        fprintf(stderr, "fuzz_change: %s does not compile\n", path);
-        exit(1);
-    }
+    prog = fuzz_compile("fuzz_change", "examples/annex1a/annex1a.sop");
     return 0;
 }
 

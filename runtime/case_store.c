@@ -58,28 +58,20 @@ static void pair(emit *e, const char *key, const char *value, int text)
     scalar(e, value, text);
 }
 
-static void map_start(emit *e, int flow)
+/* A mapping (seq 0) or a sequence (seq 1) begins, in flow style ({...}, [...]) or block style. */
+static void open_node(emit *e, int seq, int flow)
 {
     yaml_event_t x;
-    ev(e, &x, yaml_mapping_start_event_initialize(&x, NULL, NULL, 1, flow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE));
+    if (seq)
+        ev(e, &x, yaml_sequence_start_event_initialize(&x, NULL, NULL, 1, flow ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE));
+    else
+        ev(e, &x, yaml_mapping_start_event_initialize(&x, NULL, NULL, 1, flow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE));
 }
 
-static void map_end(emit *e)
+static void close_node(emit *e, int seq)
 {
     yaml_event_t x;
-    ev(e, &x, yaml_mapping_end_event_initialize(&x));
-}
-
-static void seq_start(emit *e, int flow)
-{
-    yaml_event_t x;
-    ev(e, &x, yaml_sequence_start_event_initialize(&x, NULL, NULL, 1, flow ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE));
-}
-
-static void seq_end(emit *e)
-{
-    yaml_event_t x;
-    ev(e, &x, yaml_sequence_end_event_initialize(&x));
+    ev(e, &x, seq ? yaml_sequence_end_event_initialize(&x) : yaml_mapping_end_event_initialize(&x));
 }
 
 static void time_pair(emit *e, const char *key, long long t)
@@ -97,10 +89,10 @@ static void set_pair(emit *e, const char *key, const unsigned char *set, const r
 {
     if (!set) return;
     scalar(e, key, 0);
-    seq_start(e, 1);
+    open_node(e, 1, 1);
     for (uint32_t i = 0; i < n; i++)
         if (set[i]) scalar(e, decls[i]->id, 0);
-    seq_end(e);
+    close_node(e, 1);
 }
 
 static void fact_value(emit *e, const rd_decl *fd, const rd_fact_value *fv)
@@ -123,10 +115,10 @@ static void fact_value(emit *e, const rd_decl *fd, const rd_fact_value *fv)
 static void events(emit *e, const rd_case *c)
 {
     static const char *const key[] = {"step", "inform", "choose", "refer", "share", "report", "permit", "told"};
-    seq_start(e, 0);
+    open_node(e, 1, 0);
     for (size_t i = 0; i < c->nevents; i++) {
         const rd_event *x = &c->events[i];
-        map_start(e, 1);
+        open_node(e, 0, 1);
         scalar(e, key[x->kind], 0);
         if (x->kind == RD_EV_CHOOSE) {
             size_t n = strlen(x->a) + strlen(x->b) + 2;
@@ -150,9 +142,9 @@ static void events(emit *e, const rd_case *c)
         if (x->by) pair(e, "by", x->by, 1);
         if (x->reason) pair(e, "reason", x->reason, 1);
         time_pair(e, "at", x->at);
-        map_end(e);
+        close_node(e, 0);
     }
-    seq_end(e);
+    close_node(e, 1);
 }
 
 static int write_case(const rd_case *c, FILE *f)
@@ -166,7 +158,7 @@ static int write_case(const rd_case *c, FILE *f)
     yaml_event_t x;
     ev(&e, &x, yaml_stream_start_event_initialize(&x, YAML_UTF8_ENCODING));
     ev(&e, &x, yaml_document_start_event_initialize(&x, NULL, NULL, NULL, 1));
-    map_start(&e, 0);
+    open_node(&e, 0, 0);
     if (c->sop) pair(&e, "sop", c->sop, 1);
     /* which text of the SOP the case was opened under: kept from the first save on */
     char hash[17];
@@ -180,22 +172,22 @@ static int write_case(const rd_case *c, FILE *f)
     scalar(&e, "facts", 0);
     int any = 0;
     for (uint32_t i = 0; i < g->nfacts; i++) any |= c->facts[i].state != RD_FV_UNSET;
-    map_start(&e, !any);
+    open_node(&e, 0, !any);
     for (uint32_t i = 0; i < g->nfacts; i++) {
         if (c->facts[i].state == RD_FV_UNSET) continue;
         scalar(&e, g->facts[i]->id, 0);
         fact_value(&e, g->facts[i], &c->facts[i]);
     }
-    map_end(&e);
+    close_node(&e, 0);
     scalar(&e, "consents", 0);
     any = 0;
     for (uint32_t i = 0; i < g->nconsents; i++) any |= c->consents[i].state != RD_CS_UNSET;
-    map_start(&e, !any);
+    open_node(&e, 0, !any);
     for (uint32_t i = 0; i < g->nconsents; i++) {
         const rd_consent_value *cv = &c->consents[i];
         if (cv->state == RD_CS_UNSET) continue;
         scalar(&e, g->consents[i]->id, 0);
-        map_start(&e, 1);
+        open_node(&e, 0, 1);
         pair(&e, "granted", cv->state == RD_CS_GRANTED ? "true" : "false", 0);
         time_pair(&e, "at", cv->at);
         time_pair(&e, "until", cv->until);
@@ -204,12 +196,12 @@ static int write_case(const rd_case *c, FILE *f)
         set_pair(&e, "only", cv->only, g->actors, g->nactors);
         set_pair(&e, "shared", cv->agreed, g->data, g->ndata);
         set_pair(&e, "to", cv->agreed_to, g->actors, g->nactors);
-        map_end(&e);
+        close_node(&e, 0);
     }
-    map_end(&e);
+    close_node(&e, 0);
     scalar(&e, "events", 0);
     events(&e, c);
-    map_end(&e);
+    close_node(&e, 0);
     ev(&e, &x, yaml_document_end_event_initialize(&x, 1));
     ev(&e, &x, yaml_stream_end_event_initialize(&x));
     int ok = !e.failed && yaml_emitter_flush(&e.em);
