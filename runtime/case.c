@@ -563,6 +563,16 @@ static const rd_decl *pathway_for(rd_case *c)
     return NULL;
 }
 
+/* Whether the actor that opened c is one of its pathway's entries. */
+static int opens(const rd_case *c)
+{
+    for (uint32_t i = 0; i < c->g->npathways; i++)
+        if (c->g->pathways[i].decl == c->pathway)
+            for (uint32_t k = 0; k < c->g->pathways[i].nentry; k++)
+                if (c->g->pathways[i].entry[k] == c->opened_by) return 1;
+    return 0;
+}
+
 static rd_case *case_new(rd_program *p)
 {
     if (!rd_program_graph(p)) return NULL;
@@ -632,6 +642,12 @@ rd_case *rd_case_load(rd_program *p, const char *path, rd_diagnostics *d)
         if (!L.bad && !c->pathway && !(c->pathway = pathway_for(c))) {
             rd_y_error(&y, root, "missing-field", "add `pathway: <name>`",
                        "no pathway of the SOP starts at the actor that opened this case");
+            L.bad = 1;
+        }
+        if (!L.bad && !opens(c)) {
+            /* a case opened where the pathway says it cannot be would run steps nobody there does */
+            rd_y_error(&y, root, "bad-entry", "name an actor of the pathway's `entry`, or the pathway she came in by",
+                       "the actor that opened this case is not one that may open pathway `%s`", c->pathway->id);
             L.bad = 1;
         }
         if (!L.bad && !c->language) c->language = p->first_language;

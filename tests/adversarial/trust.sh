@@ -157,4 +157,9 @@ if ${RUN:-} "$RD" next "$a1" "$tmp/bg.yaml" --now 2024-05-01T10:01:00Z 2>&1 |
     grep -q "BREAK-GLASS: .location. to .district_police. only under permit .life_threat_police.*--reason"; then ok; else
     bad "a share under a permit looks like an ordinary one"; fi
 
+# A case opened by an actor that is not one of its pathway's entries is refused, not run (issue 14).
+printf 'sop: "x"\ncase: "e-1"\nopened_by: district_police\npathway: annex1a\n' >"$tmp/entry.yaml"
+if ${RUN:-} "$RD" next "$a1" "$tmp/entry.yaml" 2>&1 | grep -q "not one that may open pathway .annex1a."; then ok; else
+    bad "a case opened by an actor that is no entry of its pathway runs"; fi
+
 finish adversarial-trust
