@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 
@@ -62,7 +63,13 @@ static int log_decision(const char *path, const rd_program *p, const rd_case *c,
     if (!line) return -1;
     size_t n = strlen(line);
     line[n] = '\n'; /* json_dumps leaves room: the terminator becomes the newline */
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0600);
+    /* non-blocking, and only a regular file: a FIFO named as the log must not hang the question */
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK, 0600);
+    struct stat st;
+    if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+        close(fd);
+        fd = -1;
+    }
     int ok = fd >= 0 && write(fd, line, n + 1) == (ssize_t)(n + 1);
     if (fd >= 0) ok &= close(fd) == 0;
     free(line);

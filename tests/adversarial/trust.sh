@@ -162,4 +162,11 @@ printf 'sop: "x"\ncase: "e-1"\nopened_by: district_police\npathway: annex1a\n' >
 if ${RUN:-} "$RD" next "$a1" "$tmp/entry.yaml" 2>&1 | grep -q "not one that may open pathway .annex1a."; then ok; else
     bad "a case opened by an actor that is no entry of its pathway runs"; fi
 
+# A FIFO named as the decision log does not hang the question: refused at once (exit 2).
+mkfifo "$tmp/log.fifo"
+timeout 10 ${RUN:-} "$RD" may-share "$sop" tests/flow/narrowed.yaml survivor_name narrow_centre narrow_police \
+    --decision-log "$tmp/log.fifo" >/dev/null 2>&1
+rc=$?
+if [ "$rc" -eq 2 ]; then ok; else bad "a FIFO as the decision log: exit $rc (124 is a hang)"; fi
+
 finish adversarial-trust
