@@ -746,7 +746,8 @@ rd_status rd_case_decide(rd_case *c, const char *consent, int granted, long long
     if (granted < 0) {
         /* withdrawal: only of a consent she gave */
         if (cv->state != RD_CS_GRANTED) return fail(err, errlen, "`%s` was not granted, so it cannot be withdrawn", consent);
-        cv->withdrawn = at;
+        /* withdrawn once is withdrawn from then on: a second withdrawal never moves it later */
+        if (cv->withdrawn == RD_TIME_NONE || at < cv->withdrawn) cv->withdrawn = at;
         return RD_OK;
     }
     /* What she limited stays limited: a grant recorded again (the worker confirms it, or she

@@ -8,7 +8,8 @@
  *   file keeps its mode and group (a team's shared case stays shared); a new one is private (0600);
  * - the YAML is written by libyaml's emitter, so no value, however strange, can break the file or
  *   inject a key into it;
- * - what a crashed save left behind (CASE.tmp.XXXXXX) is removed by the next writer's lock. */
+ * - what a crashed save left behind (CASE.rightdoor-save.XXXXXX) is removed by the next writer's
+ *   lock. */
 #include "case.h"
 #include "rdtime.h"
 #include <dirent.h>
@@ -211,6 +212,10 @@ static int write_case(const rd_case *c, FILE *f)
 
 /* ---- the file ----------------------------------------------------------------------------------- */
 
+/* Between a case's name and mkstemp's six characters: a name no other program gives a file, so
+ * that cleaning up after a crashed save never removes anyone's backup. */
+#define SAVE_TAG ".rightdoor-save."
+
 /* The file a save replaces: path itself, or where its symlinks lead. malloc'd, NULL when out of
  * memory or when a link leads nowhere that can be named. */
 static char *target_of(const char *path)
@@ -233,13 +238,13 @@ rd_status rd_case_save(const rd_case *c, const char *path)
 {
     char *target = target_of(path);
     if (!target) return errno == ENOMEM ? RD_ERR_NOMEM : RD_ERR_IO;
-    size_t n = strlen(target) + 16;
+    size_t n = strlen(target) + sizeof SAVE_TAG + 8;
     char *tmp = malloc(n);
     if (!tmp) {
         free(target);
         return RD_ERR_NOMEM;
     }
-    snprintf(tmp, n, "%s.tmp.XXXXXX", target);
+    snprintf(tmp, n, "%s" SAVE_TAG "XXXXXX", target);
     int fd = mkstemp(tmp); /* 0600: her data, private unless the case file says otherwise */
     if (fd < 0) {
         free(tmp);
@@ -251,8 +256,9 @@ rd_status rd_case_save(const rd_case *c, const char *path)
     if (stat(target, &old) == 0) {
         /* the same mode and group as the file it replaces; the owner stays whoever saves */
         mode_t mode = old.st_mode & 0777;
-        /* A group we cannot give the file must not be given what the old group could read. */
-        if (old.st_gid != getegid() && fchown(fd, (uid_t)-1, old.st_gid) != 0) mode &= 0700;
+        /* The old group, always (a setgid folder gives a new file its own): a group we cannot give
+         * the file must not be given what the old group could read. */
+        if (fchown(fd, (uid_t)-1, old.st_gid) != 0) mode &= 0700;
         ok = fchmod(fd, mode) == 0;
     }
     FILE *f = ok ? fdopen(fd, "w") : NULL;
@@ -289,14 +295,16 @@ static void remove_stale(const char *target)
     struct dirent *de;
     while (dh && (de = readdir(dh))) {
         const char *name = de->d_name;
-        if (strncmp(name, base, blen) != 0 || strncmp(name + blen, ".tmp.", 5) != 0 || strlen(name + blen + 5) != 6)
+        size_t tl = sizeof SAVE_TAG - 1;
+        if (strncmp(name, base, blen) != 0 || strncmp(name + blen, SAVE_TAG, tl) != 0 || strlen(name + blen + tl) != 6)
             continue;
         size_t n = strlen(dir) + strlen(name) + 2;
         char *p = malloc(n);
         if (!p) break;
         snprintf(p, n, "%s/%s", dir, name);
         struct stat st;
-        if (lstat(p, &st) == 0 && S_ISREG(st.st_mode)) unlink(p);
+        /* only what a save of ours could have made: a private regular file of this user */
+        if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() && (st.st_mode & 077) == 0) unlink(p);
         free(p);
     }
     if (dh) closedir(dh);
@@ -308,7 +316,14 @@ int rd_case_lock(const char *path)
     char *target = target_of(path);
     if (!target) return -1;
     for (int tries = 0; tries < 1000; tries++) {
-        int fd = open(target, O_RDONLY | O_CLOEXEC);
+        /* non-blocking, and only a regular file: a FIFO named as the case must not hang a writer */
+        int fd = open(target, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        struct stat st;
+        if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+            close(fd);
+            errno = EINVAL;
+            fd = -1;
+        }
         if (fd < 0) break;
         if (flock(fd, LOCK_EX) != 0) {
             close(fd);

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 sop=examples/annex1a/annex1a.sop
 cp examples/annex1a/cases/c-0001.yaml "$tmp/case.yaml"
 expect_exit 0 "case: record a notice" "$RD" case "$sop" "$tmp/case.yaml" --informed right_to_refuse --now 2024-05-01T10:05:00Z
-if grep -q "inform: right_to_refuse" "$tmp/case.yaml" && [ -z "$(ls "$tmp" | grep '\.tmp\.')" ]; then ok; else bad "case: saved, no temporary file left"; fi
+if grep -q "inform: right_to_refuse" "$tmp/case.yaml" && [ -z "$(ls "$tmp" | grep -e '\.tmp\.' -e '\.rightdoor-save\.')" ]; then ok; else bad "case: saved, no temporary file left"; fi
 expect_exit 1 "case: an unknown fact" "$RD" case "$sop" "$tmp/case.yaml" --set no_such_fact=true
 expect_exit 2 "case: no change asked" "$RD" case "$sop" "$tmp/case.yaml"
 

@@ -129,8 +129,34 @@ ${RUN:-} "$RD" case "$sop" "$tmp/team/link.yaml" --withdraw police_referral --no
 if [ -L "$tmp/team/link.yaml" ] && grep -q withdrawn "$tmp/team/real.yaml"; then ok; else
     bad "saving through a symlink replaced the link and left the target as it was"; fi
 if [ "$(stat -c %a "$tmp/team/real.yaml")" = 660 ]; then ok; else bad "a 0660 case lost its mode on save"; fi
-printf 'her whole case\n' >"$tmp/team/real.yaml.tmp.Zz9Yy8"
+printf 'her whole case\n' >"$tmp/team/real.yaml.rightdoor-save.Zz9Yy8"
+chmod 0600 "$tmp/team/real.yaml.rightdoor-save.Zz9Yy8"
+printf 'a backup\n' >"$tmp/team/real.yaml.tmp.backup"
 ${RUN:-} "$RD" case "$sop" "$tmp/team/link.yaml" --step received --now 2024-05-03T11:00:00Z >/dev/null 2>&1
-if [ ! -e "$tmp/team/real.yaml.tmp.Zz9Yy8" ]; then ok; else bad "what a killed save left beside the case stays for ever"; fi
+if [ ! -e "$tmp/team/real.yaml.rightdoor-save.Zz9Yy8" ]; then ok; else bad "what a killed save left beside the case stays for ever"; fi
+if [ -e "$tmp/team/real.yaml.tmp.backup" ]; then ok; else bad "cleaning up after a crashed save removed someone's backup"; fi
+
+# `run` waits on the worker between reading the case and saving it: a withdrawal another worker
+# records meanwhile must survive, and a round with no answer writes nothing.
+new_case run.yaml
+( sleep 2; printf 'q\n' ) | ${RUN:-} "$RD" run "$sop" "$tmp/run.yaml" >/dev/null 2>&1 &
+runner=$!
+sleep 1
+${RUN:-} "$RD" case "$sop" "$tmp/run.yaml" --withdraw police_referral --now 2024-06-01T00:00:00Z >/dev/null 2>&1
+wait "$runner"
+if grep -q withdrawn "$tmp/run.yaml" && deny run.yaml survivor_name 2024-06-02T00:00:00Z; then ok; else
+    bad "a withdrawal recorded while run waited on the worker was overwritten"; fi
+
+# A second withdrawal does not move the first one later (which would reopen the time between).
+new_case twice.yaml
+${RUN:-} "$RD" case "$sop" "$tmp/twice.yaml" --withdraw police_referral --now 2024-06-01T00:00:00Z >/dev/null 2>&1
+${RUN:-} "$RD" case "$sop" "$tmp/twice.yaml" --withdraw police_referral --now 2024-07-01T00:00:00Z >/dev/null 2>&1
+if deny twice.yaml survivor_name 2024-06-15T00:00:00Z; then ok; else bad "a second withdrawal reopened the time after the first"; fi
+
+# A FIFO named as the case is refused at once, never waited on.
+mkfifo "$tmp/fifo.yaml"
+timeout 10 ${RUN:-} "$RD" case "$sop" "$tmp/fifo.yaml" --step received >/dev/null 2>&1
+rc=$?
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ]; then ok; else bad "a FIFO as the case: exit $rc (124 is a hang)"; fi
 
 finish case-store

@@ -308,8 +308,9 @@ static void saving_keeps_the_file_what_it_was(void **state)
     assert_int_equal(st.st_mode & 0777, 0600);
     /* what a save killed before its rename left behind is removed by the next writer's lock */
     char stale[80];
-    snprintf(stale, sizeof stale, "%s/real.yaml.tmp.AbC123", dir);
-    put_file(dir, "real.yaml.tmp.AbC123", "her whole case");
+    snprintf(stale, sizeof stale, "%s/real.yaml.rightdoor-save.AbC123", dir);
+    put_file(dir, "real.yaml.rightdoor-save.AbC123", "her whole case");
+    assert_int_equal(chmod(stale, 0600), 0);
     int lock = rd_case_lock(link);
     assert_true(lock >= 0);
     assert_int_not_equal(access(stale, F_OK), 0);
