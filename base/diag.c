@@ -243,7 +243,8 @@ static void put_visible(FILE *out, const char *s, size_t n)
         unsigned c = p[i];
         size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
         unsigned cp = len > 1 ? c & (0x7Fu >> len) : c;
-        /* a broken sequence (the line of an encoding error) is shown byte by byte, each as `?` */
+        /* a broken sequence (the line of an encoding error) is shown byte by byte, each as `?`: a
+         * continuation byte missing, an overlong form, a surrogate or past U+10FFFF */
         for (size_t k = 1; k < len; k++) {
             if (i + k >= n || (p[i + k] & 0xC0) != 0x80) {
                 len = 0;
@@ -251,6 +252,8 @@ static void put_visible(FILE *out, const char *s, size_t n)
             }
             cp = (cp << 6) | (p[i + k] & 0x3F);
         }
+        static const unsigned least[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (len > 1 && (cp < least[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))) len = 0;
         if (!len) {
             fputc('?', out);
             i++;

@@ -82,17 +82,23 @@ int rd_time_parse(const char *s, long long *t)
         return (int)at + 1; /* no zone: which instant it is cannot be known */
     }
     if (s[at]) return (int)at + 1;
+    /* 60 only in a minute's last place (RFC 3339 5.7: a leap second ends a minute) */
+    if (se == 60 && mi != 59) return 18;
     long long secs = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se;
-    *t = secs - sign * (oh * 3600 + om * 60);
+    secs -= sign * (oh * 3600 + om * 60);
+    /* an offset must not carry the instant out of the years 0000 to 9999: it could not be written back */
+    if (secs < RD_TIME_FIRST || secs > RD_TIME_LAST) return 1;
+    *t = secs;
     return 0;
 }
 
 int rd_time_format(long long t, char out[RD_TIME_TEXT])
 {
+    if (t < RD_TIME_FIRST || t > RD_TIME_LAST) return -1;
     long long days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400), rem = t - days * 86400, y;
     unsigned m, d;
     civil_from_days(days, &y, &m, &d);
-    if (t == RD_TIME_NONE || y < 0 || y > 9999) return -1;
+    if (y < 0 || y > 9999) return -1;
     out[0] = (char)('0' + y / 1000), out[1] = (char)('0' + y / 100 % 10), out[2] = (char)('0' + y / 10 % 10);
     out[3] = (char)('0' + y % 10), out[4] = '-', out[5] = (char)('0' + m / 10), out[6] = (char)('0' + m % 10);
     out[7] = '-', out[8] = (char)('0' + d / 10), out[9] = (char)('0' + d % 10), out[10] = 'T';

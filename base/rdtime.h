@@ -4,6 +4,10 @@
 #define RD_RDTIME_H
 #include "rightdoor.h"
 
+/* The first and last instants RFC 3339 can write: 0000-01-01T00:00:00Z, 9999-12-31T23:59:59Z. */
+#define RD_TIME_FIRST (-62167219200LL)
+#define RD_TIME_LAST 253402300799LL
+
 /* Room for "YYYY-MM-DDTHH:MM:SSZ" and its NUL. */
 #define RD_TIME_TEXT 21
 

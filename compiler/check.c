@@ -315,7 +315,11 @@ static void check_fact(rd_program *p, rd_decl *d)
         rd_map seen;
         rd_map_init(&seen);
         for (rd_ref *r = d->u.fact.values; r; r = r->next) {
-            if (rd_map_get(&seen, r->id))
+            if (!strcmp(r->id, "unknown"))
+                /* a case says `unknown` when she declined to answer: a value of that name could never be recorded */
+                RD_ERROR(p, "reserved-value", r->span, "name it otherwise, such as `not_known`",
+                         "`unknown` cannot be a value: in a case it means she declined to answer");
+            else if (rd_map_get(&seen, r->id))
                 RD_ERROR(p, "duplicate-name", r->span, "list each value once", "`%s` is listed twice", r->id);
             else
                 rd_map_put(&seen, r->id, r);

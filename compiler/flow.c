@@ -151,9 +151,17 @@ int rd_flow_reads(const rd_expr *e, const unsigned char *tfact) { return reads(e
 
 void rd_flow_taint_facts(const rd_graph *g, const unsigned char *data, unsigned char *tfact)
 {
+    int given = 0;
     for (uint32_t i = 0; i < g->nfacts; i++)
         for (const rd_ref *r = g->facts[i]->u.fact.reveals; r; r = r->next)
-            if (r->decl && data[r->decl->index]) tfact[i] = 1;
+            if (r->decl && data[r->decl->index]) {
+                tfact[i] = 1;
+                given |= !g->facts[i]->u.fact.derived && !g->facts[i]->u.fact.lua;
+            }
+    /* A Lua chunk is handed every fact given in the case (runtime/case.c), so what it computes may
+     * depend on any of them: once one discloses protected data, every Lua-computed fact does. */
+    for (uint32_t i = 0; given && i < g->nfacts; i++)
+        if (g->facts[i]->u.fact.lua) tfact[i] = 1;
     /* Marked to a fixed point, so that a read never walks into a computation: a chain of computed
      * facts shared by many others would cost 2^chain. The checker bounds chains, so this ends
      * quickly. */

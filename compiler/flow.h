@@ -59,7 +59,8 @@ int rd_flow_duty_fires_on(const rd_graph *g, const rd_decl *y, uint32_t d);
 
 /* Implicit flows. Given `data` (by data index: what a principle protects, rd_flow_list_touches),
  * marks in `tfact` (by fact index) every fact whose value discloses some of it: a fact that
- * reveals such a category, and a fact computed from a condition that reads a marked fact. */
+ * reveals such a category, a fact computed from a condition that reads a marked fact, and every
+ * Lua-computed fact once a given fact is marked (the chunk is handed them all). */
 void rd_flow_taint_facts(const rd_graph *g, const unsigned char *data, unsigned char *tfact);
 /* Whether condition e reads a fact marked in tfact (computed facts are marked by the above). */
 int rd_flow_reads(const rd_expr *e, const unsigned char *tfact);

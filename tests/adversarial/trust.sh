@@ -69,6 +69,11 @@ for ctl in '\033[2J' '\033]52;c;aGk=\007' '\302\233' '\342\200\256'; do
     if grep -q "c.sop:2:.*control character" "$tmp/out" && ! grep -q "$(printf '\033')" "$tmp/out"; then ok; else
         bad "a control character in an SOP text ($ctl) is accepted or printed"; fi
 done
+# invalid UTF-8 shown in an error: an overlong CSI, a surrogate, past U+10FFFF, never raw
+printf 'sop "x\301\23331m\355\240\200 \364\220\200\200" { languages en }\n' >"$tmp/sop/u.sop"
+${RUN:-} "$RD" check "$tmp/sop/u.sop" >"$tmp/out" 2>&1
+if grep -q "not valid UTF-8" "$tmp/out" && ! LC_ALL=C grep -q "$(printf '[\200-\377]')" "$tmp/out"; then ok; else
+    bad "invalid UTF-8 reaches the terminal raw in an error"; fi
 printf 'sop "Controls" { languages en, th }\ntranslations "t.yaml"\nnotice n "Hello"\n' >"$tmp/sop/d.sop"
 printf 'language: th\nnotices:\n  n: "\\e[8mhidden"\n' >"$tmp/sop/t.yaml"
 ${RUN:-} "$RD" check "$tmp/sop/d.sop" >"$tmp/out" 2>&1

@@ -37,6 +37,8 @@ static void times_are_read_strictly(void **state)
         {"2024-02-29T00:00:00Z", 1709164800},
         {"1969-12-31T23:59:59Z", -1},
         {"2016-12-31T23:59:60Z", 1483228800},
+        {"0000-01-01T00:00:00Z", -62167219200LL},
+        {"9999-12-31T23:59:59Z", 253402300799LL},
     };
     for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
         long long t = 42;
@@ -57,6 +59,9 @@ static void times_are_read_strictly(void **state)
         {"2024-05-01T24:00:00Z", 12},
         {"2024-05-01T10:00:00+7:00", 22},
         {"2024-05-01T10:00:00.Z", 21},
+        {"2024-05-01T10:00:60Z", 18},       /* a leap second only ends a minute */
+        {"0000-01-01T00:30:00+01:00", 1},   /* before the first instant the text can name */
+        {"9999-12-31T23:59:59-01:00", 1},   /* after the last: it could not be written back */
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         long long t = 42;
