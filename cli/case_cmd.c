@@ -171,12 +171,14 @@ int cmd_may_share(const char *sop, const char *case_path, const char *data, cons
     rd_decision dec = rd_may_share(c, data, from, to, now, &why);
     rd_reason_text(&why, text, sizeof text);
     if (log) {
-        /* the question names SOP vocabulary (a data category, two actors), not her data */
+        /* the question names SOP vocabulary (a data category, two actors), not her data; a name that
+         * is not the SOP's may be anything typed, so it is not logged */
+        int known = strcmp(why.kind, "unknown") != 0;
         json_t *e = json_object();
         json_object_set_new(e, "command", json_string("may-share"));
-        json_object_set_new(e, "data", json_string(data));
-        json_object_set_new(e, "from", json_string(from));
-        json_object_set_new(e, "to", json_string(to));
+        json_object_set_new(e, "data", known ? json_string(data) : json_null());
+        json_object_set_new(e, "from", known ? json_string(from) : json_null());
+        json_object_set_new(e, "to", known ? json_string(to) : json_null());
         json_object_set_new(e, "decision", json_string(dec == RD_ALLOW ? "allow" : "deny"));
         json_object_set_new(e, "rule", json_string(why.rule ? why.rule : ""));
         json_object_set_new(e, "rule_kind", json_string(why.kind ? why.kind : ""));

@@ -838,7 +838,9 @@ static rd_status use_permit(rd_case *c, const char *permit, const char *flow, co
     const char *colon = flow ? strchr(flow, ':') : NULL;
     if (!colon) return fail(err, errlen, "name the one flow permit `%s` is used for, as DATA:ACTOR", permit);
     char data[128];
-    snprintf(data, sizeof data, "%.*s", (int)(colon - flow < 127 ? colon - flow : 127), flow);
+    /* a name longer than any the SOP has is none of them: never cut it into one that is */
+    if (colon - flow >= (ptrdiff_t)sizeof data) return fail(err, errlen, "the SOP has no data category of that name");
+    snprintf(data, sizeof data, "%.*s", (int)(colon - flow), flow);
     const rd_decl *dd = rd_lookup(c->p, RD_D_DATA, data), *to = rd_lookup(c->p, RD_D_ACTOR, colon + 1);
     if (!dd) return fail(err, errlen, "the SOP has no data category `%s`", data);
     if (!to) return fail(err, errlen, "the SOP has no actor `%s`", colon + 1);

@@ -174,4 +174,8 @@ timeout 10 ${RUN:-} "$RD" may-share "$sop" tests/flow/narrowed.yaml survivor_nam
 rc=$?
 if [ "$rc" -eq 2 ]; then ok; else bad "a FIFO as the decision log: exit $rc (124 is a hang)"; fi
 
+# A name that is not the SOP's, typed into a may-share question, is not written to the decision log.
+${RUN:-} "$RD" may-share "$sop" tests/flow/narrowed.yaml "$marker" narrow_centre narrow_police --decision-log "$tmp/d.log" >/dev/null 2>&1
+if [ -s "$tmp/d.log" ] && ! grep -q "$marker" "$tmp/d.log"; then ok; else bad "the decision log holds a name typed in a question"; fi
+
 finish adversarial-trust
