@@ -17,11 +17,6 @@
 
 #define MAX_SEARCH 32
 
-/* The version written into SARIF output; `make CFLAGS+=-DRD_VERSION=...` sets it for a release. */
-#ifndef RD_VERSION
-#define RD_VERSION "0.1.0"
-#endif
-
 /* How `check` reports: text for people on stderr, or one JSON / SARIF document on stdout. */
 typedef enum out_format { FMT_TEXT, FMT_JSON, FMT_SARIF, FMT_DOT, FMT_PROMELA, FMT_DEFAULT } out_format;
 
@@ -80,6 +75,7 @@ static const char usage[] =
     "  --decision-log F   next, explain, may-share: append each answer to F as a JSON line (id,\n"
     "                     time, SOP hash and version, case id, rule and its line; never facts)\n"
     "  -h, --help         show this help\n"
+    "  --version          show the version (also: rightdoor version)\n"
     "\n"
     "exit status: 0 no errors, 1 errors in the program or a principle fails, 2 bad usage or\n"
     "unreadable file, 3 out of memory\n";
@@ -133,7 +129,7 @@ static int cmd_check(const char *file, const rd_options *opt, unsigned max_error
                    rd_diagnostics_count(d, RD_SEV_WARNING) == 1 ? "" : "s");
     } else {
         rd_status w = fmt == FMT_JSON ? rd_diagnostics_write_json(d, stdout)
-                                      : rd_diagnostics_write_sarif(d, stdout, RD_VERSION);
+                                      : rd_diagnostics_write_sarif(d, stdout, rd_version());
         if (w != RD_OK) {
             fprintf(stderr, "rightdoor: could not write the %s output%s\n", fmt == FMT_JSON ? "JSON" : "SARIF",
                     w == RD_ERR_NOMEM ? ": out of memory" : "");
@@ -189,6 +185,10 @@ int main(int argc, char **argv)
         for (size_t k = 0; k < sizeof change_opts / sizeof *change_opts; k++) is_change |= !strcmp(a, change_opts[k]);
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(usage, stdout);
+            return 0;
+        } else if (!strcmp(a, "--version") || (i == 1 && !strcmp(a, "version"))) {
+            /* the library's version, which is what answers the questions */
+            printf("rightdoor %s\n", rd_version());
             return 0;
         } else if (!strcmp(a, "-I") && i + 1 < argc) {
             if (nsearch == MAX_SEARCH) {

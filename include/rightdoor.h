@@ -19,12 +19,25 @@
 extern "C" {
 #endif
 
+/* The version of this header. An app compares it with rd_version() to know which library it runs
+ * against; until 1.0 a minor version may change the API. */
+#define RD_VERSION_MAJOR 0
+#define RD_VERSION_MINOR 2
+#define RD_VERSION_PATCH 0
+#define RD_VERSION_STRING "0.2.0"
+
 typedef enum rd_status {
     RD_OK = 0,
     RD_ERR_PROGRAM = 1, /* the .sop program (or a file it names) has errors: see the diagnostics */
     RD_ERR_IO = 2,      /* the file given could not be read */
     RD_ERR_NOMEM = 3    /* out of memory */
 } rd_status;
+
+/* The version of the library linked, as "MAJOR.MINOR.PATCH". */
+const char *rd_version(void);
+/* A status in words ("ok", "errors in the program", "cannot read the file", "out of memory"),
+ * "unknown status" for a value that is none of them; never NULL. */
+const char *rd_status_str(rd_status st);
 
 typedef enum rd_severity { RD_SEV_ERROR = 0, RD_SEV_WARNING = 1, RD_SEV_NOTE = 2 } rd_severity;
 

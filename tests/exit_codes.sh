@@ -13,6 +13,11 @@ expect_exit 2 "no command" "$RD"
 expect_exit 2 "an unknown command" "$RD" frobnicate "$tmp/bad.sop"
 expect_exit 2 "an unknown option" "$RD" check --frob "$tmp/bad.sop"
 expect_exit 0 "help" "$RD" --help
+expect_exit 0 "the version" "$RD" --version
+# the version said is the library's, as the header names it
+want=$(sed -n 's/^#define RD_VERSION_STRING "\(.*\)"$/\1/p' include/rightdoor.h)
+if [ -n "$want" ] && [ "$(${RUN:-} "$RD" --version)" = "rightdoor $want" ] && [ "$(${RUN:-} "$RD" version)" = "rightdoor $want" ]; then ok; else
+    bad "rightdoor --version does not say $want"; fi
 : >"$tmp/empty.sop"
 expect_exit 0 "an empty file" "$RD" check "$tmp/empty.sop"
 
