@@ -740,6 +740,8 @@ static rd_status record_agreed(rd_case *c, const rd_decl *cd, rd_consent_value *
 
 rd_status rd_case_decide(rd_case *c, const char *consent, int granted, long long at, char *err, size_t errlen)
 {
+    /* a grant recorded again is a grant on the terms she set before (no new terms) */
+    if (granted > 0) return rd_case_grant(c, consent, NULL, at, err, errlen);
     rd_decl *d = rd_lookup(c->p, RD_D_CONSENT, consent);
     if (!d) return fail(err, errlen, "the SOP has no consent `%s`", consent);
     rd_consent_value *cv = &c->consents[d->index];
@@ -750,12 +752,21 @@ rd_status rd_case_decide(rd_case *c, const char *consent, int granted, long long
         if (cv->withdrawn == RD_TIME_NONE || at < cv->withdrawn) cv->withdrawn = at;
         return RD_OK;
     }
-    /* What she limited stays limited: a grant recorded again (the worker confirms it, or she
-     * grants after refusing) is not a grant of more than she said. Only new terms change it. */
-    cv->state = granted ? RD_CS_GRANTED : RD_CS_REFUSED;
+    /* What she limited stays limited, through a refusal too: a grant after it is not a grant of
+     * more than she said. Only new terms change it. */
+    cv->state = RD_CS_REFUSED;
     cv->at = at;
     cv->withdrawn = RD_TIME_NONE;
     return record_agreed(c, d, cv, err, errlen);
+}
+
+int rd_case_informed(const rd_case *c, const char *notice, long long now)
+{
+    for (size_t i = 0; i < c->nevents; i++) {
+        const rd_event *e = &c->events[i];
+        if (e->kind == RD_EV_INFORM && e->a && !strcmp(e->a, notice) && (e->at == RD_TIME_NONE || e->at <= now)) return 1;
+    }
+    return 0;
 }
 
 int rd_case_consent_changed(const rd_case *c, uint32_t k)

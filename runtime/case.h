@@ -29,6 +29,10 @@ typedef struct rd_consent_value {
     unsigned char *agreed_to; /* by actor index */
 } rd_consent_value;
 
+/* Whether she was given notice `notice` at `now` or before (an event without a time counts): the
+ * one reading of "was she told" for may-share and the Cedar context. */
+int rd_case_informed(const rd_case *c, const char *notice, long long now);
+
 /* Whether her answer to consent k was given to a text that shared less, or with fewer, than the
  * SOP's consent does now: she must be asked again before the rest is covered. */
 int rd_case_consent_changed(const rd_case *c, uint32_t k);

@@ -25,16 +25,6 @@ static void reason(const rd_case *c, rd_reason *why, const rd_decl *d, const cha
     }
 }
 
-/* Whether notice `id` was given to her, at `now` or before. */
-static int informed(const rd_case *c, const char *id, long long now)
-{
-    for (size_t i = 0; i < c->nevents; i++) {
-        const rd_event *e = &c->events[i];
-        if (e->kind == RD_EV_INFORM && e->a && !strcmp(e->a, id) && (e->at == RD_TIME_NONE || e->at <= now)) return 1;
-    }
-    return 0;
-}
-
 static rd_decision decide(rd_case *c, const char *data, const char *from, const char *to, long long now, rd_reason *why)
 {
     rd_case_lua_budget(c, RD_LUA_QUESTION_INSTRUCTIONS, RD_LUA_QUESTION_MILLISECONDS);
@@ -99,7 +89,7 @@ rd_decision rd_case_share(rd_case *c, const char *data, const char *from, const 
         if (!rd_flow_duty_covers(g, dy, fa->index, d, r)) continue;
         if (dy->u.duty.when && rd_case_cond(c, dy->u.duty.when) != 1) continue;
         const rd_decl *nt = dy->u.duty.notice ? dy->u.duty.notice->decl : NULL;
-        if (nt && !informed(c, nt->id, now)) {
+        if (nt && !rd_case_informed(c, nt->id, now)) {
             if (!untold) untold = dy;
             continue;
         }

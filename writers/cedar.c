@@ -412,6 +412,18 @@ static rd_status write_policies(rd_program *p, rd_graph *g, rd_diagnostics *d, F
 
 /* ---- entities and schema ----------------------------------------------------------------------- */
 
+/* Writes the JSON value and a newline, and releases it. */
+static rd_status dump(json_t *v, size_t flags, FILE *out)
+{
+    char *s = json_dumps(v, flags);
+    json_decref(v);
+    if (!s) return RD_ERR_NOMEM;
+    size_t n = strlen(s);
+    rd_status st = fwrite(s, 1, n, out) == n && fputc('\n', out) != EOF ? RD_OK : RD_ERR_IO;
+    free(s);
+    return st;
+}
+
 static json_t *uid(const char *type, const char *id)
 {
     json_t *u = json_object();
@@ -462,13 +474,7 @@ static rd_status write_entities(rd_program *p, rd_graph *g, FILE *out)
         if (up && d->u.actor.sector && d->u.actor.sector->decl) json_array_append_new(up, uid("Sector", d->u.actor.sector->decl->id));
         json_array_append_new(all, entity("Actor", d->id, a, up));
     }
-    char *s = json_dumps(all, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-    json_decref(all);
-    if (!s) return RD_ERR_NOMEM;
-    size_t n = strlen(s);
-    rd_status st = fwrite(s, 1, n, out) == n && fputc('\n', out) != EOF ? RD_OK : RD_ERR_IO;
-    free(s);
-    return st;
+    return dump(all, JSON_INDENT(1) | JSON_PRESERVE_ORDER, out);
 }
 
 static rd_status write_schema(rd_graph *g, FILE *out)
@@ -572,16 +578,8 @@ rd_status rd_cedar_write_context(rd_case *c, const char *from, long long now, FI
     json_object_set_new(ctx, "consents", cons);
     json_object_set_new(ctx, "facts", facts);
     json_t *told = json_array();
-    for (size_t i = 0; told && i < c->nevents; i++) {
-        const rd_event *e = &c->events[i];
-        if (e->kind == RD_EV_INFORM && e->a && (e->at == RD_TIME_NONE || e->at <= now)) json_array_append_new(told, json_string(e->a));
-    }
+    for (const rd_decl *d = c->p->decls; told && d; d = d->next)
+        if (d->kind == RD_D_NOTICE && rd_case_informed(c, d->id, now)) json_array_append_new(told, json_string(d->id));
     json_object_set_new(ctx, "notices", told ? told : json_array());
-    char *s = json_dumps(ctx, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(ctx);
-    if (!s) return RD_ERR_NOMEM;
-    size_t n = strlen(s);
-    rd_status st = fwrite(s, 1, n, out) == n && fputc('\n', out) != EOF ? RD_OK : RD_ERR_IO;
-    free(s);
-    return st;
+    return dump(ctx, JSON_COMPACT | JSON_PRESERVE_ORDER, out);
 }

@@ -22,6 +22,26 @@ static rd_case *load(const char *path, rd_program **p, rd_diagnostics **d)
     return rd_case_load(*p, path, *d);
 }
 
+/* The case file `yaml` loaded from a scratch folder removed at once (the case holds what it read). */
+static rd_case *load_text(const char *yaml, rd_program **p, rd_diagnostics **d)
+{
+    char dir[] = "/tmp/rd-store-XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    put_file(dir, "c.yaml", yaml);
+    snprintf(path, sizeof path, "%s/c.yaml", dir);
+    rd_case *c = load(path, p, d);
+    unlink(path);
+    rmdir(dir);
+    return c;
+}
+
+static void release(rd_case *c, rd_program *p, rd_diagnostics *d)
+{
+    rd_case_free(c);
+    rd_program_free(p);
+    rd_diagnostics_free(d);
+}
+
 /* ---- times ------------------------------------------------------------------------------------ */
 
 static void times_are_read_strictly(void **state)
@@ -77,25 +97,17 @@ static void times_are_read_strictly(void **state)
 static void a_withdrawal_at_the_epoch_counts(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/rd-store-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    put_file(dir, "c.yaml",
-             "sop: \"tests/flow/narrowed.sop\"\ncase: \"t-1\"\nopened_by: narrow_centre\n"
-             "consents:\n  police_referral: { granted: true, at: \"1970-01-01T00:00:00Z\", withdrawn: \"1970-01-01T00:00:00Z\" }\n");
-    char path[64];
-    snprintf(path, sizeof path, "%s/c.yaml", dir);
     rd_program *p;
     rd_diagnostics *d;
-    rd_case *c = load(path, &p, &d);
+    rd_case *c = load_text("sop: \"tests/flow/narrowed.sop\"\ncase: \"t-1\"\nopened_by: narrow_centre\n"
+                           "consents:\n  police_referral: { granted: true, at: \"1970-01-01T00:00:00Z\", withdrawn: "
+                           "\"1970-01-01T00:00:00Z\" }\n",
+                           &p, &d);
     assert_non_null(c);
     rd_reason why;
     assert_int_equal(rd_may_share(c, "survivor_name", "narrow_centre", "narrow_police", 1714557600, &why), RD_DENY);
     assert_string_equal(why.kind, "consent");
-    rd_case_free(c);
-    rd_program_free(p);
-    rd_diagnostics_free(d);
-    unlink(path);
-    rmdir(dir);
+    release(c, p, d);
 }
 
 /* ---- changes ------------------------------------------------------------------------------------ */
@@ -130,9 +142,7 @@ static void a_grant_recorded_again_keeps_her_limits(void **state)
     rd_consent_terms backwards = {NULL, NULL, later};
     assert_int_equal(rd_case_grant(c, "police_referral", &backwards, later + 8, err, sizeof err), RD_ERR_PROGRAM);
     assert_int_equal(rd_may_share(c, "location", "narrow_centre", "narrow_police", later + 9, &why), RD_ALLOW);
-    rd_case_free(c);
-    rd_program_free(p);
-    rd_diagnostics_free(d);
+    release(c, p, d);
 }
 
 static void a_bad_value_never_replaces_a_good_one(void **state)
@@ -171,23 +181,13 @@ static void names_that_are_not_the_sops_are_refused(void **state)
     assert_int_equal(rd_case_record(c, "choose", "received", "no_such_option", NULL, 1, err, sizeof err), RD_ERR_PROGRAM);
     assert_int_equal(rd_case_record(c, "share", "survivor_name", "nobody\n", NULL, 1, err, sizeof err), RD_ERR_PROGRAM);
     assert_int_equal(rd_case_record(c, "step", "received", NULL, NULL, 1, err, sizeof err), RD_OK);
-    rd_case_free(c);
-    rd_program_free(p);
-    rd_diagnostics_free(d);
+    release(c, p, d);
     /* a NUL escape in a name of a case file: read as the whole name (refused), never cut short */
-    char dir[] = "/tmp/rd-store-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    put_file(dir, "c.yaml",
-             "sop: \"tests/flow/narrowed.sop\"\ncase: \"t-2\"\nopened_by: narrow_centre\n"
-             "consents:\n  \"police_referral\\0_refused\": granted\n");
-    char path[64];
-    snprintf(path, sizeof path, "%s/c.yaml", dir);
-    c = load(path, &p, &d);
+    c = load_text("sop: \"tests/flow/narrowed.sop\"\ncase: \"t-2\"\nopened_by: narrow_centre\n"
+                  "consents:\n  \"police_referral\\0_refused\": granted\n",
+                  &p, &d);
     assert_null(c);
-    rd_program_free(p);
-    rd_diagnostics_free(d);
-    unlink(path);
-    rmdir(dir);
+    release(c, p, d);
 }
 
 /* ---- saving and loading again -------------------------------------------------------------------- */
