@@ -54,9 +54,12 @@ static int field(const char *s, size_t *at, char sep, int n, long long lo, long 
     return *v < lo || *v > hi ? (int)start + 1 : 0;
 }
 
-int rd_time_parse(const char *s, long long *t)
+int rd_time_parse(const char *s, long long *t) { return rd_time_parse_rounded(s, t, 0); }
+
+int rd_time_parse_rounded(const char *s, long long *t, int up)
 {
     size_t at = 0;
+    int part = 0;
     long long y, mo, d, h, mi, se, oh = 0, om = 0, sign = 0;
     int col;
     if ((col = field(s, &at, 0, 4, 0, 9999, &y)) || (col = field(s, &at, '-', 2, 1, 12, &mo)) ||
@@ -69,9 +72,9 @@ int rd_time_parse(const char *s, long long *t)
     if ((col = field(s, &at, 0, 2, 0, 23, &h)) || (col = field(s, &at, ':', 2, 0, 59, &mi)) ||
         (col = field(s, &at, ':', 2, 0, 60, &se)))
         return col;
-    if (s[at] == '.') { /* a fraction: the whole second it falls in */
+    if (s[at] == '.') { /* a fraction: the whole second it falls in, or the next one (up) */
         if (s[++at] < '0' || s[at] > '9') return (int)at + 1;
-        while (s[at] >= '0' && s[at] <= '9') at++;
+        for (; s[at] >= '0' && s[at] <= '9'; at++) part |= s[at] != '0';
     }
     if (s[at] == 'Z' || s[at] == 'z') {
         at++;
@@ -86,6 +89,7 @@ int rd_time_parse(const char *s, long long *t)
     if (se == 60 && mi != 59) return 18;
     long long secs = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se;
     secs -= sign * (oh * 3600 + om * 60);
+    secs += up && part;
     /* an offset must not carry the instant out of the years 0000 to 9999: it could not be written back */
     if (secs < RD_TIME_FIRST || secs > RD_TIME_LAST) return 1;
     *t = secs;

@@ -11,6 +11,11 @@
 /* Room for "YYYY-MM-DDTHH:MM:SSZ" and its NUL. */
 #define RD_TIME_TEXT 21
 
+/* rd_time_parse, with a fraction of a second rounded up when `up` is set, down when not: times are
+ * kept in whole seconds, and each use rounds to the side that never allows early (when a consent
+ * or a notice was given) or late (when one ends). */
+int rd_time_parse_rounded(const char *s, long long *t, int up);
+
 /* Writes t as "2024-05-01T10:00:00Z" into out. Returns 0, or -1 when t is RD_TIME_NONE or outside
  * the years 0000 to 9999. */
 int rd_time_format(long long t, char out[RD_TIME_TEXT]);

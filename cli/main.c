@@ -8,6 +8,7 @@
 #include "fmt_cmd.h"
 #include "graph_cmd.h"
 #include "rightdoor.h"
+#include "rdtime.h"
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,7 +218,14 @@ int main(int argc, char **argv)
                 return 2;
             }
         } else if (!strcmp(a, "--now") && i + 1 < argc) {
+            long long up = 0;
             int col = rd_time_parse(argv[++i], &now);
+            /* a question is asked at a whole second: one between two could be answered as if
+             * asked before a withdrawal or after a grant it came before */
+            if (!col && rd_time_parse_rounded(argv[i], &up, 1) == 0 && up != now) {
+                fprintf(stderr, "rightdoor: --now: give the time in whole seconds (no fraction)\n");
+                return 2;
+            }
             if (col) {
                 fprintf(stderr, "rightdoor: --now: character %d is wrong: write the date, the time and the offset from UTC, "
                                 "as in 2024-05-01T10:00:00Z or 2024-05-01T17:00:00+07:00\n", col);

@@ -3,6 +3,7 @@
  * either the old file or the new one, and the changes a worker makes. Messages about a case name
  * the file, line, column and key, never a value: a case holds a survivor's facts. */
 #include "case.h"
+#include "rdtime.h"
 #include "check.h"
 #include "yaml_util.h"
 #include "lua_sandbox.h"
@@ -304,11 +305,13 @@ static unsigned char *agreed_set(ydoc *y, yaml_node_t *v, const char *what, rd_d
     return set;
 }
 
-static long long when_of(ydoc *y, yaml_node_t *v, const char *what, loader *L)
+/* The time of key `what`; a fraction of a second rounded `up` or down, to the safe side for the
+ * key: up for when something was given (a consent, a notice), down for when it ends. */
+static long long when_of(ydoc *y, yaml_node_t *v, const char *what, int up, loader *L)
 {
     const char *s = rd_y_scalar(y, v, what);
     long long t = RD_TIME_NONE;
-    int col = s ? rd_time_parse(s, &t) : 1;
+    int col = s ? rd_time_parse_rounded(s, &t, up) : 1;
     if (col) {
         /* the column of the mistake within the value, never the value itself */
         rd_y_error(y, v, "bad-time",
@@ -331,11 +334,11 @@ static void consent_field(ydoc *y, void *ctx, const char *key, yaml_node_t *k, y
         if (rd_y_boolean(y, v, "granted", &b) == 0) cc->cv->state = b ? RD_CS_GRANTED : RD_CS_REFUSED;
         else cc->L->bad = 1;
     } else if (!strcmp(key, "at")) {
-        cc->cv->at = when_of(y, v, "at", cc->L);
+        cc->cv->at = when_of(y, v, "at", 1, cc->L);
     } else if (!strcmp(key, "until")) {
-        cc->cv->until = when_of(y, v, "until", cc->L);
+        cc->cv->until = when_of(y, v, "until", 0, cc->L);
     } else if (!strcmp(key, "withdrawn")) {
-        cc->cv->withdrawn = when_of(y, v, "withdrawn", cc->L);
+        cc->cv->withdrawn = when_of(y, v, "withdrawn", 0, cc->L);
     } else if (!strcmp(key, "except")) {
         cc->cv->except = name_set(y, v, "except", RD_D_DATA, c->g->ndata, cc->L);
     } else if (!strcmp(key, "shared")) {
@@ -413,7 +416,7 @@ static void event_field(ydoc *y, void *ctx, const char *key, yaml_node_t *k, yam
     event_ctx *ec = ctx;
     rd_event *ev = &ec->ev;
     if (!strcmp(key, "at")) {
-        ev->at = when_of(y, v, "at", ec->L);
+        ev->at = when_of(y, v, "at", 1, ec->L);
     } else if (!strcmp(key, "by")) {
         ev->by = rd_y_scalar(y, v, "by");
     } else if (!strcmp(key, "reason")) {

@@ -59,6 +59,15 @@ sed -i 's/at: "2024-05-01T10:00:00Z"/at: "2024-05-01T15:00:00+07:00"/' "$tmp/tz.
 if deny tz.yaml survivor_name 2024-05-01T07:59:59Z && ! deny tz.yaml survivor_name 2024-05-01T08:00:00Z; then ok; else
     bad "a time with an offset is not the instant it names"; fi
 
+# Times with a fraction of a second, as JavaScript writes them: a consent given at 10:00:00.900
+# does not count at 10:00:00, and a question is asked at a whole second.
+new_case frac.yaml
+sed -i 's/at: "2024-05-01T10:00:00Z"/at: "2024-05-01T10:00:00.900Z"/' "$tmp/frac.yaml"
+if deny frac.yaml survivor_name 2024-05-01T10:00:00Z && ! deny frac.yaml survivor_name 2024-05-01T10:00:01Z; then ok; else
+    bad "a consent given at 10:00:00.900 counts at 10:00:00"; fi
+if ${RUN:-} "$RD" next "$sop" tests/flow/narrowed.yaml --now 2024-05-01T10:00:00.500Z >/dev/null 2>&1; then
+    bad "--now with a fraction of a second is taken"; else ok; fi
+
 # A grant recorded again keeps what she kept back and until when; new terms are recorded as given.
 new_case regrant.yaml
 ${RUN:-} "$RD" case "$sop" "$tmp/regrant.yaml" --grant police_referral --now 2024-05-03T10:00:00Z >/dev/null 2>&1

@@ -10,6 +10,8 @@
  *      and records the permit's use;
  *   4. the share, when made, is recorded (rd_case_record "share");
  *   5. the case is saved (rd_case_save: a crash leaves the old file or the new one).
+ * Steps 1 to 5 run under the case's lock (rd_case_lock): another worker changing the same case
+ * meanwhile (recording her withdrawal) waits, and neither change is lost.
  * The case file is changed in place: run it on a copy.
  *
  * Usage, from the top folder of the source tree (the SOP's `use std` and `use rules.esp` are
@@ -117,6 +119,7 @@ int main(int argc, char **argv)
     int rc = 2;
     rd_case *c = NULL;
     rd_action_list *l = NULL;
+    int lock = -1;
     char err[256];
 
     /* Start-up, once: compile and prove. The same rd_diagnostics collects what loading cases
@@ -136,7 +139,12 @@ int main(int argc, char **argv)
     printf("SOP %s, version %s (fingerprint %s): compiled, every principle holds\n", sop, version ? version : "?",
            fingerprint);
 
-    /* 1. A worker opens the case. */
+    /* 1. A worker opens the case, under its lock until it is saved. */
+    lock = rd_case_lock(case_path);
+    if (lock < 0) {
+        fprintf(stderr, "embed: the case cannot be opened\n");
+        goto out;
+    }
     c = rd_case_load(prog, case_path, diags);
     if (!c) {
         fprintf(stderr, "embed: the case cannot be read:\n");
@@ -182,6 +190,7 @@ int main(int argc, char **argv)
     printf("\nSaved %s.\n", case_path);
     rc = shared ? 0 : 1;
 out:
+    rd_case_unlock(lock);
     rd_actions_free(l);
     rd_case_free(c);
     rd_program_free(prog);
